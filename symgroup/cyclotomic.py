@@ -27,12 +27,12 @@ from sympy.polys.matrices import DomainMatrix
 
 @cache
 def field(n: int) -> AlgebraicField:
-    """Q(ζ_n)."""
-    return sp.QQ.algebraic_field(sp.exp(2 * sp.pi * sp.I / n))
+    """Q(ζ_n); plain Q for n ≤ 2 (ζ_1 = 1, ζ_2 = −1), where integer matrices live."""
+    return sp.QQ if n <= 2 else sp.QQ.algebraic_field(sp.exp(2 * sp.pi * sp.I / n))
 
 
 @cache
-def _zeta(n: int) -> sp.Expr:
+def _zeta(n: int) -> sp.Expr:  # n > 2
     k = field(n)
     return k.from_sympy(k.ext)
 
@@ -63,6 +63,8 @@ def lift(matrix: DomainMatrix, n: int, big: int) -> DomainMatrix:
     if big == n:
         return matrix
     k, step = field(big), big // n
+    if field(n) == sp.QQ:
+        return matrix.convert_to(k)
 
     def convert(a: sp.Expr) -> sp.Expr:
         coefficients = a.to_list()[::-1]  # lowest degree first

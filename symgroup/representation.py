@@ -130,18 +130,26 @@ class Representation:
             )
         table = dict(given)
         table.setdefault(group.identity, np.eye(next(iter(given.values())).shape[0]))
-        frontier = [group.identity]
-        while frontier:
-            new = []
-            for g in frontier:
-                for s, m in given.items():
-                    if g @ s not in table:
-                        table[g @ s] = table[g] @ m
-                        new.append(g @ s)
-            frontier = new
+        for g, s in _words(group, tuple(given)):
+            table.setdefault(g @ s, table[g] @ given[s])
         rho = cls(group, table.__getitem__, name)
         check_homomorphism(rho, atol, generators=tuple(given))
         return rho
+
+
+def _words(group: Group, generators: tuple[GroupElement, ...]) -> list[tuple[GroupElement, GroupElement]]:
+    """Pairs (g, s) in breadth-first order from e, s a generator, reaching every element g @ s."""
+    seen, frontier, pairs = {group.identity}, [group.identity], []
+    while frontier:
+        new = []
+        for g in frontier:
+            for s in generators:
+                pairs.append((g, s))
+                if g @ s not in seen:
+                    seen.add(g @ s)
+                    new.append(g @ s)
+        frontier = new
+    return pairs
 
 
 def trivial(group: Group, dim: int = 1) -> Representation:
