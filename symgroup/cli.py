@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import sys
 from collections.abc import Sequence
 
 import numpy as np
 
+import envs
 import symgroup
+from envs.montage import orbit_montage, save_png
 from symgroup import Cyclic, Dihedral, DirectProduct, Group, PermutationGroup, Symmetric, TableGroup
+from symgroup.errors import InvalidOptionError, NotAnActionError, NotInjectiveError, RenderError, SymgroupError
 
 
 def builtin_groups() -> dict[str, Group]:
@@ -37,6 +41,60 @@ def _groups(_: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_options(pairs: Sequence[str]) -> dict[str, object]:
+    """``["n=6", "image_size=32"]`` → ``{"n": 6, "image_size": 32}`` (values as Python literals, else text)."""
+    options: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key:
+            raise InvalidOptionError(f"--set takes key=value, got {pair!r}", pair)
+        try:
+            options[key] = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            options[key] = text
+    return options
+
+
+def _make_env(args: argparse.Namespace) -> envs.SymmetryEnv:
+    return envs.make(args.env, **_parse_options(args.set))
+
+
+def _envs(_: argparse.Namespace) -> int:
+    print(f"{'env':<18} {'states':>7}  {'observation':<12} group")
+    for name in envs.names():
+        env = envs.make(name)
+        shape = "×".join(map(str, env.observation_shape))
+        print(f"{name:<18} {env.n_states:>7}  {shape:<12} {env.group}")
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    env = _make_env(args)
+    state = None if args.state is None else [int(v) for v in args.state.split(",")]
+    path = save_png(orbit_montage(env, state, args.columns), args.out)
+    print(f"wrote {path}: the orbit of each generator of {env.group} from one state")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    env = _make_env(args)
+    try:
+        report = env.validate(max_states=args.max_states, seed=args.seed)
+    except (NotAnActionError, RenderError, NotInjectiveError) as error:
+        print(f"INVALID {type(error).__name__}: {error}")
+        return 1
+    print(
+        f"valid: {env.name} — action laws on {report['states_checked']} of {report['of_states']} states and "
+        f"{report['elements_checked']} of {report['of_elements']} elements, own components, rendering, injectivity"
+    )
+    return 0
+
+
+def _add_env_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("env", help="a registered environment (see `symgroup envs`)")
+    command.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an environment option")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="symgroup",
@@ -47,15 +105,32 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("groups", help="list the built-in groups with their orders and generators").set_defaults(
         run=_groups
     )
+    commands.add_parser("envs", help="list the built-in environments with their groups").set_defaults(run=_envs)
+    render = commands.add_parser("render", help="draw the orbit of each generator from one state as a PNG")
+    _add_env_arguments(render)
+    render.add_argument("--out", required=True, help="the PNG file to write")
+    render.add_argument("--state", help="the start state as comma-separated components (default: all zeros)")
+    render.add_argument("--columns", type=int, default=16, help="orbit steps per generator (default 16)")
+    render.set_defaults(run=_render)
+    validate = commands.add_parser("validate", help="check an environment's action laws and rendering")
+    _add_env_arguments(validate)
+    validate.add_argument("--max-states", type=int, default=4096, help="sample above this many states")
+    validate.add_argument("--seed", type=int, default=0)
+    validate.set_defaults(run=_validate)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command: exit status 0 on success, 1 when a check finds a violation, 2 on bad input."""
     args = parser().parse_args(argv)
     if not hasattr(args, "run"):
         parser().print_help()
         return 2
-    return args.run(args)
+    try:
+        return args.run(args)
+    except SymgroupError as error:
+        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -68,3 +68,27 @@ class NotAHomomorphismError(SymgroupError):
 
 class NotOrthogonalError(SymgroupError):
     """A representation matrix with ρ(g)ᵀρ(g) ≠ I."""
+
+
+class EntangledActionError(NotAnActionError):
+    """A subgroup's action changes a state component other than its own."""
+
+
+class RenderError(SymgroupError):
+    """A renderer returned the wrong shape, dtype or range, non-finite values, or differs between calls."""
+
+
+class NotInjectiveError(SymgroupError):
+    """Two distinct states render to the same image; ``counterexample`` holds both states."""
+
+
+class UnknownEnvironmentError(SymgroupError):
+    """No environment is registered under that name."""
+
+
+class InvalidOptionError(SymgroupError):
+    """An environment or command option with a value it cannot take."""
+
+
+class DatasetError(SymgroupError):
+    """A dataset file that is missing fields, corrupt, or not written by symgroup."""

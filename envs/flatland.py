@@ -1,0 +1,33 @@
+"""Caselles-Dupré et al.'s flatland: a ball on a torus, moved by cyclic translations.
+
+G = C_n × C_n acting on (x, y) by cyclic shifts; the ball (radius ≈ 15 px at 64×64) is centred at
+pixel (x + ½, y + ½)·size/n and wraps around the edges (Caselles-Dupré et al. 2019,
+arXiv 1904.00243; drawn directly, no physics engine).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from symgroup import Cyclic
+
+from envs.base import SymmetryEnv
+from envs.draw import check_grid, disc_alpha
+from envs.registry import register
+
+BALL_COLOUR = np.array([1.0, 0.55, 0.1], dtype=np.float32)
+
+
+@register("flatland")
+class Flatland(SymmetryEnv):
+    """C_n × C_n, (3, image_size, image_size) RGB; defaults n = 16 (4-pixel steps), 64×64."""
+
+    def __init__(self, n: int = 16, image_size: int = 64, radius: float = 15.0) -> None:
+        check_grid(n, image_size)
+        super().__init__({"x": Cyclic(n), "y": Cyclic(n)}, (3, image_size, image_size))
+        self.options = {"n": n, "image_size": image_size, "radius": radius}
+        self._step, self._radius = image_size / n, radius * image_size / 64
+
+    def draw(self, states: np.ndarray) -> np.ndarray:
+        centres = (states.astype(np.float32) + 0.5) * self._step
+        return BALL_COLOUR[None, :, None, None] * disc_alpha(centres, self._radius, self.observation_shape[1])[:, None]

@@ -1,0 +1,58 @@
+"""Higgins et al.'s grid world, and a walled variant that is no group action.
+
+One object on an N×N torus (wrap-around) with a colour on a cyclic hue axis of K hues:
+G = C_N × C_N × C_K acting on states (x, y, colour) by cyclic shifts (Higgins et al. 2018,
+arXiv 1812.02230, section 4). x is the column, y the row; the object fills its cell but a margin.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from symgroup import Cyclic, GroupElement
+
+from envs.base import Factor, SymmetryEnv
+from envs.draw import cell_masks, check_grid, hue_colours
+from envs.registry import register
+
+
+@register("gridworld")
+class GridWorld(SymmetryEnv):
+    """C_n × C_n × C_hues, (3, image_size, image_size) RGB; 512 states at the defaults."""
+
+    def __init__(self, n: int = 8, hues: int = 8, image_size: int = 64) -> None:
+        check_grid(n, image_size)
+        check_grid(hues, 2 * hues, "hues")
+        super().__init__(self._factors(n, hues), (3, image_size, image_size))
+        self.options = {"n": n, "hues": hues, "image_size": image_size}
+        self._masks = cell_masks(n, image_size, margin=image_size // n // 8)
+        self._colours = hue_colours(hues)
+
+    def _factors(self, n: int, k: int) -> dict[str, Cyclic | Factor]:
+        return {"x": Cyclic(n), "y": Cyclic(n), "colour": Cyclic(k)}
+
+    def draw(self, states: np.ndarray) -> np.ndarray:
+        """colour[c] ⊗ row mask[y] ⊗ column mask[x], one broadcast product."""
+        rows, cols, colours = self._masks[states[:, 1]], self._masks[states[:, 0]], self._colours[states[:, 2]]
+        out = np.empty((len(states), 3, *rows.shape[1:], cols.shape[1]), dtype=np.float32)
+        np.multiply((colours[:, :, None] * rows[:, None, :])[..., None], cols[:, None, None, :], out=out)
+        return out
+
+
+@register("walled_gridworld")
+class WalledGridWorld(GridWorld):
+    """The grid world with a wall between columns n/2 − 1 and n/2 that blocks x-moves across it.
+
+    Blocked moves are no group action: g·s is defined by taking k single steps for x-shift k,
+    and (g @ h)·s ≠ g·(h·s) next to the wall. ``validate()`` rejects it and names such states.
+    """
+
+    def _factors(self, n: int, k: int) -> dict[str, Cyclic | Factor]:
+        wall = n // 2 - 1
+
+        def blocked(g: GroupElement, x: np.ndarray) -> np.ndarray:
+            for _ in range(g.value):
+                x = np.where(x == wall, x, (x + 1) % n)
+            return x
+
+        return {"x": Factor(Cyclic(n), act=blocked), "y": Cyclic(n), "colour": Cyclic(k)}

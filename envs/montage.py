@@ -1,0 +1,45 @@
+"""Pictures of an environment: the orbit of each generator from one state, as one image.
+
+>>> import envs
+>>> picture = orbit_montage(envs.make("gridworld", n=4, hues=3, image_size=16), max_columns=4)
+>>> picture.shape  # 3 generators × 4 orbit steps of 16×16 images with 2-pixel gaps
+(52, 70, 3)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.image
+import numpy as np
+
+from envs.base import SymmetryEnv
+
+
+def orbit_montage(env: SymmetryEnv, state: np.ndarray | None = None, max_columns: int = 16, gap: int = 2) -> np.ndarray:
+    """Row i shows s_iᵏ·state for k = 0, 1, … (up to ``max_columns``), s_i the i-th generator of G.
+    Returns an RGB float image (H, W, 3) in [0, 1] on a grey background."""
+    start = env.states()[:1] if state is None else env.check_states(np.asarray(state).reshape(1, -1))
+    rows = []
+    for s in env.group.generators:
+        orbit = [start]
+        for _ in range(min(s.order, max_columns) - 1):
+            orbit.append(env.act(s, orbit[-1]))
+        rows.append(env.render(np.concatenate(orbit)))
+    c, h, w = env.observation_shape
+    columns = max(len(r) for r in rows)
+    out = np.full((len(rows) * (h + gap) + gap, columns * (w + gap) + gap, 3), 0.5, dtype=np.float32)
+    for i, images in enumerate(rows):
+        for j, image in enumerate(images):
+            pixels = np.repeat(image, 3, axis=0) if c == 1 else image[:3]
+            top, left = gap + i * (h + gap), gap + j * (w + gap)
+            out[top : top + h, left : left + w] = pixels.transpose(1, 2, 0)
+    return out
+
+
+def save_png(image: np.ndarray, path: str | Path) -> Path:
+    """Write an (H, W, 3) float image in [0, 1] as PNG (parent folders are created)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    matplotlib.image.imsave(path, np.clip(image, 0, 1))
+    return path

@@ -1,0 +1,131 @@
+"""Validation of a symmetry environment: is it what the checker needs?
+
+1. The action laws: g·s is a state, e·s = s and (g @ h)·s = g·(h·s) (checked for every sampled g
+   and every generator h, which proves the law for all pairs when all of G and all states are used).
+2. Disentangled world action: each subgroup's generators change only their own component.
+3. Rendering: float32 of the declared shape, finite, in [0, 1], and the same on a second call.
+4. Injective rendering: distinct states give images that differ at 8-bit precision; two states with
+   one image make every check of a representation meaningless.
+
+Worlds with more than ``max_states`` states, or groups with more than ``max_elements`` elements, are
+checked on a seeded uniform sample. Each failure raises its typed error naming the states or elements.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from symgroup import GroupElement
+from symgroup.errors import EntangledActionError, InvalidStateError, NotAnActionError, NotInjectiveError, RenderError
+
+if TYPE_CHECKING:
+    from envs.base import SymmetryEnv
+
+
+def validate(env: SymmetryEnv, max_states: int = 4096, max_elements: int = 512, seed: int = 0) -> dict[str, Any]:
+    """Run every check; return what was checked, or raise the first failure."""
+    rng = np.random.default_rng(seed)
+    states = env.states() if env.n_states <= max_states else np.unique(env.sample_states(max_states, rng), axis=0)
+    elements = _elements(env, max_elements, rng)
+    check_action_laws(env, states, elements)
+    check_own_components(env, states)
+    check_rendering(env, states[: min(len(states), 64)])
+    check_injective(env, states)
+    return {
+        "env": env.name,
+        "states_checked": len(states),
+        "of_states": env.n_states,
+        "elements_checked": len(elements),
+        "of_elements": env.group.order,
+    }
+
+
+def _elements(env: SymmetryEnv, max_elements: int, rng: np.random.Generator) -> list[GroupElement]:
+    if env.group.order <= max_elements:
+        return list(env.group.elements())
+    factors = [f.group.elements() for f in env.factors.values()]
+    picks = [rng.integers(0, len(elements), size=max_elements) for elements in factors]
+    return [
+        GroupElement(env.group, tuple(elements[i].value for elements, i in zip(factors, row, strict=True)))
+        for row in zip(*picks, strict=True)
+    ]
+
+
+def _acted(env: SymmetryEnv, g: GroupElement, states: np.ndarray) -> np.ndarray:
+    out = np.asarray(env.act(g, states))
+    try:
+        env.check_states(out)
+    except InvalidStateError as error:
+        bad = int(np.flatnonzero((out == error.counterexample).all(axis=1))[0])
+        raise NotAnActionError(
+            f"{env.name}: {g}·{states[bad].tolist()} = {out[bad].tolist()} is not a state", (g, states[bad])
+        ) from None
+    return out
+
+
+def check_action_laws(env: SymmetryEnv, states: np.ndarray, elements: list[GroupElement]) -> None:
+    identity = env.group.identity
+    if (wrong := np.flatnonzero((_acted(env, identity, states) != states).any(axis=1))).size:
+        s = states[wrong[0]]
+        raise NotAnActionError(
+            f"{env.name}: the identity moves {s.tolist()} to {_acted(env, identity, s[None])[0].tolist()}",
+            (identity, s),
+        )
+    for h in env.group.generators:
+        moved = _acted(env, h, states)
+        for g in elements:
+            once, twice = _acted(env, g @ h, states), _acted(env, g, moved)
+            if (wrong := np.flatnonzero((once != twice).any(axis=1))).size:
+                i = wrong[0]
+                raise NotAnActionError(
+                    f"{env.name} is not a group action: ({g} @ {h})·{states[i].tolist()} = {once[i].tolist()} "
+                    f"but {g}·({h}·{states[i].tolist()}) = {twice[i].tolist()}",
+                    (g, h, states[i]),
+                )
+
+
+def check_own_components(env: SymmetryEnv, states: np.ndarray) -> None:
+    for column, name in enumerate(env.factor_names):
+        others = [c for c in range(len(env.factor_names)) if c != column]
+        for s in env.factors[name].group.generators:
+            g = env.group.embed(name, s)
+            moved = _acted(env, g, states)
+            if (wrong := np.flatnonzero((moved[:, others] != states[:, others]).any(axis=1))).size:
+                i = wrong[0]
+                raise EntangledActionError(
+                    f"{env.name}: subgroup {name!r} changes another component: "
+                    f"{g}·{states[i].tolist()} = {moved[i].tolist()}",
+                    (g, states[i]),
+                )
+
+
+def check_rendering(env: SymmetryEnv, states: np.ndarray) -> None:
+    first = env._draw_checked(states)
+    if not np.isfinite(first).all():
+        raise RenderError(f"{env.name}: rendering gave non-finite values for {states[0].tolist()}…")
+    if first.min() < 0 or first.max() > 1:
+        bad = int(np.flatnonzero(((first < 0) | (first > 1)).reshape(len(states), -1).any(axis=1))[0])
+        raise RenderError(
+            f"{env.name}: images must lie in [0, 1]; state {states[bad].tolist()} has values in "
+            f"[{first[bad].min():.3g}, {first[bad].max():.3g}]"
+        )
+    if not np.array_equal(first, env._draw_checked(states)):
+        raise RenderError(f"{env.name}: rendering is not deterministic: two calls on the same states differ")
+
+
+def check_injective(env: SymmetryEnv, states: np.ndarray, chunk: int = 1024) -> None:
+    """Distinct states must have images that differ after rounding to 8 bits."""
+    seen: dict[bytes, int] = {}
+    for start in range(0, len(states), chunk):
+        images = np.rint(env._draw_checked(states[start : start + chunk]) * 255).astype(np.uint8)
+        for offset, image in enumerate(images):
+            key = hashlib.blake2b(image.tobytes(), digest_size=16).digest()
+            if key in seen:
+                a, b = states[seen[key]], states[start + offset]
+                raise NotInjectiveError(
+                    f"{env.name}: states {a.tolist()} and {b.tolist()} render to the same image", (a, b)
+                )
+            seen[key] = start + offset
