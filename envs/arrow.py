@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from symgroup import Cyclic
-
 from envs.base import SymmetryEnv
 from envs.draw import check_grid, hue_colours, polygon_alpha
 from envs.registry import register
+from symgroup import Cyclic
 
 #: An arrow pointing right, with a barb on one side only (no rotational or mirror symmetry); units of
 #: the image half-width, y up.

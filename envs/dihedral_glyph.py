@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from symgroup import Cyclic, Dihedral
-from symgroup.errors import InvalidOptionError
-
 from envs.base import SymmetryEnv
 from envs.draw import cell_masks, check_grid
 from envs.registry import register
+from symgroup import Cyclic, Dihedral
+from symgroup.errors import InvalidOptionError
 
 #: An "F" on a 5×5 grid (row 0 at the top): no rotation or reflection maps it to itself.
 GLYPH = np.array(

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from symgroup import Cyclic
-
 from envs.base import SymmetryEnv
 from envs.draw import check_grid, disc_alpha
 from envs.registry import register
+from symgroup import Cyclic
 
 BALL_COLOUR = np.array([1.0, 0.55, 0.1], dtype=np.float32)
 

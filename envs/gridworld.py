@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from symgroup import Cyclic, GroupElement
-
 from envs.base import Factor, SymmetryEnv
 from envs.draw import cell_masks, check_grid, hue_colours
 from envs.registry import register
+from symgroup import Cyclic, GroupElement
 
 
 @register("gridworld")

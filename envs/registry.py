@@ -13,9 +13,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from symgroup.errors import InvalidOptionError, UnknownEnvironmentError
-
 from envs.base import SymmetryEnv
+from symgroup.errors import InvalidOptionError, UnknownEnvironmentError
 
 _REGISTRY: dict[str, type[SymmetryEnv]] = {}
 

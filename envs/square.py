@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from symgroup import Cyclic
-from symgroup.errors import InvalidOptionError
-
 from envs.base import SymmetryEnv
 from envs.draw import wrapped_run_masks
 from envs.registry import register
+from symgroup import Cyclic
+from symgroup.errors import InvalidOptionError
 
 
 @register("square")
