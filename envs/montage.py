@@ -3,7 +3,7 @@
 >>> import envs
 >>> picture = orbit_montage(envs.make("gridworld", n=4, hues=3, image_size=16), max_columns=4)
 >>> picture.shape  # 3 generators × 4 orbit steps of 16×16 images with 2-pixel gaps
-(52, 70, 3)
+(56, 74, 3)
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Hypothesis strategies for symgroup's objects, for property tests of groups and representations.
+"""Hypothesis strategies for symgroup's objects and environments, for property tests of groups,
+representations and worlds.
 
 >>> from hypothesis import given
 >>> from symgroup.strategies import group_and_elements
@@ -12,7 +13,9 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
+import numpy as np
 from hypothesis import strategies as st
 
 from symgroup.cyclic import Cyclic
@@ -117,3 +120,27 @@ def representations(group: Group) -> st.SearchStrategy[Representation]:
         st.builds(lambda a, b: direct_sum(a, b), atoms, atoms),
         st.builds(tensor, atoms, atoms).filter(lambda r: r.dim <= 32),
     )
+
+
+def env_states(env: Any, min_size: int = 1, max_size: int = 16) -> st.SearchStrategy[np.ndarray]:
+    """Batches of valid states of a :class:`envs.SymmetryEnv`, int64 (n, n_factors)."""
+    row = st.tuples(*(st.integers(0, size - 1) for size in env.factor_sizes))
+    return st.lists(row, min_size=min_size, max_size=max_size).map(lambda rows: np.array(rows, dtype=np.int64))
+
+
+def env_elements(env: Any) -> st.SearchStrategy[GroupElement]:
+    """Elements of an environment's group, drawn factor by factor (no enumeration of G)."""
+    factors = [st.sampled_from(f.group.elements()) for f in env.factors.values()]
+    return st.tuples(*factors).map(lambda parts: GroupElement(env.group, tuple(p.value for p in parts)))
+
+
+def env_transitions(env: Any, max_size: int = 16) -> st.SearchStrategy[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(states, move_ids, next_states) with next_states[i] = moves[move_ids[i]]·states[i]."""
+
+    @st.composite
+    def draw(draw_: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        states = draw_(env_states(env, max_size=max_size))
+        ids = np.array(draw_(st.lists(st.integers(0, len(env.moves) - 1), min_size=len(states), max_size=len(states))))
+        return states, ids, env.act_moves(ids, states)
+
+    return draw()
