@@ -42,3 +42,36 @@ def test_gridworld_group_example_runs():
     assert "is the direct product of x × y × colour" in result.stdout
     assert "Cayley graph: 64 nodes, 192 edges" in result.stdout
     assert "homomorphism (exact" in result.stdout
+
+
+def test_envs_lists_every_builtin_with_its_group(capsys):
+    assert main(["envs"]) == 0
+    out = capsys.readouterr().out
+    assert "gridworld" in out and "DirectProduct(x=C8, y=C8, colour=C8)" in out and "4096" in out
+
+
+def test_render_writes_a_png_of_generator_orbits(tmp_path):
+    import matplotlib.image
+
+    out = tmp_path / "grid.png"
+    assert main(["render", "gridworld", "--set", "n=4", "--set", "image_size=16", "--out", str(out)]) == 0
+    picture = matplotlib.image.imread(out)
+    assert picture.shape[:2] == (3 * 18 + 2, 8 * 18 + 2)  # 3 generators; C8 hue orbit is the longest row
+
+
+def test_validate_exit_codes(capsys):
+    assert main(["validate", "gridworld", "--set", "n=4", "--set", "image_size=16"]) == 0
+    assert "valid: gridworld" in capsys.readouterr().out
+    assert main(["validate", "walled_gridworld"]) == 1
+    assert "INVALID NotAnActionError" in capsys.readouterr().out
+    assert main(["validate", "nowhere"]) == 2
+    assert "UnknownEnvironmentError" in capsys.readouterr().err
+    assert main(["validate", "gridworld", "--set", "n"]) == 2
+
+
+def test_clock_example_defines_validates_and_exports(tmp_path):
+    result = run(sys.executable, "examples/clock.py", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "DirectProduct(hour=C12, hue=C6), 72 states" in result.stdout
+    assert "3 hours on from (11, 2): [[2, 2]]" in result.stdout
+    assert (tmp_path / "clock.png").exists() and (tmp_path / "clock.npz").exists()
