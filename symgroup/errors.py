@@ -92,3 +92,7 @@ class InvalidOptionError(SymgroupError):
 
 class DatasetError(SymgroupError):
     """A dataset file that is missing fields, corrupt, or not written by symgroup."""
+
+
+class EncoderError(SymgroupError):
+    """An encoder (or code table) that returns NaN/inf, the wrong batch size, or codes that are not (n, d)."""
