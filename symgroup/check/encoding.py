@@ -1,0 +1,79 @@
+"""Turning any encoder into a table of codes, one row per state, in float64.
+
+An encoder is a callable from a float32 batch (n, C, H, W) to codes (n, d) — a numpy function or a
+torch ``nn.Module`` (run in eval mode, without gradients, batched, on the module's device; when it
+returns a tuple, its first entry is the code, e.g. a VAE's mean) — or an array of precomputed codes
+for ``env.states()``, in that order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+
+from symgroup.errors import EncoderError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from envs import SymmetryEnv
+
+Encoder = Callable[[np.ndarray], Any] | torch.nn.Module | np.ndarray
+
+
+def encode_states(encoder: Encoder, env: SymmetryEnv, states: np.ndarray, batch_size: int = 256) -> np.ndarray:
+    """Codes of ``states`` as float64 (n, d); :class:`EncoderError` for NaN/inf, a wrong batch size or
+    rank, or a code table that does not cover ``env.states()``."""
+    if isinstance(encoder, np.ndarray):
+        table = _checked(encoder, env.n_states, env, env.states(), "the code table")
+        return table[env.index(states)]
+    with _evaluating(encoder) as call:
+        parts = [
+            _checked(call(env.render(batch)), len(batch), env, batch, "the encoder")
+            for batch in np.array_split(states, max(1, -(-len(states) // batch_size)))
+        ]
+    if len({p.shape[1] for p in parts}) > 1:
+        raise EncoderError(f"the encoder returned codes of different sizes {sorted({p.shape[1] for p in parts})}")
+    return np.concatenate(parts)
+
+
+@contextmanager
+def _evaluating(encoder: Callable) -> Iterator[Callable[[np.ndarray], Any]]:
+    if not isinstance(encoder, torch.nn.Module):
+        yield encoder
+        return
+    was_training = encoder.training
+    device = next(encoder.parameters(), torch.empty(0)).device
+    encoder.eval()
+
+    def call(images: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            out = encoder(torch.from_numpy(images).to(device))
+        out = out[0] if isinstance(out, (tuple, list)) else out
+        return out.detach().to("cpu", torch.float64).numpy()
+
+    try:
+        yield call
+    finally:
+        encoder.train(was_training)
+
+
+def _checked(codes: Any, n: int, env: SymmetryEnv, states: np.ndarray, what: str) -> np.ndarray:
+    try:
+        array = np.asarray(codes, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise EncoderError(f"{what} returned {type(codes).__name__}, not an array of codes: {error}") from error
+    if array.ndim != 2 or array.shape[1] == 0:
+        raise EncoderError(f"{what} must return codes of shape (n, d), got {array.shape}", array.shape)
+    if len(array) != n:
+        raise EncoderError(f"{what} returned {len(array)} codes for {n} states of {env.name}", array.shape)
+    bad = np.flatnonzero(~np.isfinite(array).all(axis=1))
+    if bad.size:
+        raise EncoderError(
+            f"{what} returned NaN or inf for {bad.size} states, e.g. state {states[bad[0]].tolist()}", states[bad[0]]
+        )
+    return array

@@ -1,0 +1,173 @@
+"""The check's report: verdicts, numbers per subgroup and subspace, reasons, JSON and a text table."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from symgroup.check.lsbd import DLSBD, GeneratorFit
+from symgroup.check.sbd import SBDResult, Tolerances
+
+
+@dataclass
+class CheckReport:
+    """Everything :func:`symgroup.check.check` found.
+
+    ``passed`` is the SBD verdict (Higgins et al. 2018), ``linear_passed`` the LSBD verdict (a linear
+    representation, block-diagonal in the subspaces found); ``reasons`` says why either fails.
+    """
+
+    env: str
+    n_states: int
+    states_encoded: int
+    sampled: bool
+    code_size: int
+    tolerances: Tolerances
+    sbd: SBDResult
+    fits: list[GeneratorFit]
+    d_lsbd: DLSBD
+    metrics: dict[str, float] = field(default_factory=dict)
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.sbd.passed
+
+    @property
+    def linear_passed(self) -> bool:
+        return self.passed and not self.linear_reasons
+
+    @property
+    def linear_reasons(self) -> list[str]:
+        return [r for f in self.fits for r in f.reasons(self.tolerances.leak_tol)]
+
+    @property
+    def reasons(self) -> list[str]:
+        per_subgroup = [f"{s.name}: {r}" for s in self.sbd.subspaces.values() for r in s.reasons]
+        return per_subgroup + self.sbd.reasons + self.linear_reasons
+
+    @property
+    def axis_alignment(self) -> float:
+        """Σ_j w_j max_i S̃_ij: 1 when every latent axis is moved by one subgroup only (S̃: the
+        sensitivity matrix normalised per axis, w_j: each axis's share of the code's variance)."""
+        s = self.sbd.sensitivity
+        share = s / np.maximum(s.sum(axis=0, keepdims=True), 1e-300)
+        weights = s.sum(axis=0) / max(s.sum(), 1e-300)
+        return float((share.max(axis=0) * weights).sum())
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe dict with the keys "sbd", "lsbd", "d_lsbd", "subgroups" and "metrics"."""
+        subgroups = {}
+        for name, sub in self.sbd.subspaces.items():
+            subgroups[name] = {
+                "passed": sub.passed,
+                "dimension": sub.dimension,
+                "basis": self.code_basis(name).tolist(),
+                "axes": [int(j) for j in np.flatnonzero(self.sbd.sensitivity[self._row(name)] >= 0.1)],
+                "energy": sub.energy,
+                "leakage": sub.leakage,
+                "outside": sub.outside,
+                "shares_with": sub.shares_with,
+                "min_orbit_distance": sub.min_orbit_distance,
+                "d_lsbd": self.d_lsbd.scores.get(name),
+                "omega": self.d_lsbd.omegas.get(name),
+                "reasons": sub.reasons,
+            }
+        return _json_safe(
+            {
+                "env": self.env,
+                "n_states": self.n_states,
+                "states_encoded": self.states_encoded,
+                "sampled": self.sampled,
+                "code_size": self.code_size,
+                "tolerances": vars(self.tolerances),
+                "sbd": {
+                    "passed": self.passed,
+                    "injective": self.sbd.min_distance >= self.tolerances.injective_tol,
+                    "min_distance": self.sbd.min_distance,
+                    "closest_pair": self.sbd.closest_pair,
+                    "consistent": self.sbd.inconsistent is None,
+                    "reasons": self.reasons,
+                },
+                "lsbd": {
+                    "passed": self.linear_passed,
+                    "generators": [
+                        {
+                            "generator": f.generator,
+                            "subgroup": f.subgroup,
+                            "order": f.order,
+                            "residual": f.residual,
+                            "order_error": f.order_error,
+                            "block_error": f.block_error,
+                            "commutators": f.commutators,
+                        }
+                        for f in self.fits
+                    ],
+                    "reasons": self.linear_reasons,
+                },
+                "d_lsbd": {
+                    "value": self.d_lsbd.value,
+                    "scores": self.d_lsbd.scores,
+                    "omegas": self.d_lsbd.omegas,
+                    "reason": self.d_lsbd.reason,
+                },
+                "subgroups": subgroups,
+                "sensitivity": self.sbd.sensitivity.tolist(),
+                "axis_alignment": self.axis_alignment,
+                "metrics": self.metrics,
+                "intervals": {k: list(v) for k, v in self.intervals.items()},
+            }
+        )
+
+    def code_basis(self, name: str) -> np.ndarray:
+        """Z_name in the code's own coordinates: (dimension, d), unit rows (oblique in general)."""
+        rows = self.sbd.subspaces[name].basis.T @ self.sbd.unwhiten
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-300)
+
+    def _row(self, name: str) -> int:
+        return list(self.sbd.subspaces).index(name)
+
+    def __str__(self) -> str:
+        verdict = lambda ok: "PASS" if ok else "FAIL"  # noqa: E731
+        lines = [
+            f"{self.env}: {self.states_encoded} of {self.n_states} states encoded, code size {self.code_size}"
+            + (" (sampled)" if self.sampled else ""),
+            f"SBD (Higgins et al.): {verdict(self.passed)}    LSBD (linear): {verdict(self.linear_passed)}    "
+            f"D_LSBD: {_fmt(self.d_lsbd.value)}    axis alignment: {self.axis_alignment:.3f}",
+            "",
+            f"{'subgroup':<12} {'dim':>3} {'energy':>7} {'max leak':>9} {'from':<10} {'orbit dist':>10} "
+            f"{'D_LSBD':>7} {'ω':>3}  verdict",
+        ]
+        for name, sub in self.sbd.subspaces.items():
+            worst = max(sub.leakage.items(), key=lambda kv: kv[1], default=("-", float("nan")))
+            lines.append(
+                f"{name:<12} {sub.dimension:>3} {sub.energy:>7.3f} {_fmt(worst[1]):>9} {worst[0]:<10} "
+                f"{_fmt(sub.min_orbit_distance):>10} {_fmt(self.d_lsbd.scores.get(name)):>7} "
+                f"{str(self.d_lsbd.omegas.get(name, '-')):>3}  {verdict(sub.passed)}"
+            )
+        if self.metrics:
+            lines += ["", "classic metrics: " + ", ".join(f"{k} {_fmt(v)}" for k, v in self.metrics.items())]
+        if self.reasons:
+            lines += ["", "reasons:"] + [f"- {r}" for r in self.reasons]
+        return "\n".join(lines)
+
+
+def _fmt(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:.3g}" if abs(value) < 1e4 else f"{value:.2e}"
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, (np.floating, float)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, (np.integer, np.bool_)):
+        return value.item()
+    return value
