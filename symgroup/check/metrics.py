@@ -1,0 +1,275 @@
+"""The classic disentanglement metrics, with disentanglement_lib's definitions and defaults.
+
+Inputs are arrays: ``codes`` (n, d) — the representation (e.g. the encoder mean) of n states — and
+``factors`` (n, K), their integer factor values. Samples are drawn uniformly from the rows (uniform
+over the world when the rows are every state once); a batch "with factor k fixed" is drawn from the
+rows sharing one value of factor k. Defaults: 10000 training and 5000 test samples, 20 histogram
+bins, batches of 64 (Locatello et al. 2019, arXiv 1811.12359; google-research/disentanglement_lib).
+
+- MIG (Chen et al. 2018): mean_k (I(z_(1); v_k) − I(z_(2); v_k)) / H(v_k) over the two latents with
+  the largest mutual information, latents discretised into 20 equal-width bins, in nats.
+- DCI (Eastwood & Williams 2018): R_jk = |importance| of latent j in a GradientBoostingClassifier for
+  factor k; D = Σ_j ρ_j (1 − H_K(R_j·)), C = Σ_k ρ_k (1 − H_J(R_·k)); informativeness = accuracy.
+- SAP (Kumar et al. 2018): S_jk = test accuracy of LinearSVC(C=0.01, balanced) on latent j alone;
+  SAP = mean_k (top1 − top2 over j).
+- FactorVAE score (Kim & Mnih 2018): argmin over active latents (std ≥ 0.05) of the variance within
+  a batch with factor k fixed, normalised by the global variance; majority-vote accuracy.
+- BetaVAE score (Higgins et al. 2017): mean |z₁ − z₂| over 64 pairs sharing factor k, classified by
+  LogisticRegression; accuracy.
+- Modularity (Ridgeway & Mozer 2018): 1 − (Σ_k m_jk² − max_k m_jk²)/((K − 1) max_k m_jk²) per latent,
+  averaged; explicitness: one-vs-rest ROC-AUC of LogisticRegression on standardised latents.
+- IRS (Suter et al. 2019): 1 − (99th percentile deviation of z_j within a factor value, averaged
+  over values) / max deviation of z_j; max over factors, averaged with weights max deviation.
+- Independence (Painter et al. 2020): 1 − mean |cos(Δz_a, Δz_b)| over pairs of factors, Δz_a the
+  code change of one step of factor a.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+
+import numpy as np
+from scipy.stats import entropy
+from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import mutual_info_score, roc_auc_score
+from sklearn.preprocessing import label_binarize
+from sklearn.svm import LinearSVC
+
+from symgroup.errors import EncoderError, InvalidOptionError
+
+
+class _Sampler:
+    """Uniform rows, and rows sharing a value of one factor, of a (codes, factors) table."""
+
+    def __init__(self, codes: np.ndarray, factors: np.ndarray, rng: np.random.Generator) -> None:
+        self.codes, self.factors, self.rng = codes, factors, rng
+        self._order = np.argsort(factors, axis=0, kind="stable")  # rows sorted by each factor's value
+        self._first = [
+            np.searchsorted(factors[order, k], factors[:, k], "left") for k, order in enumerate(self._order.T)
+        ]
+        self._count = [
+            np.searchsorted(factors[order, k], factors[:, k], "right") - first
+            for k, (order, first) in enumerate(zip(self._order.T, self._first, strict=True))
+        ]
+
+    def rows(self, n: int) -> np.ndarray:
+        return self.rng.integers(0, len(self.codes), size=n)
+
+    def sharing(self, ks: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """For each i, a uniformly drawn row whose factor ks[i] equals that of rows[i]."""
+        ks, rows = np.broadcast_arrays(np.asarray(ks), np.asarray(rows))
+        first = np.choose(ks, [f[rows] for f in self._first])
+        count = np.choose(ks, [c[rows] for c in self._count])
+        return self._order[first + (self.rng.random(rows.shape) * count).astype(np.int64), ks]
+
+
+def _discretise(codes: np.ndarray, bins: int) -> np.ndarray:
+    """Each latent into ``bins`` equal-width bins (np.histogram edges and np.digitize)."""
+    return np.stack([np.digitize(z, np.histogram(z, bins)[1][:-1]) for z in codes.T], axis=1)
+
+
+def _mutual_information(discrete: np.ndarray, factors: np.ndarray) -> np.ndarray:
+    """m_jk = I(z_j; v_k) in nats, (d, K)."""
+    return np.array([[mutual_info_score(f, z) for f in factors.T] for z in discrete.T])
+
+
+def mig(s: _Sampler, num_train: int = 10000, bins: int = 20) -> float:
+    rows = s.rows(num_train)
+    factors = s.factors[rows]
+    m = _mutual_information(_discretise(s.codes[rows], bins), factors)
+    entropies = np.array([mutual_info_score(f, f) for f in factors.T])
+    top = np.sort(m, axis=0)[::-1]
+    second = top[1] if len(top) > 1 else np.zeros_like(top[0])
+    return float(np.mean(np.divide(top[0] - second, entropies, out=np.zeros_like(entropies), where=entropies > 0)))
+
+
+def dci(s: _Sampler, num_train: int = 10000, num_test: int = 5000) -> dict[str, float]:
+    train, test = s.rows(num_train), s.rows(num_test)
+    d, k = s.codes.shape[1], s.factors.shape[1]
+    importance, train_acc, test_acc = np.zeros((d, k)), [], []
+    for j in range(k):
+        model = GradientBoostingClassifier(random_state=0).fit(s.codes[train], s.factors[train, j])
+        importance[:, j] = np.abs(model.feature_importances_)
+        train_acc.append(model.score(s.codes[train], s.factors[train, j]))
+        test_acc.append(model.score(s.codes[test], s.factors[test, j]))
+    return {
+        "dci_disentanglement": _weighted_one_minus_entropy(importance, k),
+        "dci_completeness": _weighted_one_minus_entropy(importance.T, d),
+        "dci_informativeness_train": float(np.mean(train_acc)),
+        "dci_informativeness_test": float(np.mean(test_acc)),
+    }
+
+
+def _weighted_one_minus_entropy(r: np.ndarray, base: int) -> float:
+    """Σ_rows ρ_row (1 − H_base(row / Σ row)), ρ_row = Σ row / Σ r."""
+    if r.sum() == 0 or base < 2:
+        return 0.0
+    per_row = 1.0 - entropy(r.T + 1e-11, base=base)
+    return float(np.sum(per_row * r.sum(axis=1) / r.sum()))
+
+
+def sap(s: _Sampler, num_train: int = 10000, num_test: int = 5000) -> float:
+    train, test = s.rows(num_train), s.rows(num_test)
+    d, k = s.codes.shape[1], s.factors.shape[1]
+    scores = np.zeros((d, k))
+    for j in range(d):
+        for f in range(k):
+            model = LinearSVC(C=0.01, class_weight="balanced", random_state=0)
+            model.fit(s.codes[train, j : j + 1], s.factors[train, f])
+            scores[j, f] = model.score(s.codes[test, j : j + 1], s.factors[test, f])
+    top = np.sort(scores, axis=0)
+    return float(np.mean(top[-1] - top[-2])) if d > 1 else float(np.mean(top[-1]))
+
+
+def factor_vae_score(
+    s: _Sampler, num_variance: int = 10000, num_train: int = 10000, num_eval: int = 5000, batch: int = 64
+) -> float:
+    variances = np.var(s.codes[s.rows(num_variance)], axis=0, ddof=1)
+    active = np.sqrt(variances) >= 0.05
+    if not active.any():
+        return 0.0
+
+    def votes(n: int) -> np.ndarray:
+        ks = s.rng.integers(0, s.factors.shape[1], size=n)
+        batches = s.sharing(ks[:, None], np.repeat(s.rows(n)[:, None], batch, axis=1))  # (n, batch) rows
+        local = np.var(s.codes[batches], axis=1, ddof=1)[:, active] / variances[active]
+        counts = np.zeros((s.codes.shape[1], s.factors.shape[1]), dtype=np.int64)
+        np.add.at(counts, (np.flatnonzero(active)[np.argmin(local, axis=1)], ks), 1)
+        return counts
+
+    classifier = np.argmax(votes(num_train), axis=1)
+    evaluation = votes(num_eval)
+    return float(evaluation[np.arange(len(classifier)), classifier].sum() / evaluation.sum())
+
+
+def beta_vae_score(s: _Sampler, num_train: int = 10000, num_eval: int = 5000, batch: int = 64) -> float:
+    def points(n: int) -> tuple[np.ndarray, np.ndarray]:
+        ks = s.rng.integers(0, s.factors.shape[1], size=n)
+        first = s.rows(n * batch).reshape(n, batch)
+        second = s.sharing(ks[:, None], first)
+        return np.abs(s.codes[first] - s.codes[second]).mean(axis=1), ks
+
+    x_train, y_train = points(num_train)
+    x_eval, y_eval = points(num_eval)
+    if len(np.unique(y_train)) < 2:
+        return 1.0
+    model = LogisticRegression(max_iter=1000).fit(x_train, y_train)
+    return float(model.score(x_eval, y_eval))
+
+
+def modularity_explicitness(
+    s: _Sampler, num_train: int = 10000, num_test: int = 5000, bins: int = 20
+) -> dict[str, float]:
+    train, test = s.rows(num_train), s.rows(num_test)
+    m = _mutual_information(_discretise(s.codes[train], bins), s.factors[train])
+    squared = m**2
+    largest = squared.max(axis=1)
+    k = squared.shape[1]
+    delta = np.divide(squared.sum(axis=1) - largest, largest * (k - 1), out=np.ones_like(largest), where=largest > 0)
+    modularity = np.where(largest > 0, 1.0 - delta, 0.0) if k > 1 else np.where(largest > 0, 1.0, 0.0)
+    mean, std = s.codes[train].mean(axis=0), s.codes[train].std(axis=0)
+    std[std == 0] = 1.0
+    x_train, x_test = (s.codes[train] - mean) / std, (s.codes[test] - mean) / std
+    auc_train, auc_test = [], []
+    for f in range(s.factors.shape[1]):
+        y_train, y_test = s.factors[train, f], s.factors[test, f]
+        classes = np.unique(y_train)
+        if len(classes) < 2:
+            continue
+        model = LogisticRegression(max_iter=1000).fit(x_train, y_train)
+        auc_train.append(_auc(model, x_train, y_train, classes))
+        auc_test.append(_auc(model, x_test, y_test, classes))
+    return {
+        "modularity": float(np.mean(modularity)),
+        "explicitness_train": float(np.mean(auc_train)) if auc_train else 0.0,
+        "explicitness_test": float(np.mean(auc_test)) if auc_test else 0.0,
+    }
+
+
+def _auc(model: LogisticRegression, x: np.ndarray, y: np.ndarray, classes: np.ndarray) -> float:
+    """One-vs-rest ROC-AUC averaged over classes (labels binarised against the training classes)."""
+    truth = label_binarize(y, classes=classes)
+    probabilities = model.predict_proba(x)
+    if len(classes) == 2:
+        truth, probabilities = np.hstack([1 - truth, truth]), probabilities
+    present = truth.any(axis=0) & ~truth.all(axis=0)
+    return float(roc_auc_score(truth[:, present], probabilities[:, present], average="macro"))
+
+
+def irs(s: _Sampler, num_train: int = 10000, bins: int = 20, quantile: float = 0.99) -> float:
+    rows = s.rows(num_train)
+    latents, factors = s.codes[rows], _discretise(s.factors[rows].astype(float), bins)
+    latents = latents[:, latents.var(axis=0) > 0]
+    if not latents.size:
+        return 0.0
+    max_deviation = np.abs(latents - latents.mean(axis=0)).max(axis=0)
+    deviation = np.zeros((latents.shape[1], factors.shape[1]))
+    for i, column in enumerate(factors.T):
+        values = np.unique(column)
+        for v in values:
+            group = latents[column == v]
+            deviation[:, i] += np.percentile(np.abs(group - group.mean(axis=0)), quantile * 100, axis=0)
+        deviation[:, i] /= len(values)
+    scores = (1.0 - deviation / max_deviation[:, None]).max(axis=1)
+    return float(np.average(scores, weights=max_deviation) if max_deviation.sum() > 0 else np.mean(scores))
+
+
+def independence(s: _Sampler, num_train: int = 10000) -> float:
+    """1 − mean |cos(Δz_a, Δz_b)|, Δz_a = z(v with factor a one step on, cyclically) − z(v)."""
+    sizes = s.factors.max(axis=0) + 1
+    position = {tuple(f): i for i, f in enumerate(s.factors.tolist())}
+    rows = s.rows(num_train)
+    steps = []
+    for a in range(s.factors.shape[1]):
+        moved = s.factors[rows].copy()
+        moved[:, a] = (moved[:, a] + 1) % sizes[a]
+        target = np.array([position.get(tuple(f), -1) for f in moved.tolist()])
+        steps.append(np.where(target[:, None] >= 0, s.codes[target] - s.codes[rows], np.nan))
+    cosines = []
+    for a in range(len(steps)):
+        for b in range(a + 1, len(steps)):
+            norms = np.linalg.norm(steps[a], axis=1) * np.linalg.norm(steps[b], axis=1)
+            dots = np.abs((steps[a] * steps[b]).sum(axis=1))
+            valid = np.isfinite(dots) & (norms > 0)
+            cosines.append(np.mean(dots[valid] / norms[valid]) if valid.any() else 1.0)
+    return float(1.0 - np.mean(cosines)) if cosines else 1.0
+
+
+METRICS: dict[str, Callable[[_Sampler], float | dict[str, float]]] = {
+    "mig": mig,
+    "dci": dci,
+    "sap": sap,
+    "factor_vae_score": factor_vae_score,
+    "beta_vae_score": beta_vae_score,
+    "modularity_explicitness": modularity_explicitness,
+    "irs": irs,
+    "independence": independence,
+}
+
+
+def metrics(
+    codes: np.ndarray, factors: np.ndarray, names: tuple[str, ...] | None = None, seed: int = 0, **options: int
+) -> dict[str, float]:
+    """The classic metrics (all of :data:`METRICS`, or ``names``) as a flat dict of floats.
+
+    ``options`` override the defaults of the metrics that take them (num_train, num_test, num_eval,
+    num_variance, bins, batch), e.g. ``metrics(codes, factors, ("dci",), num_train=1000)``.
+    """
+    codes, factors = np.asarray(codes, dtype=np.float64), np.asarray(factors)
+    if codes.ndim != 2 or factors.ndim != 2 or len(codes) != len(factors) or not len(codes):
+        raise EncoderError(f"metrics need codes (n, d) and factors (n, K), got {codes.shape} and {factors.shape}")
+    if not np.isfinite(codes).all():
+        raise EncoderError("metrics got NaN or inf codes")
+    unknown = set(names or ()) - set(METRICS)
+    if unknown:
+        raise InvalidOptionError(f"unknown metrics {sorted(unknown)}; choose from {sorted(METRICS)}", sorted(unknown))
+    out: dict[str, float] = {}
+    for name in names or tuple(METRICS):
+        accepted = inspect.signature(METRICS[name]).parameters
+        value = METRICS[name](
+            _Sampler(codes, factors, np.random.default_rng(seed)), **{k: v for k, v in options.items() if k in accepted}
+        )
+        out.update(value if isinstance(value, dict) else {name: value})
+    return out
