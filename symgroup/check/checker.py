@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from symgroup.check.encoding import Encoder
 from symgroup.check.lsbd import d_lsbd, fit_generators
 from symgroup.check.report import CheckReport
-from symgroup.check.sbd import Tolerances, check_sbd
-from symgroup.check.world import encode_world
+from symgroup.check.sbd import Tolerances, check_sbd, find_subspaces
+from symgroup.check.world import EncodedWorld, encode_world
 
 if TYPE_CHECKING:
     from envs import SymmetryEnv
@@ -45,9 +49,26 @@ def check(
         fits=fit_generators(world, sbd),
         d_lsbd=d_lsbd(world),
     )
+    if world.sampled:
+        report.intervals = _bootstrap(world, tol, seed)
     if metrics:
         from symgroup.check.metrics import metrics as classic
 
         names = None if metrics is True else tuple(metrics)
         report.metrics = classic(world.codes, world.states, names=names, seed=seed)
     return report
+
+
+def _bootstrap(world: EncodedWorld, tol: Tolerances, seed: int, resamples: int = 20) -> dict[str, tuple[float, float]]:
+    """95% intervals of each subgroup's largest leakage and of D_LSBD, resampling the base states."""
+    rng = np.random.default_rng(seed)
+    bases = len(next(iter(world.orbits.values())))
+    samples: dict[str, list[float]] = defaultdict(list)
+    for _ in range(resamples):
+        rows = rng.integers(0, bases, size=bases)
+        resampled = replace(world, orbits={n: table[rows] for n, table in world.orbits.items()})
+        for name, sub in find_subspaces(resampled, tol)[0].items():
+            samples[f"max_leakage:{name}"].append(max(sub.leakage.values(), default=0.0))
+        if (value := d_lsbd(resampled).value) is not None:
+            samples["d_lsbd"].append(value)
+    return {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for k, v in samples.items()}

@@ -1,11 +1,11 @@
 """Linear symmetry-based disentanglement: is the action on the code a block-diagonal representation?
 
-For each generator s of each subgroup, a linear map M_s is fitted by least squares to the pairs
-(z, s·z) of centred codes, in the whitened coordinates of the SBD check (there the summed orbit
+For each generator s of each subgroup, a map z ↦ M_s z + c_s is fitted by least squares to the pairs
+(z, s·z) of codes (the offset absorbs the centre, which a sampled world only estimates), in the whitened coordinates of the SBD check (there the summed orbit
 variation covariance, which a representation preserves, is I: a representation of the finite group
 is orthogonal and the errors below are scale-free and basis-invariant):
 
-- residual: E‖M_s z − s·z‖² / E‖s·z‖² (is the action linear at all?);
+- residual: E‖M_s z + c_s − s·z‖² / E‖s·z − mean‖² (is the action linear at all?);
 - order: ‖M_sⁿ − I‖_F / √r for s of order n (is it a representation of C_n?);
 - commutators: ‖M_s M_t − M_t M_s‖_F / √r for generators of different subgroups;
 - block: ‖T_s − diag(I, …, T_s[i, i], …, I)‖_F / √r with T_s = M_s in the combined basis of the
@@ -75,9 +75,11 @@ def fit_generators(world: EncodedWorld, sbd: SBDResult) -> list[GeneratorFit]:
         group = world.env.factors[name].group
         for s_element in group.generators:
             a, b = world.step_pairs(name, group.index(s_element))
-            transposed, *_ = np.linalg.lstsq(y[a], y[b], rcond=None)
-            m = transposed.T
-            residual = float(((y[a] @ m.T - y[b]) ** 2).sum() / max((y[b] ** 2).sum(), 1e-300))
+            inputs = np.hstack([y[a], np.ones((len(a), 1))])  # affine: the invariant centre is estimated too
+            solution, *_ = np.linalg.lstsq(inputs, y[b], rcond=None)
+            m = solution[:-1].T
+            target = y[b] - y[b].mean(axis=0)
+            residual = float(((inputs @ solution - y[b]) ** 2).sum() / max((target**2).sum(), 1e-300))
             order = s_element.order
             fits.append(
                 GeneratorFit(

@@ -81,17 +81,26 @@ class SBDResult:
         return not self.reasons and all(s.passed for s in self.subspaces.values())
 
 
-def check_sbd(world: EncodedWorld, tol: Tolerances) -> SBDResult:
-    codes = world.codes
-    centred = codes - codes.mean(axis=0)
+def find_subspaces(
+    world: EncodedWorld, tol: Tolerances
+) -> tuple[dict[str, Subspace], np.ndarray, np.ndarray, np.ndarray | None, dict[str, slice]]:
+    """Each subgroup's subspace with its leakage, the whitening maps, and the combined basis."""
+    centred = world.codes - world.codes.mean(axis=0)
     total = float((centred**2).sum(axis=1).mean()) or 1.0
-    radius = np.sqrt(total)
     variations = {name: world.variation(name) for name in world.names}
     whiten, unwhiten = _whitening(variations)
     subspaces = {name: _subspace(name, v, v @ whiten, total, tol) for name, v in variations.items()}
     _mark_overlaps(subspaces, tol)
     combined, blocks = _combined_basis(subspaces, whiten.shape[1], tol)
     _leakage(subspaces, {n: v @ whiten for n, v in variations.items()}, combined, blocks, tol)
+    return subspaces, whiten, unwhiten, combined, blocks
+
+
+def check_sbd(world: EncodedWorld, tol: Tolerances) -> SBDResult:
+    codes = world.codes
+    centred = codes - codes.mean(axis=0)
+    radius = np.sqrt(float((centred**2).sum(axis=1).mean()) or 1.0)
+    subspaces, whiten, unwhiten, combined, blocks = find_subspaces(world, tol)
     for name, sub in subspaces.items():
         sub.min_orbit_distance = _min_orbit_distance(world, name) / radius
         if sub.min_orbit_distance < tol.injective_tol:
@@ -108,7 +117,7 @@ def check_sbd(world: EncodedWorld, tol: Tolerances) -> SBDResult:
     if inconsistent:
         a, b, s = inconsistent
         reasons.append(f"not consistent: states {a} and {b} share a code but {s} maps them to different codes")
-    sensitivity = np.stack([(v**2).mean(axis=0) for v in variations.values()]) / np.maximum(
+    sensitivity = np.stack([(world.variation(n) ** 2).mean(axis=0) for n in world.names]) / np.maximum(
         (centred**2).mean(axis=0), 1e-300
     )
     closest = (world.states[pair[0]].tolist(), world.states[pair[1]].tolist()) if pair else None
