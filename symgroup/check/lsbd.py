@@ -1,15 +1,19 @@
 """Linear symmetry-based disentanglement: is the action on the code a block-diagonal representation?
 
-For each generator s of each subgroup, a map z ↦ M_s z + c_s is fitted by least squares to the pairs
-(z, s·z) of codes (the offset absorbs the centre, which a sampled world only estimates), in the whitened coordinates of the SBD check (there the summed orbit
-variation covariance, which a representation preserves, is I: a representation of the finite group
-is orthogonal and the errors below are scale-free and basis-invariant):
+For each generator s of each subgroup, a map z ↦ M_s z + c_s is fitted by least squares to the
+pairs (z, s·z) of codes (the offset absorbs the centre, which a sampled world only estimates), in
+the whitened coordinates of the SBD check (there the summed orbit variation covariance, which a
+representation preserves, is I: a representation of the finite group is orthogonal and the errors
+below are scale-free and basis-invariant):
 
 - residual: E‖M_s z + c_s − s·z‖² / E‖s·z − mean‖² (is the action linear at all?);
-- order: ‖M_sⁿ − I‖_F / √r for s of order n (is it a representation of C_n?);
-- commutators: ‖M_s M_t − M_t M_s‖_F / √r for generators of different subgroups;
-- block: ‖T_s − diag(I, …, T_s[i, i], …, I)‖_F / √r with T_s = M_s in the combined basis of the
-  subspaces found by the SBD check (G_i acts on Z_i alone and as the identity on the rest).
+- order: ‖M_sⁿ − I‖ for s of order n (is it a representation of C_n?);
+- commutators: ‖M_s M_t − M_t M_s‖ for generators of different subgroups;
+- block: ‖T_s − diag(I, …, T_s[i, i], …, I)‖ with T_s = M_s in the combined basis of the subspaces
+  found by the SBD check (G_i acts on Z_i alone and as the identity on the rest);
+
+each size ‖A‖ = E‖A y‖² / E‖y‖² taken on the codes y — an energy ratio like the residual and the
+leakage — so directions without variation (where a fit has nothing to go on) do not count.
 
 D_LSBD (Tonnaer et al. 2022, arXiv 2011.06070, practical form for products of cyclic groups): for
 each subgroup k, take z − mean over the G_k-orbit, project on its top-2 principal components scaled
@@ -66,8 +70,9 @@ class DLSBD:
     reason: str | None = None
 
 
-def fit_generators(world: EncodedWorld, sbd: SBDResult) -> list[GeneratorFit]:
-    """One least-squares linear map per subgroup generator, with its representation errors."""
+def fit_generators(world: EncodedWorld, sbd: SBDResult, ridge: float = 1e-3) -> list[GeneratorFit]:
+    """One least-squares map per subgroup generator, with its representation errors. A ridge term
+    ``ridge``·‖M − I‖² keeps directions with (next to) no variation from taking arbitrary values."""
     y = (world.codes - world.codes.mean(axis=0)) @ sbd.whiten
     rank = y.shape[1]
     fits = []
@@ -76,7 +81,8 @@ def fit_generators(world: EncodedWorld, sbd: SBDResult) -> list[GeneratorFit]:
         for s_element in group.generators:
             a, b = world.step_pairs(name, group.index(s_element))
             inputs = np.hstack([y[a], np.ones((len(a), 1))])  # affine: the invariant centre is estimated too
-            solution, *_ = np.linalg.lstsq(inputs, y[b], rcond=None)
+            prior = np.sqrt(ridge * len(a)) * np.eye(rank, rank + 1)  # pulls M towards I where data are scarce
+            solution, *_ = np.linalg.lstsq(np.vstack([inputs, prior]), np.vstack([y[b], prior[:, :rank]]), rcond=None)
             m = solution[:-1].T
             target = y[b] - y[b].mean(axis=0)
             residual = float(((inputs @ solution - y[b]) ** 2).sum() / max((target**2).sum(), 1e-300))
@@ -87,33 +93,35 @@ def fit_generators(world: EncodedWorld, sbd: SBDResult) -> list[GeneratorFit]:
                     name,
                     order,
                     residual,
-                    _norm(np.linalg.matrix_power(m, order) - np.eye(rank), rank),
-                    _block_error(m, name, sbd),
+                    _on_data(np.linalg.matrix_power(m, order) - np.eye(rank), y),
+                    _block_error(m, name, sbd, y),
                     matrix=m,
                 )
             )
     for f in fits:
         f.commutators = {
-            g.generator: _norm(f.matrix @ g.matrix - g.matrix @ f.matrix, rank)
+            g.generator: _on_data(f.matrix @ g.matrix - g.matrix @ f.matrix, y)
             for g in fits
             if g.subgroup != f.subgroup
         }
     return fits
 
 
-def _norm(m: np.ndarray, rank: int) -> float:
-    return float(np.linalg.norm(m) / np.sqrt(max(rank, 1)))
+def _on_data(a: np.ndarray, y: np.ndarray) -> float:
+    """E‖A y‖² / E‖y‖²: the size of a matrix on the codes (an energy ratio, like the residual and
+    the leakage), so directions without variation do not count."""
+    return float(((y @ a.T) ** 2).sum() / max((y**2).sum(), 1e-300))
 
 
-def _block_error(m: np.ndarray, name: str, sbd: SBDResult) -> float | None:
-    """‖T − diag(I, …, T_ii, …, I)‖ / √r for T = M in the combined basis (None without one)."""
+def _block_error(m: np.ndarray, name: str, sbd: SBDResult, y: np.ndarray) -> float | None:
+    """Size on the codes of T − diag(I, …, T_ii, …, I), T = M in the combined basis (None without one)."""
     if sbd.combined is None:
         return None
     t = np.linalg.solve(sbd.combined, m @ sbd.combined)
     expected = np.eye(len(t))
     own = sbd.blocks[name]
     expected[own, own] = t[own, own]
-    return _norm(t - expected, len(t))
+    return _on_data(t - expected, np.linalg.solve(sbd.combined, y.T).T)
 
 
 def d_lsbd(world: EncodedWorld) -> DLSBD:

@@ -4,9 +4,11 @@ G_i's *variation* is z minus its mean over the G_i-orbit (DESIGN.md: whole orbit
 steps). The check works in *whitened* coordinates y, in which the summed variation covariance
 C = Σ_i C_i is the identity; there C̃_i = covariance of G_i's variation has eigenvalues in [0, 1]: the
 share of the variation along each direction that is due to G_i. Z_i is spanned by the directions
-with share ≥ ``share_tol`` — directions moved (almost) by G_i alone. Whitening makes every quantity
-below invariant under any invertible linear change of the code's basis, as the definition requires:
-a rotated, scaled or oblique disentangled code is still disentangled.
+with share ≥ ``share_tol`` — directions moved (almost) by G_i alone. Whitening makes the quantities
+below invariant under invertible linear changes of the code's basis, as the definition requires: a
+rotated, rescaled or oblique disentangled code is still disentangled. (Directions whose variance is
+below ``noise_floor`` × the largest are not whitened up, so an unused latent's jitter stays small;
+the invariance holds while every direction that matters stays above that floor.)
 
 How much G_j moves Z_i is read in the coordinates of the combined basis [Z_1 | … | Z_n | rest]:
 
@@ -35,6 +37,7 @@ class Tolerances:
 
     leak_tol: float = 0.05  # leakage(j → i), energy outside Z_i, linear residual / order / commutator errors
     share_tol: float = 0.75  # a direction belongs to Z_i when G_i causes ≥ share_tol of the variation along it
+    noise_floor: float = 1e-2  # directions with variance below noise_floor × the largest are not whitened up
     collapse_tol: float = 1e-3  # G_i moves nothing when its variation energy < collapse_tol × total variance
     overlap_tol: float = 0.1  # subspaces overlap when the smallest singular value of [B_i | B_j] < overlap_tol
     injective_tol: float = 1e-2  # distinct states need code distance ≥ injective_tol × RMS radius of the codes
@@ -88,7 +91,7 @@ def find_subspaces(
     centred = world.codes - world.codes.mean(axis=0)
     total = float((centred**2).sum(axis=1).mean()) or 1.0
     variations = {name: world.variation(name) for name in world.names}
-    whiten, unwhiten = _whitening(variations)
+    whiten, unwhiten = _whitening(variations, tol.noise_floor)
     subspaces = {name: _subspace(name, v, v @ whiten, total, tol) for name, v in variations.items()}
     _mark_overlaps(subspaces, tol)
     combined, blocks = _combined_basis(subspaces, whiten.shape[1], tol)
@@ -135,12 +138,16 @@ def check_sbd(world: EncodedWorld, tol: Tolerances) -> SBDResult:
     )
 
 
-def _whitening(variations: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Maps to and from coordinates where C = Σ_i Cov(variation_i) is the identity (on its support)."""
+def _whitening(variations: dict[str, np.ndarray], floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Maps to and from coordinates y in which C = Σ_i Cov(variation_i) is the identity along every
+    direction of variance ≥ floor × the largest; weaker directions (an unused latent's jitter) are
+    scaled as if they had that variance, so they stay small instead of being blown up. Directions
+    of no variation at all are dropped."""
     summed = sum(v.T @ v / len(v) for v in variations.values())
     eigenvalues, vectors = np.linalg.eigh(summed)
-    keep = eigenvalues > 1e-12 * max(eigenvalues.max(), 1e-300)
-    scale = np.sqrt(eigenvalues[keep])
+    largest = max(eigenvalues.max(), 1e-300)
+    keep = eigenvalues > 1e-12 * largest
+    scale = np.sqrt(np.maximum(eigenvalues[keep], floor * largest))
     return vectors[:, keep] / scale, (vectors[:, keep] * scale).T
 
 
