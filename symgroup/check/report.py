@@ -127,6 +127,11 @@ class CheckReport:
         rows = self.sbd.subspaces[name].basis.T @ self.sbd.unwhiten
         return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-300)
 
+    def __repr__(self) -> str:
+        return (
+            f"<CheckReport {self.env}: SBD {self.passed}, LSBD {self.linear_passed}, D_LSBD {_fmt(self.d_lsbd.value)}>"
+        )
+
     def _row(self, name: str) -> int:
         return list(self.sbd.subspaces).index(name)
 
