@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -13,7 +15,14 @@ import envs
 import symgroup
 from envs.montage import orbit_montage, save_png
 from symgroup import Cyclic, Dihedral, DirectProduct, Group, PermutationGroup, Symmetric, TableGroup
-from symgroup.errors import InvalidOptionError, NotAnActionError, NotInjectiveError, RenderError, SymgroupError
+from symgroup.errors import (
+    EncoderError,
+    InvalidOptionError,
+    NotAnActionError,
+    NotInjectiveError,
+    RenderError,
+    SymgroupError,
+)
 
 
 def builtin_groups() -> dict[str, Group]:
@@ -90,6 +99,39 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_codes(path: Path) -> np.ndarray:
+    """Codes for env.states() from a .npy file, or a .npz file with an array "codes" (or just one array)."""
+    if path.suffix not in (".npy", ".npz") or not path.is_file():
+        raise InvalidOptionError(f"TARGET must be a .npy or .npz file of codes for the env's states, got {path}", path)
+    try:
+        loaded = np.load(path, allow_pickle=False)
+        if isinstance(loaded, np.lib.npyio.NpzFile):
+            with loaded:
+                keys = loaded.files
+                if "codes" not in keys and len(keys) != 1:
+                    raise InvalidOptionError(f"{path} holds {keys}; name the codes array 'codes'", path)
+                return loaded["codes" if "codes" in keys else keys[0]]
+        return loaded
+    except (OSError, ValueError) as error:
+        raise EncoderError(f"cannot read codes from {path}: {error}", path) from error
+
+
+def _check(args: argparse.Namespace) -> int:
+    from symgroup.check import check
+    from symgroup.check.plots import save_plots
+
+    env = _make_env(args)
+    report = check(_load_codes(Path(args.target)), env, metrics=tuple(args.metrics) if args.metrics else False)
+    print(report)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps({"target": args.target, **report.to_dict()}, indent=2))
+    if args.plots:
+        for path in save_plots(report, args.plots):
+            print(f"wrote {path}")
+    return 0 if report.passed and (report.linear_passed or not args.linear) else 1
+
+
 def _add_env_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("env", help="a registered environment (see `symgroup envs`)")
     command.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an environment option")
@@ -117,6 +159,15 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--max-states", type=int, default=4096, help="sample above this many states")
     validate.add_argument("--seed", type=int, default=0)
     validate.set_defaults(run=_validate)
+    check = commands.add_parser("check", help="is a representation disentangled? exit 0 yes, 1 no, 2 on error")
+    check.add_argument("target", help="a .npy/.npz file of codes for the env's states, in env.states() order")
+    check.add_argument("--env", default="gridworld", help="the environment the codes belong to (default gridworld)")
+    check.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an environment option")
+    check.add_argument("--json", help="write the report as JSON to this file")
+    check.add_argument("--plots", help="write the PNG figures into this folder")
+    check.add_argument("--metrics", nargs="*", metavar="NAME", help="also compute classic metrics (mig, dci, ...)")
+    check.add_argument("--linear", action="store_true", help="exit 0 only when linearly disentangled (LSBD) too")
+    check.set_defaults(run=_check)
     return top
 
 

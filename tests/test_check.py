@@ -155,7 +155,7 @@ def test_bad_encoders_raise_typed_errors():
     env = envs.make("gridworld", n=4, hues=2, image_size=16)
     with pytest.raises(EncoderError, match=r"NaN or inf.*state"):
         check(lambda x: np.full((len(x), 3), np.nan), env)
-    with pytest.raises(EncoderError, match="returned 1 codes for"):
+    with pytest.raises(EncoderError, match="gave 1 codes for"):
         check(lambda x: np.zeros((1, 3)), env)
     with pytest.raises(EncoderError, match=r"shape \(n, d\)"):
         check(lambda x: np.zeros(len(x)), env)

@@ -1,9 +1,11 @@
 """The command line and the examples, run as a user runs them."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import envs
 import symgroup
 from symgroup.cli import builtin_groups, main
 
@@ -75,3 +77,25 @@ def test_clock_example_defines_validates_and_exports(tmp_path):
     assert "DirectProduct(hour=C12, hue=C6), 72 states" in result.stdout
     assert "3 hours on from (11, 2): [[2, 2]]" in result.stdout
     assert (tmp_path / "clock.png").exists() and (tmp_path / "clock.npz").exists()
+
+
+def test_check_command_exit_codes_json_and_plots(tmp_path, capsys):
+    import numpy as np
+
+    env = envs.make("gridworld", n=6, hues=4, image_size=24)  # even sizes: frequency 2 is not injective
+    a = 2 * np.pi * env.states() / np.array(env.factor_sizes)
+    np.save(tmp_path / "circles.npy", np.concatenate([np.cos(a), np.sin(a)], axis=1))
+    np.savez(tmp_path / "lines.npz", codes=env.states().astype(float))
+    np.save(tmp_path / "freq2.npy", np.concatenate([np.cos(2 * a), np.sin(2 * a)], axis=1))
+    options = ["--env", "gridworld", "--set", "n=6", "--set", "hues=4", "--set", "image_size=24"]
+    out = tmp_path / "report.json"
+    assert main(["check", str(tmp_path / "circles.npy"), *options, "--json", str(out), "--plots", str(tmp_path)]) == 0
+    report = json.loads(out.read_text())
+    assert report["sbd"]["passed"] and report["lsbd"]["passed"] and report["d_lsbd"]["value"] < 1e-9
+    assert all((tmp_path / name).stat().st_size > 0 for name in ("sensitivity.png", "leakage.png", "orbits.png"))
+    assert main(["check", str(tmp_path / "lines.npz"), *options]) == 0
+    assert main(["check", str(tmp_path / "lines.npz"), *options, "--linear"]) == 1
+    assert main(["check", str(tmp_path / "freq2.npy"), *options]) == 1
+    assert "not injective" in capsys.readouterr().out
+    assert main(["check", str(tmp_path / "lines.npz"), "--env", "square"]) == 2
+    assert main(["check", str(tmp_path / "missing.npy")]) == 2

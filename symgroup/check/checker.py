@@ -11,7 +11,7 @@ import numpy as np
 from symgroup.check.encoding import Encoder
 from symgroup.check.lsbd import d_lsbd, fit_generators
 from symgroup.check.report import CheckReport
-from symgroup.check.sbd import Tolerances, check_sbd, find_subspaces
+from symgroup.check.sbd import SBDResult, Tolerances, check_sbd, find_subspaces
 from symgroup.check.world import EncodedWorld, encode_world
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ def check(
         sbd=sbd,
         fits=fit_generators(world, sbd),
         d_lsbd=d_lsbd(world),
+        orbit_points={name: _orbit_points(world, sbd, name) for name in world.names},
     )
     if world.sampled:
         report.intervals = _bootstrap(world, tol, seed)
@@ -72,3 +73,13 @@ def _bootstrap(world: EncodedWorld, tol: Tolerances, seed: int, resamples: int =
         if (value := d_lsbd(resampled).value) is not None:
             samples["d_lsbd"].append(value)
     return {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for k, v in samples.items()}
+
+
+def _orbit_points(world: EncodedWorld, sbd: SBDResult, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """G_i's variation in the first two directions of its subspace (zeros where it has fewer), and the
+    number of the group element of each point."""
+    basis = sbd.subspaces[name].basis[:, :2]
+    points = np.zeros((0, 2)) if not basis.size else world.variation(name) @ sbd.whiten @ basis
+    points = np.hstack([points, np.zeros((len(points), 2 - points.shape[1]))]) if basis.size else points
+    table = world.orbits[name]
+    return points, np.tile(np.arange(table.shape[1]), len(table))[: len(points)]

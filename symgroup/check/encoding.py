@@ -70,7 +70,7 @@ def _checked(codes: Any, n: int, env: SymmetryEnv, states: np.ndarray, what: str
     if array.ndim != 2 or array.shape[1] == 0:
         raise EncoderError(f"{what} must return codes of shape (n, d), got {array.shape}", array.shape)
     if len(array) != n:
-        raise EncoderError(f"{what} returned {len(array)} codes for {n} states of {env.name}", array.shape)
+        raise EncoderError(f"{what} gave {len(array)} codes for {n} states of {env.name}", array.shape)
     bad = np.flatnonzero(~np.isfinite(array).all(axis=1))
     if bad.size:
         raise EncoderError(

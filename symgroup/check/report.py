@@ -31,6 +31,7 @@ class CheckReport:
     d_lsbd: DLSBD
     metrics: dict[str, float] = field(default_factory=dict)
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    orbit_points: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # for the orbit plot
 
     @property
     def passed(self) -> bool:
@@ -163,6 +164,8 @@ class CheckReport:
 def _fmt(value: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
+    if abs(value) < 1e-12:
+        return "0"
     return f"{value:.3g}" if abs(value) < 1e4 else f"{value:.2e}"
 
 

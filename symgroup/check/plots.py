@@ -1,0 +1,79 @@
+"""PNG figures of a check: the sensitivity heatmap, the leakage matrix, and each subgroup's orbits
+drawn in (the first two directions of) its subspace, coloured by group element."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from symgroup.check.report import CheckReport
+
+
+def save_plots(report: CheckReport, directory: str | Path) -> list[Path]:
+    """Write ``sensitivity.png``, ``leakage.png`` and ``orbits.png`` into ``directory``."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    names = list(report.sbd.subspaces)
+    paths = [
+        _heatmap(
+            report.sbd.sensitivity,
+            names,
+            [f"z{j}" for j in range(report.code_size)],
+            "Sensitivity: share of latent variance, by subgroup",
+            "latent axis",
+            directory / "sensitivity.png",
+        ),
+        _heatmap(
+            _leakage_matrix(report),
+            names,
+            names,
+            "Leakage: row moves column's subspace",
+            "subspace of",
+            directory / "leakage.png",
+        ),
+        _orbits(report, directory / "orbits.png"),
+    ]
+    return paths
+
+
+def _leakage_matrix(report: CheckReport) -> np.ndarray:
+    names = list(report.sbd.subspaces)
+    matrix = np.eye(len(names))
+    for i, target in enumerate(names):
+        for j, source in enumerate(names):
+            if source != target:
+                matrix[j, i] = report.sbd.subspaces[target].leakage.get(source, np.nan)
+    return matrix
+
+
+def _heatmap(values: np.ndarray, rows: list[str], columns: list[str], title: str, xlabel: str, path: Path) -> Path:
+    figure = Figure(figsize=(1.2 + 0.45 * len(columns), 1.2 + 0.45 * len(rows)), layout="constrained")
+    axes = figure.add_subplot()
+    image = axes.imshow(values, cmap="viridis", vmin=0, vmax=max(1.0, float(np.nanmax(values))))
+    axes.set_xticks(range(len(columns)), columns, rotation=90 if len(columns) > 8 else 0)
+    axes.set_yticks(range(len(rows)), rows)
+    axes.set_xlabel(xlabel)
+    axes.set_title(title, fontsize=9)
+    for (i, j), v in np.ndenumerate(values):
+        if len(columns) <= 16 and np.isfinite(v):
+            axes.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7, color="w" if v < 0.5 else "k")
+    figure.colorbar(image, ax=axes, shrink=0.8)
+    figure.savefig(path, dpi=100)
+    return path
+
+
+def _orbits(report: CheckReport, path: Path) -> Path:
+    names = list(report.orbit_points)
+    figure = Figure(figsize=(3.2 * len(names), 3.4), layout="constrained")
+    for k, name in enumerate(names):
+        axes = figure.add_subplot(1, len(names), k + 1)
+        points, labels = report.orbit_points[name]
+        scatter = axes.scatter(points[:, 0], points[:, 1], c=labels, cmap="hsv", s=6)
+        sub = report.sbd.subspaces[name]
+        axes.set_title(f"{name}: {sub.dimension}-D subspace, {'pass' if sub.passed else 'FAIL'}", fontsize=9)
+        axes.set_aspect("equal", adjustable="datalim")
+        figure.colorbar(scatter, ax=axes, shrink=0.7, label="group element")
+    figure.savefig(path, dpi=100)
+    return path
