@@ -202,3 +202,13 @@ def test_verdicts_are_invariant_under_permuting_and_scaling_latents(name, seed):
     transformed = codes[:, rng.permutation(codes.shape[1])] * rng.uniform(0.5, 2.0, size=codes.shape[1])
     a, b = check(codes, env), check(transformed, env)
     assert (a.passed, a.linear_passed) == (b.passed, b.linear_passed) == (CODES[name][1], name == "circles")
+
+
+def test_two_states_sharing_a_code_that_actions_separate_are_inconsistent():
+    env = WORLDS["gridworld"]
+    codes = circles(env)
+    codes[env.index([[3, 3, 3]])] = codes[env.index([[0, 0, 0]])]  # one state wears another's code
+    report = check(codes, env)
+    assert not report.passed
+    assert any("not consistent" in r and "[0, 0, 0]" in r and "[3, 3, 3]" in r for r in report.reasons)
+    assert report.to_dict()["sbd"]["consistent"] is False

@@ -111,12 +111,12 @@ def check_sbd(world: EncodedWorld, tol: Tolerances) -> SBDResult:
                 f"not injective on its orbits: two states differing only in {name!r} have codes "
                 f"{sub.min_orbit_distance:.2g} × radius apart"
             )
-    min_distance, pair = _closest_pair(codes)
+    min_distance, pair, close = _distances(codes, tol.injective_tol * radius)
     reasons = []
     if min_distance / radius < tol.injective_tol:
         a, b = world.states[pair[0]].tolist(), world.states[pair[1]].tolist()
         reasons.append(f"not injective: states {a} and {b} have codes {min_distance / radius:.2g} × radius apart")
-    inconsistent = _inconsistency(world, tol.injective_tol * radius)
+    inconsistent = _inconsistency(world, close, tol.injective_tol * radius)
     if inconsistent:
         a, b, s = inconsistent
         reasons.append(f"not consistent: states {a} and {b} share a code but {s} maps them to different codes")
@@ -240,28 +240,33 @@ def _min_orbit_distance(world: EncodedWorld, name: str) -> float:
     return best
 
 
-def _closest_pair(codes: np.ndarray, chunk: int = 512) -> tuple[float, tuple[int, int] | None]:
-    """The smallest distance between two rows of ``codes``, and the rows."""
+def _distances(
+    codes: np.ndarray, atol: float, limit: int = 20000, chunk: int = 512
+) -> tuple[float, tuple[int, int] | None, np.ndarray]:
+    """One pass over all pairs of rows: the smallest distance and its pair, and (up to ``limit``)
+    the pairs closer than ``atol``."""
     if len(codes) < 2:
-        return np.inf, None
+        return np.inf, None, np.zeros((0, 2), dtype=np.int64)
     squared = (codes**2).sum(axis=1)
-    best, pair = np.inf, None
+    best, pair, close = np.inf, None, []
     for start in range(0, len(codes), chunk):
-        block = codes[start : start + chunk]
-        d2 = squared[start : start + chunk, None] + squared[None, :] - 2 * block @ codes.T
-        d2[np.arange(len(block)), np.arange(start, start + len(block))] = np.inf
+        d2 = squared[start : start + chunk, None] + squared[None, :] - 2 * codes[start : start + chunk] @ codes.T
+        rows = np.arange(len(d2))
+        d2[rows, start + rows] = np.inf
         i, j = np.unravel_index(np.argmin(d2), d2.shape)
         if d2[i, j] < best:
             best, pair = float(d2[i, j]), (start + int(i), int(j))
-    return float(np.sqrt(max(best, 0.0))), pair
+        if sum(len(c) for c in close) < limit:
+            i, j = np.nonzero(d2 < atol**2)
+            close.append(np.stack([start + i, j], axis=1)[start + i < j])
+    return float(np.sqrt(max(best, 0.0))), pair, np.concatenate(close)[:limit]
 
 
-def _inconsistency(world: EncodedWorld, atol: float, limit: int = 20000) -> tuple[list[int], list[int], str] | None:
+def _inconsistency(world: EncodedWorld, pairs: np.ndarray, atol: float) -> tuple[list[int], list[int], str] | None:
     """Two states with (nearly) equal codes that some generator maps to different codes, if any."""
-    codes = world.codes
-    pairs = _close_pairs(codes, atol, limit)
     if not len(pairs):
         return None
+    codes = world.codes
     for name in world.names:
         group = world.env.factors[name].group
         for s in group.generators:
@@ -272,17 +277,3 @@ def _inconsistency(world: EncodedWorld, atol: float, limit: int = 20000) -> tupl
                     generator = world.env.group.embed(name, s)
                     return world.states[x].tolist(), world.states[y].tolist(), str(generator)
     return None
-
-
-def _close_pairs(codes: np.ndarray, atol: float, limit: int, chunk: int = 512) -> np.ndarray:
-    squared = (codes**2).sum(axis=1)
-    found = []
-    for start in range(0, len(codes), chunk):
-        block = codes[start : start + chunk]
-        d2 = squared[start : start + chunk, None] + squared[None, :] - 2 * block @ codes.T
-        i, j = np.nonzero(d2 < atol**2)
-        keep = start + i < j
-        found.append(np.stack([start + i[keep], j[keep]], axis=1))
-        if sum(len(f) for f in found) >= limit:
-            break
-    return np.concatenate(found)[:limit]

@@ -1,0 +1,1 @@
+"""Learning representations: network architectures (the trainer and the methods build on them)."""
