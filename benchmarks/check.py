@@ -21,7 +21,7 @@ import envs
 from symgroup.check import check
 from symgroup.check.encoding import encode_states
 from symgroup.check.metrics import metrics
-from symgroup.learn.architectures import ConvEncoder
+from symgroup.learn.architectures import build
 
 
 def best_of(repeats: int, function) -> tuple[float, object]:
@@ -42,7 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.manual_seed(0)
     env = envs.make(args.env)
-    encoder = ConvEncoder(channels=env.observation_shape[0], latent=10).eval()
+    encoder = build("conv", env.observation_shape, latent=10)[0].eval()
     states = env.states()
     env.render(states[:1])  # draw the world once, as any first use does
     encode_seconds, codes = best_of(args.repeats, lambda: encode_states(encoder, env, states))

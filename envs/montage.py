@@ -26,7 +26,13 @@ def orbit_montage(env: SymmetryEnv, state: np.ndarray | None = None, max_columns
         for _ in range(min(s.order, max_columns) - 1):
             orbit.append(env.act(s, orbit[-1]))
         rows.append(env.render(np.concatenate(orbit)))
-    c, h, w = env.observation_shape
+    return image_grid(rows, gap)
+
+
+def image_grid(rows: list[np.ndarray], gap: int = 2) -> np.ndarray:
+    """Rows of image batches (n, C, H, W) laid out as one RGB image (H, W, 3) on a grey background;
+    one-channel images are shown in grey."""
+    c, h, w = rows[0].shape[1:]
     columns = max(len(r) for r in rows)
     out = np.full((len(rows) * (h + gap) + gap, columns * (w + gap) + gap, 3), 0.5, dtype=np.float32)
     for i, images in enumerate(rows):

@@ -119,9 +119,14 @@ def _load_codes(path: Path) -> np.ndarray:
 def _check(args: argparse.Namespace) -> int:
     from symgroup.check import check
     from symgroup.check.plots import save_plots
+    from symgroup.learn.run import Run
 
-    env = _make_env(args)
-    report = check(_load_codes(Path(args.target)), env, metrics=tuple(args.metrics) if args.metrics else False)
+    if Path(args.target).is_dir():
+        run = Run.load(args.target)
+        encoder, env = run.encoder, run.env
+    else:
+        encoder, env = _load_codes(Path(args.target)), _make_env(args)
+    report = check(encoder, env, metrics=tuple(args.metrics) if args.metrics is not None else False)
     print(report)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
@@ -130,6 +135,31 @@ def _check(args: argparse.Namespace) -> int:
         for path in save_plots(report, args.plots):
             print(f"wrote {path}")
     return 0 if report.passed and (report.linear_passed or not args.linear) else 1
+
+
+def _train(args: argparse.Namespace) -> int:
+    from symgroup.learn.config import TrainConfig
+    from symgroup.learn.trainer import train
+
+    config = TrainConfig(env=args.env, model=args.model, steps=args.steps, seed=args.seed)
+    config = config.with_settings(_parse_options(args.set))
+    try:
+        run = train(config, args.out, resume=args.resume)
+    except KeyboardInterrupt:
+        print(f"interrupted: the checkpoint in {args.out} is saved; continue with --resume", file=sys.stderr)
+        return 130
+    print(f"trained {run}; check it with: symgroup check {args.out}")
+    return 0
+
+
+def _traverse(args: argparse.Namespace) -> int:
+    from symgroup.learn.run import Run
+    from symgroup.learn.traverse import traversal_grid
+
+    run = Run.load(args.run_dir)
+    path = save_png(traversal_grid(run), args.out)
+    print(f"wrote {path}: one row per latent (most informative first), values from -2 to 2")
+    return 0
 
 
 def _add_env_arguments(command: argparse.ArgumentParser) -> None:
@@ -160,7 +190,7 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--seed", type=int, default=0)
     validate.set_defaults(run=_validate)
     check = commands.add_parser("check", help="is a representation disentangled? exit 0 yes, 1 no, 2 on error")
-    check.add_argument("target", help="a .npy/.npz file of codes for the env's states, in env.states() order")
+    check.add_argument("target", help="a run directory, or a .npy/.npz file of codes in env.states() order")
     check.add_argument("--env", default="gridworld", help="the environment the codes belong to (default gridworld)")
     check.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an environment option")
     check.add_argument("--json", help="write the report as JSON to this file")
@@ -168,6 +198,23 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--metrics", nargs="*", metavar="NAME", help="also compute classic metrics (mig, dci, ...)")
     check.add_argument("--linear", action="store_true", help="exit 0 only when linearly disentangled (LSBD) too")
     check.set_defaults(run=_check)
+    from symgroup.learn.methods import METHODS
+
+    train = commands.add_parser("train", help="train a representation learner into a run directory")
+    train.add_argument("--env", default="gridworld", help="the environment (default gridworld)")
+    train.add_argument("--model", default="beta_vae", choices=sorted(METHODS), help="the method (default beta_vae)")
+    train.add_argument("--steps", type=int, default=2000, help="optimisation steps (default 2000)")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--out", required=True, help="the run directory")
+    train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                       help="a TrainConfig field (latent=6, lr=1e-3, batch_size=128), a method parameter (beta=8) "
+                            "or an environment option (env.n=6)")  # fmt: skip
+    train.add_argument("--resume", action="store_true", help="continue the run's checkpoint")
+    train.set_defaults(run=_train)
+    traverse = commands.add_parser("traverse", help="draw latent traversals of a run as a PNG")
+    traverse.add_argument("run_dir", metavar="RUN", help="the run directory")
+    traverse.add_argument("--out", required=True, help="the PNG file to write")
+    traverse.set_defaults(run=_traverse)
     return top
 
 

@@ -96,3 +96,11 @@ class DatasetError(SymgroupError):
 
 class EncoderError(SymgroupError):
     """An encoder (or code table) that returns NaN/inf, the wrong batch size, or codes that are not (n, d)."""
+
+
+class CheckpointError(SymgroupError):
+    """A run directory or checkpoint that is missing, corrupt, or not written by symgroup."""
+
+
+class NonFiniteLossError(SymgroupError):
+    """Training produced a NaN or infinite loss; the last good checkpoint is kept."""

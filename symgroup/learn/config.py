@@ -1,0 +1,64 @@
+"""The training configuration: one typed dataclass, saved with every run as ``config.json``."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from symgroup.errors import InvalidOptionError
+
+
+@dataclass
+class TrainConfig:
+    """Everything that determines a run (with the code version, saved in the run directory).
+
+    ``params`` are the method's hyperparameters (e.g. beta for beta_vae), ``env_options`` the
+    environment's options; ``architecture`` None picks conv where the images fit it, else mlp.
+    Defaults: Adam with lr 1e-4 and batch 64 (Locatello et al. 2019), latent size 10.
+    """
+
+    env: str = "gridworld"
+    env_options: dict[str, Any] = field(default_factory=dict)
+    model: str = "beta_vae"
+    params: dict[str, Any] = field(default_factory=dict)
+    latent: int = 10
+    architecture: str | None = None
+    steps: int = 2000
+    batch_size: int = 64
+    lr: float = 1e-4
+    seed: int = 0
+    checkpoint_every: int = 500
+    log_every: int = 10
+    device: str | None = None  # None: cuda when available, else cpu
+
+    def __post_init__(self) -> None:
+        for name in ("latent", "steps", "batch_size", "checkpoint_every", "log_every"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise InvalidOptionError(f"{name} must be a positive integer, got {getattr(self, name)!r}", name)
+        if not self.lr > 0:
+            raise InvalidOptionError(f"lr must be positive, got {self.lr!r}", self.lr)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise InvalidOptionError(f"unknown configuration keys {sorted(unknown)}; known: {sorted(known)}", unknown)
+        return cls(**data)
+
+    def with_settings(self, settings: dict[str, Any]) -> TrainConfig:
+        """A copy with ``key=value`` settings: a field by name, ``env.<option>``, or a method parameter."""
+        fields = {f.name for f in dataclasses.fields(self)}
+        top, env_options, params = {}, dict(self.env_options), dict(self.params)
+        for key, value in settings.items():
+            if key.startswith("env."):
+                env_options[key.removeprefix("env.")] = value
+            elif key in fields:
+                top[key] = value
+            else:
+                params[key] = value
+        return dataclasses.replace(self, **top, env_options=env_options, params=params)

@@ -1,0 +1,135 @@
+"""Run directories: the configuration, the training log and an atomic checkpoint, loaded safely.
+
+    RUN/config.json       the TrainConfig and the symgroup version that wrote it
+    RUN/log.jsonl         one JSON line per logged step: every loss term, images/s
+    RUN/checkpoint/       model.safetensors (weights), training.pt (optimiser and RNG states,
+                          tensors only) and state.json (step, numpy RNG state)
+
+A checkpoint is written into ``checkpoint.partial/`` and then swapped in by renames, so a crash
+leaves the previous one intact. Loading reads safetensors and ``torch.load(weights_only=True)``:
+nothing is unpickled.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+import envs
+import symgroup
+from symgroup.errors import CheckpointError
+from symgroup.learn.architectures import build, default_architecture
+from symgroup.learn.config import TrainConfig
+from symgroup.learn.methods import METHODS, VAE
+
+CHECKPOINT, PARTIAL, OLD = "checkpoint", "checkpoint.partial", "checkpoint.old"
+
+
+def build_model(config: TrainConfig, env: envs.SymmetryEnv) -> VAE:
+    """The method of ``config`` with its networks, on the CPU."""
+    if config.model not in METHODS:
+        raise CheckpointError(f"unknown model {config.model!r}; choose from {sorted(METHODS)}", config.model)
+    architecture = config.architecture or default_architecture(env.observation_shape)
+    encoder, decoder = build(architecture, env.observation_shape, config.latent)
+    return METHODS[config.model](encoder, decoder, config.latent, env.n_states, config.steps, **config.params)
+
+
+@dataclass
+class Checkpoint:
+    step: int
+    model: dict[str, torch.Tensor]
+    training: dict[str, Any]  # optimiser state dicts and the torch generator state
+    numpy_state: dict[str, Any]
+
+
+def save_checkpoint(directory: Path, checkpoint: Checkpoint) -> None:
+    partial, current, old = directory / PARTIAL, directory / CHECKPOINT, directory / OLD
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    save_file({k: v.detach().cpu().contiguous() for k, v in checkpoint.model.items()}, partial / "model.safetensors")
+    torch.save(checkpoint.training, partial / "training.pt")
+    state = {"step": checkpoint.step, "numpy_state": checkpoint.numpy_state, "version": symgroup.__version__}
+    (partial / "state.json").write_text(json.dumps(state))
+    if current.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        current.rename(old)
+    partial.rename(current)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def load_checkpoint(directory: Path) -> Checkpoint:
+    """The run's checkpoint (or the previous one, if a crash interrupted the swap)."""
+    folder = next((directory / n for n in (CHECKPOINT, OLD) if (directory / n).is_dir()), None)
+    if folder is None:
+        raise CheckpointError(f"{directory} has no checkpoint", directory)
+    try:
+        model = load_file(folder / "model.safetensors")
+        training = torch.load(folder / "training.pt", weights_only=True, map_location="cpu")
+        state = json.loads((folder / "state.json").read_text())
+        return Checkpoint(int(state["step"]), model, training, state["numpy_state"])
+    except (OSError, EOFError, SafetensorError, RuntimeError, ValueError, KeyError, TypeError,
+            pickle.UnpicklingError) as error:  # fmt: skip
+        # (the weights-only unpickler refuses anything but tensors and plain containers)
+        raise CheckpointError(f"the checkpoint in {folder} is corrupt or not symgroup's: {error}", folder) from error
+
+
+class Run:
+    """A trained (or training) run, rebuilt from its directory."""
+
+    def __init__(self, directory: Path, config: TrainConfig, env: envs.SymmetryEnv, model: VAE, step: int) -> None:
+        self.directory, self.config, self.env, self.model, self.step = directory, config, env, model, step
+
+    @classmethod
+    def load(cls, path: str | Path) -> Run:
+        directory = Path(path)
+        config = read_config(directory)
+        env = envs.make(config.env, **config.env_options)
+        model = build_model(config, env)
+        checkpoint = load_checkpoint(directory)
+        try:
+            model.load_state_dict(checkpoint.model)
+        except RuntimeError as error:  # missing, unexpected or mis-shaped weights
+            raise CheckpointError(
+                f"the weights in {directory} do not fit its configuration: {error}", directory
+            ) from error
+        model.eval()
+        return cls(directory, config, env, model, checkpoint.step)
+
+    @property
+    def encoder(self) -> torch.nn.Module:
+        """The encoder: image batch → (mean, log-variance); the checker uses the mean."""
+        return self.model.encoder
+
+    def log(self) -> list[dict[str, Any]]:
+        path = self.directory / "log.jsonl"
+        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+    def __repr__(self) -> str:
+        return f"Run({self.directory}, {self.config.model} on {self.config.env}, step {self.step})"
+
+
+def read_config(directory: Path) -> TrainConfig:
+    path = directory / "config.json"
+    if not path.is_file():
+        raise CheckpointError(f"{directory} is not a run directory: no config.json", directory)
+    try:
+        data = json.loads(path.read_text())
+        return TrainConfig.from_dict(data["config"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise CheckpointError(f"{path} is not a symgroup run configuration: {error}", path) from error
+
+
+def write_config(directory: Path, config: TrainConfig) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    payload = {"config": config.to_dict(), "version": symgroup.__version__}
+    partial = directory / "config.json.partial"
+    partial.write_text(json.dumps(payload, indent=2))
+    partial.replace(directory / "config.json")

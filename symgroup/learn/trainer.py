@@ -1,0 +1,138 @@
+"""One trainer for every method: deterministic for a seed on the CPU, checkpointed atomically,
+resumable exactly, stopped cleanly by Ctrl-C or a non-finite loss.
+
+Ctrl-C takes effect between steps: the current step completes and is checkpointed first.
+Data come from the environment: a finite world's images are rendered once and held in memory;
+batches are drawn uniformly with a seeded numpy generator, the reparameterisation noise with a
+seeded torch generator. Both generators' states are saved with each checkpoint, so a resumed run
+ends with the same weights as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+import envs
+from symgroup.errors import CheckpointError, NonFiniteLossError
+from symgroup.learn.config import TrainConfig
+from symgroup.learn.methods import VAE
+from symgroup.learn.run import Checkpoint, Run, build_model, load_checkpoint, read_config, save_checkpoint, write_config
+
+
+def train(config: TrainConfig, out: str | Path, resume: bool = False, progress: bool = True) -> Run:
+    """Train ``config`` into the run directory ``out`` (continuing its checkpoint with ``resume``)."""
+    out = Path(out)
+    if resume:
+        saved = read_config(out)
+        if saved.to_dict() != {**config.to_dict(), "steps": saved.steps}:
+            raise CheckpointError(f"{out} holds a run of a different configuration; resume with the same one", out)
+    elif (out / "config.json").exists():
+        raise CheckpointError(f"{out} already holds a run: pass resume=True (--resume) or another directory", out)
+    env = envs.make(config.env, **config.env_options)
+    device = torch.device(config.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    torch.manual_seed(config.seed)
+    model = build_model(config, env).to(device)
+    optimisers = _optimisers(model, config)
+    rng = np.random.default_rng(config.seed)
+    generator = torch.Generator(device=device).manual_seed(config.seed)
+    step = 0
+    if resume:
+        checkpoint = load_checkpoint(out)
+        model.load_state_dict(checkpoint.model)
+        for name, optimiser in optimisers.items():
+            optimiser.load_state_dict(checkpoint.training[f"optimiser.{name}"])
+        generator.set_state(checkpoint.training["generator"])
+        rng.bit_generator.state = checkpoint.numpy_state
+        step = checkpoint.step
+    write_config(out, config)
+    images = torch.from_numpy(env.render(env.states())).to(device)
+    model.train()
+    log_path = out / "log.jsonl"
+    bar = tqdm(total=config.steps, initial=step, disable=not progress, desc=f"{config.model} on {config.env}")
+    started, done_images = time.perf_counter(), 0
+    with log_path.open("a") as log, _deferred_interrupt() as interrupted:
+        while step < config.steps:
+            batch = images[torch.from_numpy(rng.integers(0, len(images), size=config.batch_size)).to(device)]
+            terms = _step(model, optimisers, batch, step, generator)
+            step += 1
+            done_images += config.batch_size
+            if step % config.log_every == 0 or step == config.steps:
+                rate = done_images / (time.perf_counter() - started)
+                log.write(json.dumps({"step": step, **terms, "images_per_s": round(rate, 1)}) + "\n")
+                log.flush()
+                bar.set_postfix(loss=f"{terms['loss']:.1f}", images_per_s=f"{rate:.0f}")
+            bar.update(1)
+            if step % config.checkpoint_every == 0 or step == config.steps or interrupted():
+                _save(out, step, model, optimisers, generator, rng)
+            if interrupted():
+                bar.close()
+                raise KeyboardInterrupt(f"interrupted after step {step}; the checkpoint is saved")
+    bar.close()
+    model.eval()
+    return Run(out, config, env, model.cpu(), step)
+
+
+@contextmanager
+def _deferred_interrupt() -> Iterator[Callable[[], bool]]:
+    """Ctrl-C during a step only sets a flag: the step finishes, is checkpointed, then training stops."""
+    requested = []
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: requested.append(signum))
+    try:
+        yield lambda: bool(requested)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _optimisers(model: VAE, config: TrainConfig) -> dict[str, torch.optim.Optimizer]:
+    discriminator = getattr(model, "discriminator", None)
+    main = [p for name, p in model.named_parameters() if not name.startswith("discriminator.")]
+    optimisers = {"model": torch.optim.Adam(main, lr=config.lr)}
+    if discriminator is not None:
+        optimisers["discriminator"] = torch.optim.Adam(discriminator.parameters(), lr=1e-4, betas=(0.5, 0.9))
+    return optimisers
+
+
+def _step(model: VAE, optimisers: dict[str, torch.optim.Optimizer], batch: torch.Tensor, step: int,
+          generator: torch.Generator) -> dict[str, float]:  # fmt: skip
+    """One optimisation step; the loss terms as floats. A non-finite loss raises before any update."""
+    for optimiser in optimisers.values():
+        optimiser.zero_grad(set_to_none=True)
+    terms = model.loss(batch, step, generator)
+    values = {k: float(v.detach()) for k, v in terms.items()}
+    bad = [k for k, v in values.items() if not math.isfinite(v)]
+    if bad:
+        raise NonFiniteLossError(
+            f"step {step + 1}: the loss terms {bad} are not finite ({values}); training stopped and the last "
+            "checkpoint is kept. Try a smaller learning rate.",
+            values,
+        )
+    terms["loss"].backward()
+    if "discriminator" in optimisers:
+        optimisers["model"].step()
+        optimisers["discriminator"].zero_grad(set_to_none=True)
+        terms["discriminator_loss"].backward()
+        optimisers["discriminator"].step()
+    else:
+        optimisers["model"].step()
+    return values
+
+
+def _save(out: Path, step: int, model: VAE, optimisers: dict[str, torch.optim.Optimizer],
+          generator: torch.Generator, rng: np.random.Generator) -> None:  # fmt: skip
+    training = {f"optimiser.{name}": o.state_dict() for name, o in optimisers.items()}
+    training["generator"] = generator.get_state()
+    save_checkpoint(out, Checkpoint(step, model.state_dict(), training, rng.bit_generator.state))

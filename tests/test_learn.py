@@ -1,0 +1,254 @@
+"""The learner: loss formulas against independent numpy references, determinism, exact resume,
+checkpoint safety, non-finite losses, and the command line."""
+
+import json
+import math
+import pickle
+import signal
+
+import numpy as np
+import pytest
+import torch
+
+from symgroup.cli import main
+from symgroup.errors import CheckpointError, InvalidOptionError, NonFiniteLossError
+from symgroup.learn import trainer
+from symgroup.learn.config import TrainConfig
+from symgroup.learn.methods import METHODS
+from symgroup.learn.run import Run
+from symgroup.learn.trainer import train
+
+TINY = {"n": 4, "hues": 2, "image_size": 16}  # 32 states, 3×16×16 images: the mlp architecture
+
+
+def tiny(model="beta_vae", **changes):
+    base = {
+        "env": "gridworld",
+        "env_options": TINY,
+        "model": model,
+        "latent": 3,
+        "steps": 6,
+        "batch_size": 16,
+        "checkpoint_every": 3,
+        "log_every": 1,
+        "lr": 1e-3,
+    }
+    return TrainConfig(**{**base, **changes})
+
+
+# --- independent numpy references of the objectives --------------------------------------------
+def bce(logits, x):
+    return np.sum(np.maximum(logits, 0) - logits * x + np.log1p(np.exp(-np.abs(logits)))) / len(x)
+
+
+def kl(mean, logvar):
+    return 0.5 * np.sum(mean**2 + np.exp(logvar) - logvar - 1) / len(mean)
+
+
+def log_density(z, mean, logvar):
+    return -0.5 * (np.log(2 * np.pi) + logvar + (z - mean) ** 2 / np.exp(logvar))
+
+
+def logsumexp(a, axis):
+    m = a.max(axis=axis, keepdims=True)
+    return np.squeeze(m, axis) + np.log(np.exp(a - m).sum(axis=axis))
+
+
+def tc(z, mean, logvar, n_data, estimator):
+    b = len(z)
+    lq = log_density(z[:, None, :], mean[None], logvar[None])
+    if estimator == "mws":
+        lw = np.full((b, b), -np.log(n_data * b))
+    else:
+        m = b - 1
+        w = np.full((b, b), 1 / m)
+        for i in range(b):
+            w[i, i] = 1 / n_data
+            if i + 1 < b:
+                w[i, i + 1] = (n_data - m) / (n_data * m)
+        w[m - 1, 0] = (n_data - m) / (n_data * m)
+        lw = np.log(w)
+    joint = logsumexp(lq.sum(axis=2) + lw, axis=1)
+    marginals = logsumexp(lq + lw[:, :, None], axis=1).sum(axis=1)
+    return np.mean(joint - marginals)
+
+
+def dip(mean, logvar, od, d, second):
+    c = np.cov(mean.T, bias=True) + (np.diag(np.exp(logvar).mean(axis=0)) if second else 0)
+    return od * (np.sum(c**2) - np.sum(np.diag(c) ** 2)) + d * np.sum((np.diag(c) - 1) ** 2)
+
+
+def mmd(a, b):
+    def k(x, y):
+        return np.exp(-((x[:, None] - y[None]) ** 2).sum(axis=2) / x.shape[1]).mean()
+
+    return k(a, a) + k(b, b) - 2 * k(a, b)
+
+
+@pytest.mark.parametrize("name", sorted(METHODS))
+def test_loss_terms_match_independent_formulas(name):
+    torch.manual_seed(0)
+    env_config = tiny(name)
+    import envs
+
+    env = envs.make("gridworld", **TINY)
+    from symgroup.learn.run import build_model
+
+    model = build_model(env_config, env).double()
+    x = torch.from_numpy(env.render(env.states()[:16])).double()
+    terms = model.loss(x, step=3, generator=torch.Generator().manual_seed(5))
+    with torch.no_grad():
+        mean, logvar = (t.numpy() for t in model.encoder(x))
+        noise = torch.randn(mean.shape, generator=torch.Generator().manual_seed(5), dtype=torch.float64).numpy()
+        z = mean + np.exp(0.5 * logvar) * noise
+        logits = model.decoder(torch.from_numpy(z)).numpy()
+    recon, divergence = bce(logits, x.numpy()), kl(mean, logvar)
+    p = model.params
+    expected = {
+        "vae": lambda: recon + divergence,
+        "beta_vae": lambda: recon + p["beta"] * divergence,
+        "annealed_vae": lambda: recon + p["gamma"] * abs(divergence - min(p["c_max"], p["c_max"] * 3 / 6)),
+        "beta_tcvae": lambda: recon + divergence + (p["beta"] - 1) * tc(z, mean, logvar, env.n_states, "mws"),
+        "dip_vae_i": lambda: recon + divergence + dip(mean, logvar, p["lambda_od"], p["lambda_d"], False),
+        "dip_vae_ii": lambda: recon + divergence + dip(mean, logvar, p["lambda_od"], p["lambda_d"], True),
+        "factor_vae": lambda: recon + divergence + p["gamma"] * np.mean(np.subtract(*discriminator(z).T)),
+        "info_vae": lambda: (
+            recon + (1 - p["alpha"]) * divergence + (p["alpha"] + p["lambda"] - 1) * terms["mmd"].item()
+        ),
+    }
+
+    def discriminator(codes):
+        with torch.no_grad():
+            return model.discriminator(torch.from_numpy(codes)).numpy()
+
+    assert terms["recon"].item() == pytest.approx(recon, rel=1e-9)
+    assert terms["kl"].item() == pytest.approx(divergence, rel=1e-9)
+    assert terms["loss"].item() == pytest.approx(expected[name](), rel=1e-9)
+    assert all(math.isfinite(v.item()) for v in terms.values())
+
+
+def test_stratified_total_correlation_and_mmd_match_the_references():
+    from symgroup.learn.methods import mmd as torch_mmd
+    from symgroup.learn.methods import total_correlation
+
+    rng = np.random.default_rng(0)
+    z, mean, logvar = rng.normal(size=(8, 3)), rng.normal(size=(8, 3)), rng.normal(size=(8, 3)) * 0.3
+    t = [torch.from_numpy(a) for a in (z, mean, logvar)]
+    assert total_correlation(*t, dataset_size=100, estimator="mss").item() == pytest.approx(
+        tc(z, mean, logvar, 100, "mss")
+    )
+    assert total_correlation(*t, dataset_size=100, estimator="mws").item() == pytest.approx(
+        tc(z, mean, logvar, 100, "mws")
+    )
+    assert torch_mmd(t[0], t[1]).item() == pytest.approx(mmd(z, mean))
+
+
+@pytest.mark.parametrize("name", sorted(METHODS))
+def test_every_method_trains_with_finite_logged_terms(name, tmp_path):
+    run = train(tiny(name, steps=3), tmp_path / name, progress=False)
+    log = run.log()
+    assert [row["step"] for row in log] == [1, 2, 3]
+    assert all(math.isfinite(v) for row in log for v in row.values())
+    assert Run.load(tmp_path / name).step == 3
+
+
+def weights(run_dir):
+    return {k: v.clone() for k, v in Run.load(run_dir).model.state_dict().items()}
+
+
+def test_training_is_deterministic_for_a_seed(tmp_path):
+    a, b = train(tiny(), tmp_path / "a", progress=False), train(tiny(), tmp_path / "b", progress=False)
+    assert all(torch.equal(a.model.state_dict()[k], b.model.state_dict()[k]) for k in a.model.state_dict())
+    c = train(tiny(seed=1), tmp_path / "c", progress=False)
+    assert not all(torch.equal(a.model.state_dict()[k], c.model.state_dict()[k]) for k in a.model.state_dict())
+
+
+@pytest.mark.parametrize("name", ["beta_vae", "factor_vae"])
+def test_resume_after_ctrl_c_gives_the_same_weights(name, tmp_path, monkeypatch):
+    straight = weights(train(tiny(name), tmp_path / "straight", progress=False).directory)
+    real_step = trainer._step
+
+    def interrupted(model, optimisers, batch, step, generator):
+        if step == 3:
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C in the middle of step 4
+        return real_step(model, optimisers, batch, step, generator)
+
+    monkeypatch.setattr(trainer, "_step", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        train(tiny(name), tmp_path / "resumed", progress=False)
+    assert Run.load(tmp_path / "resumed").step == 4  # step 4 finished and was saved, between regular checkpoints
+    monkeypatch.setattr(trainer, "_step", real_step)
+    resumed = weights(train(tiny(name), tmp_path / "resumed", resume=True, progress=False).directory)
+    assert all(torch.equal(straight[k], resumed[k]) for k in straight)
+
+
+def test_a_non_finite_loss_stops_and_keeps_the_last_checkpoint(tmp_path, monkeypatch):
+    real_step = trainer._step
+
+    def explode(model, optimisers, batch, step, generator):
+        return real_step(model, optimisers, batch * (np.nan if step == 4 else 1.0), step, generator)
+
+    monkeypatch.setattr(trainer, "_step", explode)
+    with pytest.raises(NonFiniteLossError, match=r"step 5: the loss terms .* not finite"):
+        train(tiny(), tmp_path / "run", progress=False)
+    assert Run.load(tmp_path / "run").step == 3
+
+
+def test_corrupt_and_foreign_checkpoints_are_refused(tmp_path):
+    run = train(tiny(steps=3), tmp_path / "run", progress=False).directory
+    (run / "checkpoint" / "model.safetensors").write_bytes(b"not a tensor file")
+    with pytest.raises(CheckpointError, match="corrupt"):
+        Run.load(run)
+    run = train(tiny(steps=3), tmp_path / "run2", progress=False).directory
+
+    class Payload:
+        def __reduce__(self):
+            return (print, ("this must never run",))
+
+    (run / "checkpoint" / "training.pt").write_bytes(pickle.dumps({"generator": Payload()}))
+    with pytest.raises(CheckpointError):
+        train(tiny(steps=6), run, resume=True, progress=False)
+    with pytest.raises(CheckpointError, match="not a run directory"):
+        Run.load(tmp_path)
+    foreign = tmp_path / "run3"
+    train(tiny(steps=3), foreign, progress=False)
+    config = json.loads((foreign / "config.json").read_text())
+    config["config"]["latent"] = 5
+    (foreign / "config.json").write_text(json.dumps(config))
+    with pytest.raises(CheckpointError, match="do not fit"):
+        Run.load(foreign)
+    with pytest.raises(CheckpointError, match="already holds a run"):
+        train(tiny(steps=3), tmp_path / "run2", progress=False)
+
+
+def test_bad_settings_are_typed_errors(tmp_path):
+    with pytest.raises(InvalidOptionError, match="beta_vae has no parameter gamma"):
+        train(tiny(params={"gamma": 1.0}), tmp_path / "a", progress=False)
+    with pytest.raises(InvalidOptionError, match="steps must be a positive integer"):
+        tiny(steps=0)
+    assert tiny().with_settings({"beta": 8, "env.n": 5, "latent": 4}).params == {"beta": 8}
+
+
+def test_train_check_and_traverse_commands(tmp_path, capsys):
+    out = tmp_path / "run"
+    settings = [
+        "--set",
+        "env.n=4",
+        "--set",
+        "env.hues=2",
+        "--set",
+        "env.image_size=16",
+        "--set",
+        "latent=3",
+        "--set",
+        "checkpoint_every=2",
+    ]
+    assert main(["train", "--model", "beta_vae", "--steps", "4", "--seed", "1", "--out", str(out), *settings]) == 0
+    assert json.loads((out / "config.json").read_text())["config"]["seed"] == 1
+    assert main(["check", str(out), "--json", str(tmp_path / "report.json")]) in (0, 1)
+    assert json.loads((tmp_path / "report.json").read_text())["env"] == "gridworld"
+    assert main(["traverse", str(out), "--out", str(tmp_path / "traversals.png")]) == 0
+    assert (tmp_path / "traversals.png").stat().st_size > 0
+    assert main(["train", "--steps", "4", "--out", str(out), *settings]) == 2  # the run exists: --resume
+    assert main(["train", "--steps", "6", "--seed", "1", "--out", str(out), *settings, "--resume"]) == 0
+    assert Run.load(out).step == 6
