@@ -126,7 +126,8 @@ def _check(args: argparse.Namespace) -> int:
         encoder, env = run.encoder, run.env
     else:
         encoder, env = _load_codes(Path(args.target)), _make_env(args)
-    report = check(encoder, env, metrics=tuple(args.metrics) if args.metrics is not None else False)
+    wanted = args.metrics
+    report = check(encoder, env, metrics=False if wanted is None else (tuple(wanted) or True))
     print(report)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
@@ -195,7 +196,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an environment option")
     check.add_argument("--json", help="write the report as JSON to this file")
     check.add_argument("--plots", help="write the PNG figures into this folder")
-    check.add_argument("--metrics", nargs="*", metavar="NAME", help="also compute classic metrics (mig, dci, ...)")
+    check.add_argument("--metrics", nargs="*", metavar="NAME", help="also compute classic metrics: the names given (mig, dci, sap, ...), or all")
     check.add_argument("--linear", action="store_true", help="exit 0 only when linearly disentangled (LSBD) too")
     check.set_defaults(run=_check)
     from symgroup.learn.methods import METHODS
