@@ -196,7 +196,12 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an environment option")
     check.add_argument("--json", help="write the report as JSON to this file")
     check.add_argument("--plots", help="write the PNG figures into this folder")
-    check.add_argument("--metrics", nargs="*", metavar="NAME", help="also compute classic metrics: the names given (mig, dci, sap, ...), or all")
+    check.add_argument(
+        "--metrics",
+        nargs="*",
+        metavar="NAME",
+        help="also compute classic metrics: the names given (mig, dci, sap, ...), or all",
+    )
     check.add_argument("--linear", action="store_true", help="exit 0 only when linearly disentangled (LSBD) too")
     check.set_defaults(run=_check)
     from symgroup.learn.methods import METHODS

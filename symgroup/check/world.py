@@ -9,6 +9,7 @@ a larger one is checked on the G_i-orbits of a seeded uniform sample of base sta
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,8 +36,15 @@ class EncodedWorld:
     def variation(self, name: str) -> np.ndarray:
         """z − (mean of z over its G_i-orbit) for every orbit point, (rows · |G_i|, d): the directions
         G_i moves the code in (DESIGN.md, "find each Z_i from whole orbits")."""
-        z = self.codes[self.orbits[name]]
-        return (z - z.mean(axis=1, keepdims=True)).reshape(-1, z.shape[-1])
+        return self._variations[name]
+
+    @cached_property
+    def _variations(self) -> dict[str, np.ndarray]:
+        out = {}
+        for name, table in self.orbits.items():
+            z = self.codes[table]
+            out[name] = (z - z.mean(axis=1, keepdims=True)).reshape(-1, z.shape[-1])
+        return out
 
     def step_pairs(self, name: str, generator_position: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows (a, b) with state b = s · state a, s the factor's generator at ``generator_position``
