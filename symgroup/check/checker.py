@@ -78,8 +78,6 @@ def _bootstrap(world: EncodedWorld, tol: Tolerances, seed: int, resamples: int =
 def _orbit_points(world: EncodedWorld, sbd: SBDResult, name: str) -> tuple[np.ndarray, np.ndarray]:
     """G_i's variation in the first two directions of its subspace (zeros where it has fewer), and the
     number of the group element of each point."""
-    basis = sbd.subspaces[name].basis[:, :2]
-    points = np.zeros((0, 2)) if not basis.size else world.variation(name) @ sbd.whiten @ basis
-    points = np.hstack([points, np.zeros((len(points), 2 - points.shape[1]))]) if basis.size else points
+    points = world.variation(name) @ sbd.whiten @ sbd.subspaces[name].basis[:, :2]
     table = world.orbits[name]
-    return points, np.tile(np.arange(table.shape[1]), len(table))[: len(points)]
+    return np.pad(points, ((0, 0), (0, 2 - points.shape[1]))), np.tile(np.arange(table.shape[1]), len(table))
