@@ -194,6 +194,7 @@ def test_a_non_finite_loss_stops_and_keeps_the_last_checkpoint(tmp_path, monkeyp
     assert Run.load(tmp_path / "run").step == 3
 
 
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")
 def test_corrupt_and_foreign_checkpoints_are_refused(tmp_path):
     run = train(tiny(steps=3), tmp_path / "run", progress=False).directory
     (run / "checkpoint" / "model.safetensors").write_bytes(b"not a tensor file")
