@@ -19,7 +19,7 @@ from pathlib import Path
 from symgroup.check import check
 from symgroup.cli import _parse_options
 from symgroup.learn.config import TrainConfig
-from symgroup.learn.methods import METHODS
+from symgroup.learn.registry import METHODS
 from symgroup.learn.run import Run
 from symgroup.learn.trainer import train
 

@@ -204,7 +204,7 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--linear", action="store_true", help="exit 0 only when linearly disentangled (LSBD) too")
     check.set_defaults(run=_check)
-    from symgroup.learn.methods import METHODS
+    from symgroup.learn.registry import METHODS
 
     train = commands.add_parser("train", help="train a representation learner into a run directory")
     train.add_argument("--env", default="gridworld", help="the environment (default gridworld)")

@@ -39,6 +39,7 @@ class VAE(nn.Module):
 
     name: ClassVar[str] = "vae"
     defaults: ClassVar[dict[str, Any]] = {}
+    uses_transitions: ClassVar[bool] = False
 
     def __init__(self, encoder: nn.Module, decoder: nn.Module, latent: int, dataset_size: int, total_steps: int,
                  **params: Any) -> None:  # fmt: skip
@@ -226,8 +227,3 @@ class InfoVAE(VAE):
         distance = mmd(z, prior)
         alpha, weight = self.params["alpha"], self.params["lambda"]
         return {"regularised": (1 - alpha) * kl + (alpha + weight - 1) * distance, "mmd": distance}
-
-
-METHODS: dict[str, type[VAE]] = {
-    m.name: m for m in (VAE, BetaVAE, AnnealedVAE, FactorVAE, BetaTCVAE, DIPVAE, DIPVAEII, InfoVAE)
-}

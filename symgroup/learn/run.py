@@ -28,7 +28,8 @@ import symgroup
 from symgroup.errors import CheckpointError
 from symgroup.learn.architectures import build, default_architecture
 from symgroup.learn.config import TrainConfig
-from symgroup.learn.methods import METHODS, VAE
+from symgroup.learn.methods import VAE
+from symgroup.learn.registry import METHODS
 
 CHECKPOINT, PARTIAL, OLD = "checkpoint", "checkpoint.partial", "checkpoint.old"
 
@@ -39,7 +40,9 @@ def build_model(config: TrainConfig, env: envs.SymmetryEnv) -> VAE:
         raise CheckpointError(f"unknown model {config.model!r}; choose from {sorted(METHODS)}", config.model)
     architecture = config.architecture or default_architecture(env.observation_shape)
     encoder, decoder = build(architecture, env.observation_shape, config.latent)
-    return METHODS[config.model](encoder, decoder, config.latent, env.n_states, config.steps, **config.params)
+    method = METHODS[config.model]
+    extra = {"env": env} if method.uses_transitions else {}
+    return method(encoder, decoder, config.latent, env.n_states, config.steps, **extra, **config.params)
 
 
 @dataclass

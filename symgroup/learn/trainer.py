@@ -57,14 +57,19 @@ def train(config: TrainConfig, out: str | Path, resume: bool = False, progress: 
         step = checkpoint.step
     write_config(out, config)
     images = torch.from_numpy(env.render(env.states())).to(device)
+    successors = _successors(env).to(device) if model.uses_transitions else None
     model.train()
     log_path = out / "log.jsonl"
     bar = tqdm(total=config.steps, initial=step, disable=not progress, desc=f"{config.model} on {config.env}")
     started, done_images = time.perf_counter(), 0
     with log_path.open("a") as log, _deferred_interrupt() as interrupted:
         while step < config.steps:
-            batch = images[torch.from_numpy(rng.integers(0, len(images), size=config.batch_size)).to(device)]
-            terms = _step(model, optimisers, batch, step, generator)
+            rows = torch.from_numpy(rng.integers(0, len(images), size=config.batch_size)).to(device)
+            transitions = None
+            if successors is not None:  # (o_t, g, o_t+1) with g uniform over the moves
+                moves = torch.from_numpy(rng.integers(0, len(successors), size=config.batch_size)).to(device)
+                transitions = (moves, images[successors[moves, rows]])
+            terms = _step(model, optimisers, images[rows], step, generator, transitions)
             step += 1
             done_images += config.batch_size
             if step % config.log_every == 0 or step == config.steps:
@@ -106,12 +111,19 @@ def _optimisers(model: VAE, config: TrainConfig) -> dict[str, torch.optim.Optimi
     return optimisers
 
 
+def _successors(env: envs.SymmetryEnv) -> torch.Tensor:
+    """next[m, i] = index of moves[m] · states[i]: every transition of a finite world, as a table."""
+    states = env.states()
+    return torch.from_numpy(np.stack([env.index(env.act(g, states)) for g in env.moves]))
+
+
 def _step(model: VAE, optimisers: dict[str, torch.optim.Optimizer], batch: torch.Tensor, step: int,
-          generator: torch.Generator) -> dict[str, float]:  # fmt: skip
+          generator: torch.Generator, transitions: tuple[torch.Tensor, torch.Tensor] | None = None,
+          ) -> dict[str, float]:  # fmt: skip
     """One optimisation step; the loss terms as floats. A non-finite loss raises before any update."""
     for optimiser in optimisers.values():
         optimiser.zero_grad(set_to_none=True)
-    terms = model.loss(batch, step, generator)
+    terms = model.loss(batch, step, generator, transitions) if transitions else model.loss(batch, step, generator)
     values = {k: float(v.detach()) for k, v in terms.items()}
     bad = [k for k, v in values.items() if not math.isfinite(v)]
     if bad:
