@@ -56,6 +56,10 @@ class VAE(nn.Module):
 
     def loss(self, x: torch.Tensor, step: int, generator: torch.Generator) -> Terms:
         """Every term of the objective for the batch ``x``, with the total under "loss"."""
+        return self.terms_and_mean(x, step, generator)[0]
+
+    def terms_and_mean(self, x: torch.Tensor, step: int, generator: torch.Generator) -> tuple[Terms, torch.Tensor]:
+        """:meth:`loss` and the encoder mean it used (for methods that add terms on the mean)."""
         mean, log_variance = self.encoder(x)
         noise = torch.randn(mean.shape, generator=generator, device=mean.device, dtype=mean.dtype)
         z = mean + torch.exp(0.5 * log_variance) * noise
@@ -63,7 +67,7 @@ class VAE(nn.Module):
         kl = kl_divergence(mean, log_variance)
         terms = {"recon": recon, "kl": kl, **self.penalty(mean, log_variance, z, kl, step, generator)}
         terms["loss"] = recon + terms.pop("regularised")
-        return terms
+        return terms, mean
 
     def penalty(self, mean: torch.Tensor, log_variance: torch.Tensor, z: torch.Tensor, kl: torch.Tensor, step: int,
                 generator: torch.Generator) -> Terms:  # fmt: skip

@@ -58,11 +58,10 @@ class ForwardVAE(VAE):
 
     def loss(self, x: torch.Tensor, step: int, generator: torch.Generator,
              transitions: tuple[torch.Tensor, torch.Tensor] | None = None) -> Terms:  # fmt: skip
-        terms = super().loss(x, step, generator)
         if transitions is None:
             raise InvalidOptionError("forward_vae trains on transitions (moves, next observations)", None)
+        terms, mean = self.terms_and_mean(x, step, generator)
         moves, following = transitions
-        mean = self.encoder(x)[0]
         predicted = torch.einsum("bij,bj->bi", self.action_matrices()[moves], mean)
         forward = ((predicted - self.encoder(following)[0]) ** 2).sum(dim=1).mean()
         terms["forward"] = forward
