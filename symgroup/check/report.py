@@ -67,6 +67,7 @@ class CheckReport:
                 "passed": sub.passed,
                 "dimension": sub.dimension,
                 "basis": self.code_basis(name).tolist(),
+                # latent axes whose variance this subgroup causes at least 10% of
                 "axes": [int(j) for j in np.flatnonzero(self.sbd.sensitivity[self._row(name)] >= 0.1)],
                 "energy": sub.energy,
                 "leakage": sub.leakage,
