@@ -95,11 +95,17 @@ class GroupAction:
                 "but the identity must fix every state",
                 (self.group.identity, x),
             )
-        generators = {s: self.permutation(s) for s in self.group.generators}
+        permutations: dict[GroupElement, np.ndarray] = {}  # each element's permutation, computed once
+
+        def permutation(g: GroupElement) -> np.ndarray:
+            if g not in permutations:
+                permutations[g] = self.permutation(g)
+            return permutations[g]
+
         for g in self.group.elements() if elements is None else elements:
-            p_g = self.permutation(g)
-            for s, p_s in generators.items():
-                p_gs = self.permutation(g @ s)
+            p_g = permutation(g)
+            for s in self.group.generators:
+                p_s, p_gs = permutation(s), permutation(g @ s)
                 if (wrong := np.flatnonzero(p_gs != p_g[p_s])).size:
                     i = wrong[0]
                     x, once, twice = (self.states[j].tolist() for j in (i, p_gs[i], p_g[p_s[i]]))

@@ -50,7 +50,7 @@ def subgroup_invariance_error(encoder: Encoder, env: SymmetryEnv, subgroup: str,
     states, codes = _codes(encoder, env)
     basis = _basis(subspace, codes.shape[1])
     radius = np.sqrt(((codes - codes.mean(axis=0)) ** 2).sum(axis=1).mean()) or 1.0
-    factor = env.factors[subgroup].group if subgroup in env.factors else env.group.factor(subgroup)
+    factor = env.group.factor(subgroup)  # FactorNameError names the valid subgroups
     errors = {}
     for s in factor.generators:
         g = env.group.embed(subgroup, s)

@@ -36,13 +36,14 @@ class ForwardVAE(VAE):
             raise InvalidOptionError(f"forward_vae needs 2 latent dimensions per subgroup: latent ≥ {needed}", latent)
         if self.params["blocks"] not in ("fixed", "learnt"):
             raise InvalidOptionError(f"blocks must be 'fixed' or 'learnt', got {self.params['blocks']!r}", params)
-        self.owners = [env.factor_names.index(_owner(env, g)) for g in env.moves]
+        owners = [_owner(env, g) for g in env.moves]
+        self.owners = [env.factor_names.index(name) for name in owners]
         angles = []
-        for g in env.moves:
-            factor = env.factors[_owner(env, g)].group
+        for g, name in zip(env.moves, owners, strict=True):
+            factor = env.factors[name].group
             if self.params["blocks"] == "fixed" and not isinstance(factor, Cyclic):
                 raise InvalidOptionError(f"fixed rotation blocks need cyclic subgroups, not {factor}", factor)
-            value = env.group.project(_owner(env, g), g).value
+            value = env.group.project(name, g).value
             angles.append(2 * math.pi * value / factor.order if isinstance(factor, Cyclic) else 0.0)
         fixed = torch.stack([_rotation(a) for a in angles])
         self.blocks = nn.Parameter(torch.eye(2).repeat(len(angles), 1, 1), requires_grad=True) if (
