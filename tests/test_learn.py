@@ -163,15 +163,15 @@ def test_training_is_deterministic_for_a_seed(tmp_path):
     assert not all(torch.equal(a.model.state_dict()[k], c.model.state_dict()[k]) for k in a.model.state_dict())
 
 
-@pytest.mark.parametrize("name", ["beta_vae", "factor_vae", "forward_vae"])
+@pytest.mark.parametrize("name", ["beta_vae", "factor_vae", "forward_vae", "lsbd_vae", "quessard"])
 def test_resume_after_ctrl_c_gives_the_same_weights(name, tmp_path, monkeypatch):
     straight = weights(train(tiny(name), tmp_path / "straight", progress=False).directory)
     real_step = trainer._step
 
-    def interrupted(model, optimisers, batch, step, generator, transitions=None):
+    def interrupted(model, optimisers, batch, step, generator, paths=None):
         if step == 3:
             signal.raise_signal(signal.SIGINT)  # Ctrl-C in the middle of step 4
-        return real_step(model, optimisers, batch, step, generator, transitions)
+        return real_step(model, optimisers, batch, step, generator, paths)
 
     monkeypatch.setattr(trainer, "_step", interrupted)
     with pytest.raises(KeyboardInterrupt):
@@ -185,8 +185,8 @@ def test_resume_after_ctrl_c_gives_the_same_weights(name, tmp_path, monkeypatch)
 def test_a_non_finite_loss_stops_and_keeps_the_last_checkpoint(tmp_path, monkeypatch):
     real_step = trainer._step
 
-    def explode(model, optimisers, batch, step, generator, transitions=None):
-        return real_step(model, optimisers, batch * (np.nan if step == 4 else 1.0), step, generator, transitions)
+    def explode(model, optimisers, batch, step, generator, paths=None):
+        return real_step(model, optimisers, batch * (np.nan if step == 4 else 1.0), step, generator, paths)
 
     monkeypatch.setattr(trainer, "_step", explode)
     with pytest.raises(NonFiniteLossError, match=r"step 5: the loss terms .* not finite"):
@@ -253,40 +253,3 @@ def test_train_check_and_traverse_commands(tmp_path, capsys):
     assert main(["train", "--steps", "4", "--out", str(out), *settings]) == 2  # the run exists: --resume
     assert main(["train", "--steps", "6", "--seed", "1", "--out", str(out), *settings, "--resume"]) == 0
     assert Run.load(out).step == 6
-
-
-def test_forward_vae_action_blocks_and_transition_term():
-    import envs
-    from symgroup.learn.run import build_model
-
-    env = envs.make("gridworld", **TINY)
-    model = build_model(tiny("forward_vae"), env).double()
-    a = model.action_matrices().detach().numpy()
-    assert a.shape == (len(env.moves), 6, 6)
-    for m, g in enumerate(env.moves):  # a rotation by ±2π/n on the owner's block, the identity elsewhere
-        owner = model.owners[m]
-        block = a[m, 2 * owner : 2 * owner + 2, 2 * owner : 2 * owner + 2]
-        n = env.factor_sizes[owner]
-        order = g.order
-        assert np.allclose(np.linalg.matrix_power(block, order), np.eye(2)) and order == n
-        rest = np.delete(np.delete(a[m], [2 * owner, 2 * owner + 1], 0), [2 * owner, 2 * owner + 1], 1)
-        assert np.allclose(rest, np.eye(4))
-    x = torch.from_numpy(env.render(env.states()[:8])).double()
-    moves = torch.zeros(8, dtype=torch.long)
-    following = torch.from_numpy(env.render(env.act(env.moves[0], env.states()[:8]))).double()
-    terms = model.loss(x, 0, torch.Generator().manual_seed(0), (moves, following))
-    with torch.no_grad():
-        mean, target = model.encoder(x)[0].numpy(), model.encoder(following)[0].numpy()
-    expected = np.mean(((mean @ a[0].T - target) ** 2).sum(axis=1))
-    assert terms["forward"].item() == pytest.approx(expected, rel=1e-9)
-    assert terms["loss"].item() == pytest.approx(
-        terms["recon"].item() + terms["kl"].item() + 100.0 * expected, rel=1e-9
-    )
-
-
-def test_forward_vae_learnt_blocks_start_at_the_identity_and_train(tmp_path):
-    run = train(tiny("forward_vae", params={"blocks": "learnt"}, steps=3), tmp_path / "run", progress=False)
-    assert run.model.blocks.requires_grad
-    assert not torch.allclose(run.model.blocks, torch.eye(2).expand_as(run.model.blocks))  # they moved
-    with pytest.raises(InvalidOptionError, match="blocks must be"):
-        train(tiny("forward_vae", params={"blocks": "magic"}), tmp_path / "bad", progress=False)

@@ -1,14 +1,29 @@
-"""Symmetry-based learners, which learn from transitions (o_t, g, o_t+1) rather than still images.
+"""Symmetry-based learners: they learn from paths of moves (o_0, g_1, o_1, …, g_L, o_L) with
+o_l = g_l · o_(l−1), not from still images alone. The trainer draws the paths (``path_length`` L)
+uniformly over start states and moves; ``loss(x, step, generator, paths)`` gets x = o_0 and
+paths = (moves (B, L), frames o_1…o_L (B, L, C, H, W)).
 
-``forward_vae`` (Caselles-Dupré et al. 2019, arXiv 1904.00243): a VAE plus one linear latent map
-A_g per move g (each subgroup generator and its inverse), confined to its subgroup's 2×2 block of
-the latent (subgroup i owns dims 2i, 2i+1; the rest are left alone):
-
-    loss = recon + β·KL + γ·E‖A_g μ_t − μ_{t+1}‖²
-
-With ``blocks="fixed"`` each A_g is the rotation by ±2π/n of its cyclic subgroup C_n (a
-representation by construction); with ``blocks="learnt"`` the 2×2 blocks are free parameters,
-initialised at the identity.
+- ``forward_vae`` (Caselles-Dupré et al. 2019, arXiv 1904.00243): a VAE plus one linear latent map
+  A_g per move, confined to its subgroup's 2×2 block (subgroup i owns dims 2i, 2i + 1):
+  loss = recon + β·KL + γ·E‖A_g μ_t − μ_t+1‖². ``blocks="fixed"``: A_g the rotation by 2π·v/n of
+  its cyclic subgroup; ``"learnt"``: free 2×2 blocks initialised at the identity.
+- ``lsbd_vae`` (Tonnaer et al. 2022, arXiv 2011.06070): one circle S¹ per cyclic subgroup (its
+  first 2K dims; any further dims are an ordinary Gaussian latent), the Δ-VAE posterior on each
+  circle (Pérez Rey et al. 2019: Brownian motion for a time t, log t ∈ (−10, −5), uniform prior,
+  KL = log 2π − ½ log(2πe·t)), and γ times the transformation term over each path; the ELBO runs
+  on every frame. ``transformation="paper"`` measures it on the circles as the paper does
+  (:func:`~symgroup.learn.latent_actions.transformation_loss`); the default ``"scale_free"``
+  measures it on the encoder's vectors before projection, relative to their spread
+  (:func:`~symgroup.learn.latent_actions.scale_free_transformation_loss`): same zeros, no barriers.
+  (Measured: on the 16×16 square world the paper's term stays at a constant code, the scale-free
+  one passes the check within 300 steps.)
+  ``labelled`` is the amount of supervision: ``None`` draws fresh paths every step, an integer N
+  trains on a fixed seeded set of N paths, 0 is the unsupervised Δ-VAE.
+- ``quessard`` (Quessard et al. 2020, arXiv 2002.06991): a deterministic auto-encoder onto the unit
+  sphere S^(d−1); each move acts by its own ρ(g) ∈ SO(d), a product of Givens rotations with learnt
+  angles (initialised uniform in (−π/d, π/d)). Only o_0 is encoded; the code is rolled forward,
+  z_l = ρ(g_l) z_(l−1), and every z_l is decoded:
+  loss = Σ_l recon(o_l) / (L + 1) + λ·mean_g (Σ θ_g² − max θ_g²), the one-plane regulariser.
 """
 
 from __future__ import annotations
@@ -17,38 +32,80 @@ import math
 from typing import Any, ClassVar
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
-from symgroup.cyclic import Cyclic
 from symgroup.errors import InvalidOptionError
-from symgroup.learn.methods import VAE, Terms
+from symgroup.learn.latent_actions import (
+    givens_product,
+    move_angles,
+    move_owners,
+    rotation,
+    scale_free_transformation_loss,
+    transformation_loss,
+)
+from symgroup.learn.methods import VAE, Terms, kl_divergence
+
+Paths = tuple[torch.Tensor, torch.Tensor]
 
 
-class ForwardVAE(VAE):
-    name = "forward_vae"
-    defaults: ClassVar[dict[str, Any]] = {"beta": 1.0, "gamma": 100.0, "blocks": "fixed"}
+class SphereEncoder(nn.Module):
+    """x → (code, log-variance): the base encoder's mean with each of its first ``spheres`` blocks of
+    ``size`` dims projected onto the unit sphere; the dims after them pass through."""
+
+    def __init__(self, base: nn.Module, spheres: int, size: int) -> None:
+        super().__init__()
+        self.base, self.spheres, self.size = base, spheres, size
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.project(*self.base(x))
+
+    def project(self, mean: torch.Tensor, log_variance: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        k = self.spheres * self.size
+        on_spheres = F.normalize(mean[:, :k].unflatten(1, (self.spheres, self.size)), dim=-1).flatten(1)
+        return torch.cat([on_spheres, mean[:, k:]], dim=1), log_variance
+
+
+class SymmetryLearner(VAE):
+    """The shared contract: the env is known at construction, paths come with every batch."""
+
     uses_transitions = True
 
     def __init__(self, encoder, decoder, latent, dataset_size, total_steps, env=None, **params):
         super().__init__(encoder, decoder, latent, dataset_size, total_steps, **params)
-        needed = 2 * len(env.factor_names)
-        if latent < needed:
-            raise InvalidOptionError(f"forward_vae needs 2 latent dimensions per subgroup: latent ≥ {needed}", latent)
+        self.path_length = self.params["path_length"]
+        if not isinstance(self.path_length, int) or self.path_length < 0:
+            raise InvalidOptionError(f"path_length must be a non-negative integer, got {self.path_length!r}", params)
+        self.subgroups = len(env.factor_names)
+
+    def _needs_latent(self, needed: int, why: str) -> None:
+        if self.latent < needed:
+            raise InvalidOptionError(f"{self.name} needs {why}: latent ≥ {needed}, got {self.latent}", self.latent)
+
+    def _frames(self, x: torch.Tensor, paths: Paths | None) -> torch.Tensor:
+        """o_0 … o_L as (B, L + 1, C, H, W)."""
+        if paths is None:
+            if self.path_length:
+                raise InvalidOptionError(f"{self.name} trains on paths of moves (moves, frames)", None)
+            return x[:, None]
+        return torch.cat([x[:, None], paths[1]], dim=1)
+
+
+class ForwardVAE(SymmetryLearner):
+    name = "forward_vae"
+    defaults: ClassVar[dict[str, Any]] = {"beta": 1.0, "gamma": 100.0, "blocks": "fixed", "path_length": 1}
+
+    def __init__(self, encoder, decoder, latent, dataset_size, total_steps, env=None, **params):
+        super().__init__(encoder, decoder, latent, dataset_size, total_steps, env, **params)
+        self._needs_latent(2 * self.subgroups, "2 latent dimensions per subgroup")
         if self.params["blocks"] not in ("fixed", "learnt"):
             raise InvalidOptionError(f"blocks must be 'fixed' or 'learnt', got {self.params['blocks']!r}", params)
-        owners = [_owner(env, g) for g in env.moves]
-        self.owners = [env.factor_names.index(name) for name in owners]
-        angles = []
-        for g, name in zip(env.moves, owners, strict=True):
-            factor = env.factors[name].group
-            if self.params["blocks"] == "fixed" and not isinstance(factor, Cyclic):
-                raise InvalidOptionError(f"fixed rotation blocks need cyclic subgroups, not {factor}", factor)
-            value = env.group.project(name, g).value
-            angles.append(2 * math.pi * value / factor.order if isinstance(factor, Cyclic) else 0.0)
-        fixed = torch.stack([_rotation(a) for a in angles])
-        self.blocks = nn.Parameter(torch.eye(2).repeat(len(angles), 1, 1), requires_grad=True) if (
-            self.params["blocks"] == "learnt"
-        ) else nn.Parameter(fixed, requires_grad=False)  # fmt: skip
+        self.owners = move_owners(env)
+        if self.params["blocks"] == "fixed":
+            owned = move_angles(env, self.name)[torch.arange(len(self.owners)), self.owners]
+            self.blocks = nn.Parameter(rotation(owned).float(), requires_grad=False)
+        else:
+            self.blocks = nn.Parameter(torch.eye(2).repeat(len(self.owners), 1, 1))
 
     def action_matrices(self) -> torch.Tensor:
         """A_g for every move g: (moves, latent, latent)."""
@@ -57,27 +114,100 @@ class ForwardVAE(VAE):
             out[m, 2 * owner : 2 * owner + 2, 2 * owner : 2 * owner + 2] = self.blocks[m]
         return out
 
-    def loss(self, x: torch.Tensor, step: int, generator: torch.Generator,
-             transitions: tuple[torch.Tensor, torch.Tensor] | None = None) -> Terms:  # fmt: skip
-        if transitions is None:
-            raise InvalidOptionError("forward_vae trains on transitions (moves, next observations)", None)
+    def loss(self, x: torch.Tensor, step: int, generator: torch.Generator, paths: Paths | None = None) -> Terms:
+        frames = self._frames(x, paths)
         terms, mean = self.terms_and_mean(x, step, generator)
-        moves, following = transitions
-        predicted = torch.einsum("bij,bj->bi", self.action_matrices()[moves], mean)
-        forward = ((predicted - self.encoder(following)[0]) ** 2).sum(dim=1).mean()
-        terms["forward"] = forward
-        terms["loss"] = terms["loss"] + self.params["gamma"] * forward
+        if self.path_length:
+            moves = paths[0]
+            means = torch.cat(
+                [mean[:, None], self.encoder(frames[:, 1:].flatten(0, 1))[0].unflatten(0, moves.shape)], 1
+            )
+            predicted = torch.einsum("blij,blj->bli", self.action_matrices()[moves], means[:, :-1])
+            terms["forward"] = ((predicted - means[:, 1:]) ** 2).sum(dim=2).mean()
+            terms["loss"] = terms["loss"] + self.params["gamma"] * terms["forward"]
         return terms
 
     def penalty(self, mean, log_variance, z, kl, step, generator):
         return {"regularised": self.params["beta"] * kl}
 
 
-def _owner(env: Any, g: Any) -> str:
-    """The subgroup a move belongs to (its one non-identity component)."""
-    return next(n for n in env.factor_names if env.group.project(n, g) != env.factors[n].group.identity)
+class LSBDVAE(SymmetryLearner):
+    name = "lsbd_vae"
+    defaults: ClassVar[dict[str, Any]] = {
+        "beta": 1.0, "gamma": 100.0, "path_length": 3, "labelled": None, "transformation": "scale_free"
+    }  # fmt: skip
+    TERMS: ClassVar[dict[str, Any]] = {"paper": transformation_loss, "scale_free": scale_free_transformation_loss}
+
+    def __init__(self, encoder, decoder, latent, dataset_size, total_steps, env=None, **params):
+        super().__init__(encoder, decoder, latent, dataset_size, total_steps, env, **params)
+        self._needs_latent(2 * self.subgroups, "one circle (2 dims) per subgroup")
+        labelled = self.params["labelled"]
+        if labelled is not None and (not isinstance(labelled, int) or labelled < 0):
+            raise InvalidOptionError(f"labelled must be None or a non-negative integer, got {labelled!r}", params)
+        if self.params["transformation"] not in self.TERMS:
+            raise InvalidOptionError(f"transformation must be one of {sorted(self.TERMS)}", params)
+        if labelled == 0:
+            self.path_length = 0
+        self.labelled = labelled
+        self.encoder = SphereEncoder(encoder, self.subgroups, 2)
+        self.register_buffer("angles", move_angles(env, self.name).float())
+
+    def loss(self, x: torch.Tensor, step: int, generator: torch.Generator, paths: Paths | None = None) -> Terms:
+        frames = self._frames(x, paths)
+        raw, log_variance = self.encoder.base(frames.flatten(0, 1))
+        code = self.encoder.project(raw, log_variance)[0]
+        k, shape = 2 * self.subgroups, (self.subgroups, 2)
+        circles = code[:, :k].unflatten(1, shape)
+        log_t = -10 + 5 * torch.sigmoid(log_variance[:, :k].unflatten(1, shape).mean(dim=2))
+        noise = torch.randn(log_t.shape, generator=generator, device=x.device, dtype=x.dtype)
+        angle = torch.atan2(circles[..., 1], circles[..., 0]) + torch.exp(0.5 * log_t) * noise
+        rest_mean, rest_log_variance = code[:, k:], log_variance[:, k:]
+        rest_noise = torch.randn(rest_mean.shape, generator=generator, device=x.device, dtype=x.dtype)
+        on_circles = torch.stack([torch.cos(angle), torch.sin(angle)], dim=2).flatten(1)
+        z = torch.cat([on_circles, rest_mean + torch.exp(0.5 * rest_log_variance) * rest_noise], dim=1)
+        target = frames.flatten(0, 1)
+        recon = F.binary_cross_entropy_with_logits(self.decoder(z), target, reduction="sum") / len(target)
+        circle_kl = (math.log(2 * math.pi) - 0.5 * (math.log(2 * math.pi) + 1 + log_t)).sum(dim=1).mean()
+        kl = circle_kl + (kl_divergence(rest_mean, rest_log_variance) if k < self.latent else 0.0)
+        terms = {"recon": recon, "kl": kl, "loss": recon + self.params["beta"] * kl}
+        if self.path_length:
+            moves = paths[0]
+            steps = torch.cat([torch.zeros_like(self.angles[moves[:, :1]]), self.angles[moves]], dim=1)
+            measured = circles if self.params["transformation"] == "paper" else raw[:, :k].unflatten(1, shape)
+            term = self.TERMS[self.params["transformation"]]
+            terms["transformation"] = term(measured.unflatten(0, frames.shape[:2]), steps.cumsum(dim=1))
+            terms["loss"] = terms["loss"] + self.params["gamma"] * terms["transformation"]
+        return terms
 
 
-def _rotation(angle: float) -> torch.Tensor:
-    c, s = math.cos(angle), math.sin(angle)
-    return torch.tensor([[c, -s], [s, c]], dtype=torch.float32)
+class Quessard(SymmetryLearner):
+    name = "quessard"
+    defaults: ClassVar[dict[str, Any]] = {"regulariser": 1e-2, "path_length": 5}
+
+    def __init__(self, encoder, decoder, latent, dataset_size, total_steps, env=None, **params):
+        super().__init__(encoder, decoder, latent, dataset_size, total_steps, env, **params)
+        if self.path_length < 1:
+            raise InvalidOptionError("quessard learns its actions from paths: path_length ≥ 1", params)
+        self._needs_latent(2, "a sphere of dimension ≥ 1")
+        self.encoder = SphereEncoder(encoder, 1, latent)
+        bound = math.pi / latent
+        planes = latent * (latent - 1) // 2
+        self.thetas = nn.Parameter(torch.empty(len(env.moves), planes).uniform_(-bound, bound))
+
+    def action_matrices(self) -> torch.Tensor:
+        """ρ(g) ∈ SO(d) for every move g: (moves, d, d)."""
+        return givens_product(self.thetas, self.latent)
+
+    def loss(self, x: torch.Tensor, step: int, generator: torch.Generator, paths: Paths | None = None) -> Terms:
+        frames = self._frames(x, paths)
+        moves = paths[0]
+        z, actions = self.encoder(x)[0], self.action_matrices()
+        codes = [z]
+        for t in range(moves.shape[1]):
+            codes.append(torch.einsum("bij,bj->bi", actions[moves[:, t]], codes[-1]))
+        logits = self.decoder(torch.stack(codes, dim=1).flatten(0, 1))
+        target = frames.flatten(0, 1)
+        recon = F.binary_cross_entropy_with_logits(logits, target, reduction="sum") / len(target)
+        squares = self.thetas**2
+        one_plane = (squares.sum(dim=1) - squares.max(dim=1).values).mean()
+        return {"recon": recon, "one_plane": one_plane, "loss": recon + self.params["regulariser"] * one_plane}

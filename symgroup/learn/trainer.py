@@ -57,21 +57,21 @@ def train(config: TrainConfig, out: str | Path, resume: bool = False, progress: 
         step = checkpoint.step
     write_config(out, config)
     images = torch.from_numpy(env.render(env.states())).to(device)
-    successors = _successors(env).to(device) if model.uses_transitions else None
+    paths = PathSampler(env, model, config.seed, device) if getattr(model, "path_length", 0) else None
     model.train()
     log_path = out / "log.jsonl"
     bar = tqdm(total=config.steps, initial=step, disable=not progress, desc=f"{config.model} on {config.env}")
     started, done_images = time.perf_counter(), 0
     with log_path.open("a") as log, _deferred_interrupt() as interrupted:
         while step < config.steps:
-            rows = torch.from_numpy(rng.integers(0, len(images), size=config.batch_size)).to(device)
-            transitions = None
-            if successors is not None:  # (o_t, g, o_t+1) with g uniform over the moves
-                moves = torch.from_numpy(rng.integers(0, len(successors), size=config.batch_size)).to(device)
-                transitions = (moves, images[successors[moves, rows]])
-            terms = _step(model, optimisers, images[rows], step, generator, transitions)
+            if paths is None:
+                rows = torch.from_numpy(rng.integers(0, len(images), size=config.batch_size)).to(device)
+                terms = _step(model, optimisers, images[rows], step, generator)
+            else:
+                rows, moves, following = paths.sample(rng, config.batch_size)
+                terms = _step(model, optimisers, images[rows], step, generator, (moves, images[following]))
             step += 1
-            done_images += config.batch_size
+            done_images += config.batch_size * (1 + (paths.length if paths else 0))
             if step % config.log_every == 0 or step == config.steps:
                 rate = done_images / (time.perf_counter() - started)
                 log.write(json.dumps({"step": step, **terms, "images_per_s": round(rate, 1)}) + "\n")
@@ -111,19 +111,47 @@ def _optimisers(model: VAE, config: TrainConfig) -> dict[str, torch.optim.Optimi
     return optimisers
 
 
-def _successors(env: envs.SymmetryEnv) -> torch.Tensor:
-    """next[m, i] = index of moves[m] · states[i]: every transition of a finite world, as a table."""
-    states = env.states()
-    return torch.from_numpy(np.stack([env.index(env.act(g, states)) for g in env.moves]))
+class PathSampler:
+    """Random paths of ``model.path_length`` moves through a finite world, as state indices.
+
+    Starts and moves are uniform; with ``model.labelled`` = N the paths come from a fixed set of N
+    drawn once from the seed (the supervision budget), otherwise fresh ones are drawn every step.
+    """
+
+    def __init__(self, env: envs.SymmetryEnv, model: VAE, seed: int, device: torch.device) -> None:
+        states = env.states()
+        # successors[m, i] = index of moves[m] · states[i]
+        self.successors = torch.from_numpy(np.stack([env.index(env.act(g, states)) for g in env.moves])).to(device)
+        self.length, self.n_states, self.device = model.path_length, env.n_states, device
+        labelled = getattr(model, "labelled", None)
+        self.pool = None if labelled is None else self._draw(np.random.default_rng([seed, 1]), labelled)
+
+    def _draw(self, rng: np.random.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+        starts = torch.from_numpy(rng.integers(0, self.n_states, size=n)).to(self.device)
+        moves = torch.from_numpy(rng.integers(0, len(self.successors), size=(n, self.length))).to(self.device)
+        return starts, moves
+
+    def sample(self, rng: np.random.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(starts (n,), moves (n, L), indices of the states after each move (n, L))."""
+        if self.pool is None:
+            starts, moves = self._draw(rng, n)
+        else:
+            pick = torch.from_numpy(rng.integers(0, len(self.pool[0]), size=n)).to(self.device)
+            starts, moves = self.pool[0][pick], self.pool[1][pick]
+        visited, current = [], starts
+        for step in range(self.length):
+            current = self.successors[moves[:, step], current]
+            visited.append(current)
+        return starts, moves, torch.stack(visited, dim=1)
 
 
 def _step(model: VAE, optimisers: dict[str, torch.optim.Optimizer], batch: torch.Tensor, step: int,
-          generator: torch.Generator, transitions: tuple[torch.Tensor, torch.Tensor] | None = None,
+          generator: torch.Generator, paths: tuple[torch.Tensor, torch.Tensor] | None = None,
           ) -> dict[str, float]:  # fmt: skip
     """One optimisation step; the loss terms as floats. A non-finite loss raises before any update."""
     for optimiser in optimisers.values():
         optimiser.zero_grad(set_to_none=True)
-    terms = model.loss(batch, step, generator, transitions) if transitions else model.loss(batch, step, generator)
+    terms = model.loss(batch, step, generator) if paths is None else model.loss(batch, step, generator, paths)
     values = {k: float(v.detach()) for k, v in terms.items()}
     bad = [k for k, v in values.items() if not math.isfinite(v)]
     if bad:

@@ -1,0 +1,222 @@
+"""The symmetry-based learners: their latent actions (rotation blocks, Givens products), the
+transformation terms, each method's objective, and an end-to-end run that passes the check."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import envs
+from symgroup.check import check
+from symgroup.cli import main
+from symgroup.errors import InvalidOptionError
+from symgroup.learn.config import TrainConfig
+from symgroup.learn.latent_actions import (
+    givens_product,
+    move_angles,
+    rotation,
+    scale_free_transformation_loss,
+    transformation_loss,
+)
+from symgroup.learn.run import Run, build_model
+from symgroup.learn.trainer import PathSampler, train
+
+TINY = {"n": 4, "hues": 2, "image_size": 16}
+GRID = envs.make("gridworld", **TINY)
+
+
+def tiny(model, **changes):
+    base = {"env": "gridworld", "env_options": TINY, "model": model, "latent": 6, "steps": 3, "batch_size": 8}
+    return TrainConfig(**{**base, **changes})
+
+
+def exact_code(env, states, frequency=1):
+    """(cos, sin)(2π·frequency·v_k/n_k) per subgroup k: the ideal LSBD code, (..., K, 2)."""
+    angles = 2 * math.pi * frequency * states / np.array(env.factor_sizes)
+    return torch.from_numpy(np.stack([np.cos(angles), np.sin(angles)], axis=-1))
+
+
+def path_batch(env, n=64, length=3, seed=0):
+    """Random paths: states (n, L + 1, K), moves (n, L) and the angles from the start (n, L + 1, K)."""
+    sampler = PathSampler(env, type("Model", (), {"path_length": length})(), seed, torch.device("cpu"))
+    starts, moves, visited = sampler.sample(np.random.default_rng(seed), n)
+    indices = torch.cat([starts[:, None], visited], dim=1).numpy()
+    angles = move_angles(env, "test")[moves]
+    offsets = torch.cat([torch.zeros_like(angles[:, :1]), angles], dim=1).cumsum(dim=1)
+    return env.states()[indices], moves, offsets
+
+
+# --- latent actions ------------------------------------------------------------------------------
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, len(GRID.moves) - 1), min_size=1, max_size=12))
+def test_rotation_blocks_are_a_representation_of_the_product(word):
+    """ρ(g_1 ⋯ g_r) = ρ(g_1)⋯ρ(g_r) per circle, with ρ(g) the rotation by 2π·v/n of the group element."""
+    angles = move_angles(GRID, "test")
+    product = GRID.group.identity
+    for m in word:
+        product = product @ GRID.moves[m]
+    composed = torch.eye(2, dtype=torch.float64).repeat(len(GRID.factor_names), 1, 1)
+    for m in word:
+        composed = rotation(angles[m]) @ composed
+    expected = torch.tensor(
+        [2 * math.pi * GRID.group.project(n, product).value / GRID.factors[n].group.order for n in GRID.factor_names],
+        dtype=torch.float64,
+    )
+    assert torch.allclose(composed, rotation(expected), atol=1e-9)
+
+
+def test_each_moves_rotation_has_the_order_of_its_subgroup():
+    for env in (GRID, envs.make("square", size=16, side=4)):
+        angles = move_angles(env, "test")
+        for m, g in enumerate(env.moves):
+            block = rotation(angles[m]).numpy()
+            owner = int(np.flatnonzero(angles[m])[0])
+            powers = [np.linalg.matrix_power(block[owner], k) for k in range(1, g.order + 1)]
+            assert np.allclose(powers[-1], np.eye(2)) and not any(np.allclose(p, np.eye(2)) for p in powers[:-1])
+    with pytest.raises(InvalidOptionError, match=r"needs cyclic subgroups.*pose is D4"):
+        move_angles(envs.make("dihedral_glyph"), "lsbd_vae")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 6).flatmap(lambda n: st.tuples(st.just(n), st.lists(
+    st.floats(-10, 10), min_size=n * (n - 1) // 2, max_size=n * (n - 1) // 2))))  # fmt: skip
+def test_givens_products_are_special_orthogonal(case):
+    n, angles = case
+    q = givens_product(torch.tensor(angles, dtype=torch.float64), n)
+    assert torch.allclose(q @ q.T, torch.eye(n, dtype=torch.float64), atol=1e-9)
+    assert torch.linalg.det(q).item() == pytest.approx(1.0)
+
+
+def test_a_single_givens_angle_rotates_one_plane():
+    angles = torch.zeros(6, dtype=torch.float64)
+    angles[4] = 0.7  # planes (0,1) (0,2) (0,3) (1,2) (1,3) (2,3): the fifth is (1, 3)
+    q = givens_product(angles, 4)
+    expected = torch.eye(4, dtype=torch.float64)
+    expected[1, 1] = expected[3, 3] = math.cos(0.7)
+    expected[1, 3], expected[3, 1] = -math.sin(0.7), math.sin(0.7)
+    assert torch.allclose(q, expected)
+    with pytest.raises(InvalidOptionError, match="SO\\(4\\) takes 6 Givens angles, got 5"):
+        givens_product(torch.zeros(5), 4)
+
+
+# --- transformation terms ------------------------------------------------------------------------
+@pytest.mark.parametrize("term", [transformation_loss, scale_free_transformation_loss])
+def test_transformation_terms_are_zero_exactly_on_an_equivariant_code(term):
+    states, _, offsets = path_batch(GRID)
+    assert term(exact_code(GRID, states), offsets).item() == pytest.approx(0.0, abs=1e-12)
+    assert term(exact_code(GRID, states, frequency=3), offsets).item() > 0.1  # another representation
+    constant = torch.ones_like(exact_code(GRID, states)) / math.sqrt(2)
+    assert term(constant + 0.01 * exact_code(GRID, states, 2), offsets).item() > 0.1  # (nearly) collapsed
+
+
+def test_the_scale_free_term_ignores_scale_and_centring_matters():
+    states, _, offsets = path_batch(GRID)
+    code = exact_code(GRID, states, frequency=3)
+    base = scale_free_transformation_loss(code, offsets).item()
+    assert scale_free_transformation_loss(1e-3 * code, offsets).item() == pytest.approx(base)
+    shifted = exact_code(GRID, states) + torch.tensor([0.5, 0.0], dtype=torch.float64)
+    assert scale_free_transformation_loss(shifted, offsets).item() > 0.1  # an offset circle is not equivariant
+
+
+# --- the methods ---------------------------------------------------------------------------------
+def test_forward_vae_action_blocks_and_forward_term():
+    model = build_model(tiny("forward_vae"), GRID).double()
+    a = model.action_matrices().detach().numpy()
+    assert a.shape == (len(GRID.moves), 6, 6)
+    for m, g in enumerate(GRID.moves):  # a rotation of order |g| on the owner's block, the identity elsewhere
+        owner = model.owners[m]
+        block = a[m, 2 * owner : 2 * owner + 2, 2 * owner : 2 * owner + 2]
+        assert np.allclose(np.linalg.matrix_power(block, g.order), np.eye(2)) and g.order == GRID.factor_sizes[owner]
+        rest = np.delete(np.delete(a[m], [2 * owner, 2 * owner + 1], 0), [2 * owner, 2 * owner + 1], 1)
+        assert np.allclose(rest, np.eye(4))
+    x = torch.from_numpy(GRID.render(GRID.states()[:8])).double()
+    moves = torch.zeros(8, 1, dtype=torch.long)
+    following = torch.from_numpy(GRID.render(GRID.act(GRID.moves[0], GRID.states()[:8]))).double()[:, None]
+    terms = model.loss(x, 0, torch.Generator().manual_seed(0), (moves, following))
+    with torch.no_grad():
+        mean, target = model.encoder(x)[0].numpy(), model.encoder(following[:, 0])[0].numpy()
+    expected = np.mean(((mean @ a[0].T - target) ** 2).sum(axis=1))
+    assert terms["forward"].item() == pytest.approx(expected, rel=1e-9)
+    assert terms["loss"].item() == pytest.approx(terms["recon"].item() + terms["kl"].item() + 100 * expected, rel=1e-9)
+
+
+def test_forward_vae_learnt_blocks_start_at_the_identity_and_train(tmp_path):
+    run = train(tiny("forward_vae", params={"blocks": "learnt"}), tmp_path / "run", progress=False)
+    assert run.model.blocks.requires_grad
+    assert not torch.allclose(run.model.blocks, torch.eye(2).expand_as(run.model.blocks))  # they moved
+    with pytest.raises(InvalidOptionError, match="blocks must be"):
+        train(tiny("forward_vae", params={"blocks": "magic"}), tmp_path / "bad", progress=False)
+
+
+def test_lsbd_vae_codes_lie_on_circles_and_its_term_uses_the_paths():
+    model = build_model(tiny("lsbd_vae", latent=8), GRID).double()
+    states, moves, offsets = path_batch(GRID, n=4)
+    frames = torch.from_numpy(GRID.render(states.reshape(-1, 3))).double().unflatten(0, states.shape[:2])
+    with torch.no_grad():
+        code = model.encoder(frames.flatten(0, 1))[0]
+        raw = model.encoder.base(frames.flatten(0, 1))[0]
+    assert torch.allclose(code[:, :6].unflatten(1, (3, 2)).norm(dim=2), torch.ones(16, 3, dtype=torch.float64))
+    assert torch.equal(code[:, 6:], raw[:, 6:])  # the dims after the circles are an ordinary Gaussian latent
+    terms = model.loss(frames[:, 0], 0, torch.Generator().manual_seed(0), (moves, frames[:, 1:]))
+    expected = scale_free_transformation_loss(raw[:, :6].unflatten(1, (3, 2)).unflatten(0, (4, 4)), offsets)
+    assert terms["transformation"].item() == pytest.approx(expected.item(), rel=1e-6)  # float32 angles
+    circle_kl = 3 * math.log(2 * math.pi)  # the uniform prior's log-volume, less the posterior entropies
+    assert terms["kl"].item() > circle_kl - 0.5 * 3 * (math.log(2 * math.pi) + 1 - 5)
+
+
+def test_lsbd_vae_supervision_budget(tmp_path):
+    delta_vae = build_model(tiny("lsbd_vae", params={"labelled": 0}), GRID)
+    assert delta_vae.path_length == 0  # no paths: the unsupervised Δ-VAE
+    run = train(tiny("lsbd_vae", params={"labelled": 0}), tmp_path / "delta", progress=False)
+    assert "transformation" not in run.log()[-1]
+    model = build_model(tiny("lsbd_vae", params={"labelled": 5}), GRID)
+    sampler = PathSampler(GRID, model, seed=0, device=torch.device("cpu"))
+    starts, moves, _ = sampler.sample(np.random.default_rng(1), 200)
+    assert len({(s, *m) for s, m in zip(starts.tolist(), moves.tolist(), strict=True)}) <= 5
+    for bad in ({"labelled": -1}, {"transformation": "magic"}, {"path_length": -2}):
+        with pytest.raises(InvalidOptionError):
+            build_model(tiny("lsbd_vae", params=bad), GRID)
+    with pytest.raises(InvalidOptionError, match="latent ≥ 6"):
+        build_model(tiny("lsbd_vae", latent=4), GRID)
+
+
+def test_quessard_rolls_one_code_forward_through_orthogonal_actions():
+    model = build_model(tiny("quessard"), GRID).double()
+    actions = model.action_matrices().detach()
+    assert torch.allclose(actions @ actions.transpose(1, 2), torch.eye(6, dtype=torch.float64).expand_as(actions))
+    bound = math.pi / 6
+    assert model.thetas.abs().max().item() < bound
+    states, moves, _ = path_batch(GRID, n=4, length=5)
+    frames = torch.from_numpy(GRID.render(states.reshape(-1, 3))).double().unflatten(0, states.shape[:2])
+    terms = model.loss(frames[:, 0], 0, torch.Generator(), (moves, frames[:, 1:]))
+    with torch.no_grad():
+        z = model.encoder(frames[:, 0])[0]
+        assert torch.allclose(z.norm(dim=1), torch.ones(4, dtype=torch.float64))
+        recon = 0.0
+        for t in range(6):
+            logits = model.decoder(z)
+            recon += torch.nn.functional.binary_cross_entropy_with_logits(logits, frames[:, t], reduction="sum")
+            if t < 5:
+                z = torch.einsum("bij,bj->bi", actions[moves[:, t]], z)
+        squares = model.thetas**2
+        one_plane = (squares.sum(1) - squares.max(1).values).mean()
+    assert terms["recon"].item() == pytest.approx(recon.item() / 24, rel=1e-9)
+    assert terms["loss"].item() == pytest.approx(recon.item() / 24 + 1e-2 * one_plane.item(), rel=1e-9)
+
+
+# --- end to end ----------------------------------------------------------------------------------
+def test_lsbd_vae_learns_a_representation_that_passes_the_check(tmp_path, capsys):
+    """A 16×16 square on a C16 × C16 torus, 300 steps (seconds): SBD and LSBD both pass."""
+    out = tmp_path / "run"
+    settings_ = ["env.size=16", "env.side=4", "latent=4", "lr=1e-3", "batch_size=16", "architecture=mlp"]
+    flags = [flag for s in settings_ for flag in ("--set", s)]
+    args = ["train", "--model", "lsbd_vae", "--env", "square", "--steps", "300", "--out", str(out), *flags]
+    assert main(args) == 0
+    run = Run.load(out)
+    report = check(run.encoder, run.env)
+    assert report.passed and report.linear_passed, report.reasons
+    assert report.d_lsbd.value < 0.05
+    assert main(["check", str(out), "--linear"]) == 0
