@@ -134,7 +134,7 @@ class ForwardVAE(SymmetryLearner):
 class LSBDVAE(SymmetryLearner):
     name = "lsbd_vae"
     defaults: ClassVar[dict[str, Any]] = {
-        "beta": 1.0, "gamma": 1000.0, "path_length": 3, "labelled": None, "transformation": "scale_free"
+        "beta": 1.0, "gamma": 1000.0, "path_length": 7, "labelled": None, "transformation": "scale_free"
     }  # fmt: skip
     TERMS: ClassVar[dict[str, Any]] = {"paper": transformation_loss, "scale_free": scale_free_transformation_loss}
 
