@@ -39,7 +39,8 @@ class VAE(nn.Module):
 
     name: ClassVar[str] = "vae"
     defaults: ClassVar[dict[str, Any]] = {}
-    uses_transitions: ClassVar[bool] = False
+    uses_transitions: ClassVar[bool] = False  # built with the env (its moves)
+    path_length: int = 0  # moves per training path; 0: still images
 
     def __init__(self, encoder: nn.Module, decoder: nn.Module, latent: int, dataset_size: int, total_steps: int,
                  **params: Any) -> None:  # fmt: skip

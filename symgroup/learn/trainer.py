@@ -3,8 +3,9 @@ resumable exactly, stopped cleanly by Ctrl-C or a non-finite loss.
 
 Ctrl-C takes effect between steps: the current step completes and is checkpointed first.
 Data come from the environment: a finite world's images are rendered once and held in memory;
-batches are drawn uniformly with a seeded numpy generator, the reparameterisation noise with a
-seeded torch generator. Both generators' states are saved with each checkpoint, so a resumed run
+batches (of images, or for the symmetry learners of paths of moves, see :class:`PathSampler`) are
+drawn uniformly with a seeded numpy generator, the reparameterisation noise with a seeded torch
+generator. Both generators' states are saved with each checkpoint, so a resumed run
 ends with the same weights as an uninterrupted one.
 """
 
@@ -57,7 +58,7 @@ def train(config: TrainConfig, out: str | Path, resume: bool = False, progress: 
         step = checkpoint.step
     write_config(out, config)
     images = torch.from_numpy(env.render(env.states())).to(device)
-    paths = PathSampler(env, model, config.seed, device) if getattr(model, "path_length", 0) else None
+    paths = PathSampler(env, model, config.seed, device) if model.path_length else None
     model.train()
     log_path = out / "log.jsonl"
     bar = tqdm(total=config.steps, initial=step, disable=not progress, desc=f"{config.model} on {config.env}")
