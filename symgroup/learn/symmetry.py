@@ -158,17 +158,9 @@ class LSBDVAE(SymmetryLearner):
         code = self.encoder.project(raw, log_variance)[0]
         k, shape = 2 * self.subgroups, (self.subgroups, 2)
         circles = code[:, :k].unflatten(1, shape)
-        log_t = -10 + 5 * torch.sigmoid(log_variance[:, :k].unflatten(1, shape).mean(dim=2))
-        noise = torch.randn(log_t.shape, generator=generator, device=x.device, dtype=x.dtype)
-        angle = torch.atan2(circles[..., 1], circles[..., 0]) + torch.exp(0.5 * log_t) * noise
-        rest_mean, rest_log_variance = code[:, k:], log_variance[:, k:]
-        rest_noise = torch.randn(rest_mean.shape, generator=generator, device=x.device, dtype=x.dtype)
-        on_circles = torch.stack([torch.cos(angle), torch.sin(angle)], dim=2).flatten(1)
-        z = torch.cat([on_circles, rest_mean + torch.exp(0.5 * rest_log_variance) * rest_noise], dim=1)
+        z, kl = self._sample(circles, log_variance, code[:, k:], generator)
         target = frames.flatten(0, 1)
         recon = F.binary_cross_entropy_with_logits(self.decoder(z), target, reduction="sum") / len(target)
-        circle_kl = (math.log(2 * math.pi) - 0.5 * (math.log(2 * math.pi) + 1 + log_t)).sum(dim=1).mean()
-        kl = circle_kl + (kl_divergence(rest_mean, rest_log_variance) if k < self.latent else 0.0)
         terms = {"recon": recon, "kl": kl, "loss": recon + self.params["beta"] * kl}
         if self.path_length:
             moves = paths[0]
@@ -178,6 +170,19 @@ class LSBDVAE(SymmetryLearner):
             terms["transformation"] = term(measured.unflatten(0, frames.shape[:2]), steps.cumsum(dim=1))
             terms["loss"] = terms["loss"] + self.params["gamma"] * terms["transformation"]
         return terms
+
+    def _sample(self, circles: torch.Tensor, log_variance: torch.Tensor, rest: torch.Tensor,
+                generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:  # fmt: skip
+        """z from the posterior (angle + √t·ε on each circle, Gaussian on the rest) and its KL."""
+        k = 2 * self.subgroups
+        log_t = -10 + 5 * torch.sigmoid(log_variance[:, :k].unflatten(1, circles.shape[1:]).mean(dim=2))
+        noise = torch.randn(log_t.shape, generator=generator, device=circles.device, dtype=circles.dtype)
+        angle = torch.atan2(circles[..., 1], circles[..., 0]) + torch.exp(0.5 * log_t) * noise
+        rest_noise = torch.randn(rest.shape, generator=generator, device=rest.device, dtype=rest.dtype)
+        on_circles = torch.stack([torch.cos(angle), torch.sin(angle)], dim=2).flatten(1)
+        z = torch.cat([on_circles, rest + torch.exp(0.5 * log_variance[:, k:]) * rest_noise], dim=1)
+        kl = (math.log(2 * math.pi) - 0.5 * (math.log(2 * math.pi) + 1 + log_t)).sum(dim=1).mean()
+        return z, kl + (kl_divergence(rest, log_variance[:, k:]) if rest.shape[1] else 0.0)
 
 
 class Quessard(SymmetryLearner):
