@@ -17,6 +17,7 @@ from symgroup.learn.config import TrainConfig
 from symgroup.learn.latent_actions import (
     givens_product,
     move_angles,
+    path_offsets,
     rotation,
     scale_free_transformation_loss,
     transformation_loss,
@@ -44,9 +45,7 @@ def path_batch(env, n=64, length=3, seed=0):
     sampler = PathSampler(env, type("Model", (), {"path_length": length})(), seed, torch.device("cpu"))
     starts, moves, visited = sampler.sample(np.random.default_rng(seed), n)
     indices = torch.cat([starts[:, None], visited], dim=1).numpy()
-    angles = move_angles(env, "test")[moves]
-    offsets = torch.cat([torch.zeros_like(angles[:, :1]), angles], dim=1).cumsum(dim=1)
-    return env.states()[indices], moves, offsets
+    return env.states()[indices], moves, path_offsets(move_angles(env, "test"), moves)
 
 
 # --- latent actions ------------------------------------------------------------------------------

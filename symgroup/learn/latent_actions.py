@@ -59,6 +59,13 @@ def move_angles(env: Any, method: str) -> torch.Tensor:
     return angles
 
 
+def path_offsets(angles: torch.Tensor, moves: torch.Tensor) -> torch.Tensor:
+    """t (B, L + 1, K): each frame's angle from the path's start, per subgroup, for moves (B, L)
+    and the table θ (moves, K) of :func:`move_angles`; t_0 = 0, t_l = θ_g1 + … + θ_gl."""
+    steps = angles[moves]
+    return torch.cat([torch.zeros_like(steps[:, :1]), steps], dim=1).cumsum(dim=1)
+
+
 def rotation(angle: torch.Tensor) -> torch.Tensor:
     """R(θ) = [[cos θ, −sin θ], [sin θ, cos θ]] for every angle: (..., 2, 2)."""
     c, s = torch.cos(angle), torch.sin(angle)

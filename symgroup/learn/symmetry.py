@@ -40,6 +40,7 @@ from symgroup.learn.latent_actions import (
     givens_product,
     move_angles,
     move_owners,
+    path_offsets,
     rotation,
     scale_free_transformation_loss,
     transformation_loss,
@@ -163,11 +164,9 @@ class LSBDVAE(SymmetryLearner):
         recon = F.binary_cross_entropy_with_logits(self.decoder(z), target, reduction="sum") / len(target)
         terms = {"recon": recon, "kl": kl, "loss": recon + self.params["beta"] * kl}
         if self.path_length:
-            moves = paths[0]
-            steps = torch.cat([torch.zeros_like(self.angles[moves[:, :1]]), self.angles[moves]], dim=1)
             measured = circles if self.params["transformation"] == "paper" else raw[:, :k].unflatten(1, shape)
             term = self.TERMS[self.params["transformation"]]
-            terms["transformation"] = term(measured.unflatten(0, frames.shape[:2]), steps.cumsum(dim=1))
+            terms["transformation"] = term(measured.unflatten(0, frames.shape[:2]), path_offsets(self.angles, paths[0]))
             terms["loss"] = terms["loss"] + self.params["gamma"] * terms["transformation"]
         return terms
 
