@@ -163,6 +163,26 @@ def _traverse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    from symgroup.learn.demo import demo
+
+    try:
+        demo(args.out, args.env, _parse_options(args.set), args.steps, args.seed)
+    except KeyboardInterrupt:
+        print(f"interrupted: the checkpoints in {args.out} are saved; run the demo again to continue", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from symgroup.learn.report_page import write_report
+    from symgroup.learn.run import Run
+
+    runs = [Run.load(directory) for directory in args.run_dirs]
+    print(f"wrote {write_report(runs, args.out)}")
+    return 0
+
+
 def _add_env_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("env", help="a registered environment (see `symgroup envs`)")
     command.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an environment option")
@@ -221,6 +241,17 @@ def parser() -> argparse.ArgumentParser:
     traverse.add_argument("run_dir", metavar="RUN", help="the run directory")
     traverse.add_argument("--out", required=True, help="the PNG file to write")
     traverse.set_defaults(run=_traverse)
+    demo = commands.add_parser("demo", help="train β-VAE and LSBD-VAE, check both, compare them, write a report")
+    demo.add_argument("--env", default="gridworld", help="the environment (default gridworld)")
+    demo.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an environment option")
+    demo.add_argument("--steps", type=int, default=600, help="optimisation steps per learner (default 600)")
+    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--out", default="runs/demo", help="where the runs and report.html go (default runs/demo)")
+    demo.set_defaults(run=_demo)
+    report = commands.add_parser("report", help="write one self-contained HTML page about trained runs")
+    report.add_argument("run_dirs", nargs="+", metavar="RUN", help="run directories")
+    report.add_argument("--out", required=True, help="the HTML file to write")
+    report.set_defaults(run=_report)
     return top
 
 

@@ -1,4 +1,4 @@
-"""PNG figures of a check: the sensitivity heatmap, the leakage matrix, and each subgroup's orbits
+"""Figures of a check: the sensitivity heatmap, the leakage matrix, and each subgroup's orbits
 drawn in (the first two directions of) its subspace, coloured by group element."""
 
 from __future__ import annotations
@@ -11,34 +11,34 @@ from matplotlib.figure import Figure
 from symgroup.check.report import CheckReport
 
 
+def check_figures(report: CheckReport) -> dict[str, Figure]:
+    """``{"sensitivity": …, "leakage": …, "orbits": …}``, matplotlib figures of ``report``."""
+    names = list(report.sbd.subspaces)
+    latents = [f"z{j}" for j in range(report.code_size)]
+    return {
+        "sensitivity": _heatmap(
+            report.sbd.sensitivity, names, latents, "Sensitivity: share of latent variance, by subgroup", "latent axis"
+        ),
+        "leakage": _heatmap(
+            leakage_matrix(report), names, names, "Leakage: row moves column's subspace", "subspace of"
+        ),
+        "orbits": _orbits(report),
+    }
+
+
 def save_plots(report: CheckReport, directory: str | Path) -> list[Path]:
     """Write ``sensitivity.png``, ``leakage.png`` and ``orbits.png`` into ``directory``."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    names = list(report.sbd.subspaces)
-    paths = [
-        _heatmap(
-            report.sbd.sensitivity,
-            names,
-            [f"z{j}" for j in range(report.code_size)],
-            "Sensitivity: share of latent variance, by subgroup",
-            "latent axis",
-            directory / "sensitivity.png",
-        ),
-        _heatmap(
-            _leakage_matrix(report),
-            names,
-            names,
-            "Leakage: row moves column's subspace",
-            "subspace of",
-            directory / "leakage.png",
-        ),
-        _orbits(report, directory / "orbits.png"),
-    ]
+    paths = []
+    for name, figure in check_figures(report).items():
+        paths.append(directory / f"{name}.png")
+        figure.savefig(paths[-1], dpi=100)
     return paths
 
 
-def _leakage_matrix(report: CheckReport) -> np.ndarray:
+def leakage_matrix(report: CheckReport) -> np.ndarray:
+    """M[j, i]: how much subgroup j moves subgroup i's subspace (1 on the diagonal)."""
     names = list(report.sbd.subspaces)
     matrix = np.eye(len(names))
     for i, target in enumerate(names):
@@ -48,7 +48,7 @@ def _leakage_matrix(report: CheckReport) -> np.ndarray:
     return matrix
 
 
-def _heatmap(values: np.ndarray, rows: list[str], columns: list[str], title: str, xlabel: str, path: Path) -> Path:
+def _heatmap(values: np.ndarray, rows: list[str], columns: list[str], title: str, xlabel: str) -> Figure:
     figure = Figure(figsize=(1.2 + 0.45 * len(columns), 1.2 + 0.45 * len(rows)), layout="constrained")
     axes = figure.add_subplot()
     image = axes.imshow(values, cmap="viridis", vmin=0, vmax=max(1.0, float(np.nanmax(values))))
@@ -60,11 +60,10 @@ def _heatmap(values: np.ndarray, rows: list[str], columns: list[str], title: str
         if len(columns) <= 16 and np.isfinite(v):
             axes.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7, color="w" if v < 0.5 else "k")
     figure.colorbar(image, ax=axes, shrink=0.8)
-    figure.savefig(path, dpi=100)
-    return path
+    return figure
 
 
-def _orbits(report: CheckReport, path: Path) -> Path:
+def _orbits(report: CheckReport) -> Figure:
     names = list(report.orbit_points)
     figure = Figure(figsize=(3.2 * len(names), 3.4), layout="constrained")
     for k, name in enumerate(names):
@@ -75,5 +74,4 @@ def _orbits(report: CheckReport, path: Path) -> Path:
         axes.set_title(f"{name}: {sub.dimension}-D subspace, {'pass' if sub.passed else 'FAIL'}", fontsize=9)
         axes.set_aspect("equal", adjustable="datalim")
         figure.colorbar(scatter, ax=axes, shrink=0.7, label="group element")
-    figure.savefig(path, dpi=100)
-    return path
+    return figure

@@ -63,7 +63,7 @@ def train(config: TrainConfig, out: str | Path, resume: bool = False, progress: 
     log_path = out / "log.jsonl"
     bar = tqdm(total=config.steps, initial=step, disable=not progress, desc=f"{config.model} on {config.env}")
     started, done_images = time.perf_counter(), 0
-    with log_path.open("a") as log, _deferred_interrupt() as interrupted:
+    with log_path.open("a") as log, _deferred_interrupt() as interrupted, _flushing_denormals():
         while step < config.steps:
             if paths is None:
                 rows = torch.from_numpy(rng.integers(0, len(images), size=config.batch_size)).to(device)
@@ -87,6 +87,17 @@ def train(config: TrainConfig, out: str | Path, resume: bool = False, progress: 
     bar.close()
     model.eval()
     return Run(out, config, env, model.cpu(), step)
+
+
+@contextmanager
+def _flushing_denormals() -> Iterator[None]:
+    """Subnormal floats appear late in training and slow CPU steps several-fold: flush them to zero
+    while training (the setting is process-wide, so it is restored after)."""
+    torch.set_flush_denormal(True)
+    try:
+        yield
+    finally:
+        torch.set_flush_denormal(False)
 
 
 @contextmanager

@@ -1,0 +1,166 @@
+"""One self-contained HTML page about trained runs: the verdict table side by side, then for each
+world the orbit of each generator, and for each run its verdict with reasons, training curves,
+latent traversals, sensitivity heatmap, leakage matrix and each subgroup's orbit in its subspace.
+Every image is an inlined PNG, so the page is one file with no requests."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib.image
+import numpy as np
+from matplotlib.figure import Figure
+
+from envs.montage import orbit_montage
+from symgroup.check import CheckReport, check
+from symgroup.check.plots import check_figures
+from symgroup.learn.run import Run
+from symgroup.learn.traverse import traversal_grid
+
+METRICS = ("mig", "dci")
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+.pass { color: #17702a; font-weight: bold; } .fail { color: #b00020; font-weight: bold; }
+img { max-width: 100%; margin: 0.4em 0; image-rendering: pixelated; }
+section { border-top: 2px solid #ddd; margin-top: 2em; }
+"""
+
+
+def check_run(run: Run, metrics: Sequence[str] = METRICS) -> CheckReport:
+    """The check of a run's encoder on its own world, with the classic metrics named."""
+    return check(run.encoder, run.env, metrics=tuple(metrics))
+
+
+def summary(run: Run, report: CheckReport) -> dict[str, str]:
+    """One run's column of the comparison: verdicts, D_LSBD, MIG, DCI, and for each subgroup its own
+    SBD verdict, its D_LSBD term and its leakage (the largest share of its subspace's motion caused
+    by another subgroup)."""
+    row = {
+        "method": run.config.model,
+        "env": run.env.name,
+        "steps": str(run.step),
+        "SBD (Higgins)": "PASS" if report.passed else "FAIL",
+        "LSBD (linear)": "PASS" if report.linear_passed else "FAIL",
+        "D_LSBD": _number(report.d_lsbd.value),
+        "MIG": _number(report.metrics.get("mig")),
+        "DCI disentanglement": _number(report.metrics.get("dci_disentanglement")),
+    }
+    for name, sub in report.sbd.subspaces.items():
+        row[f"subgroup {name}"] = "PASS" if sub.passed else "FAIL"
+    for name in report.sbd.subspaces:
+        row[f"D_LSBD of {name}"] = _number(report.d_lsbd.scores.get(name))
+    for name, sub in report.sbd.subspaces.items():
+        row[f"leakage into {name}"] = _number(max(sub.leakage.values(), default=float("nan")))
+    return row
+
+
+def comparison_table(columns: Sequence[dict[str, str]]) -> list[list[str]]:
+    """Rows of [quantity, value per run], the quantities in first-seen order (text or HTML)."""
+    keys = list(dict.fromkeys(k for column in columns for k in column))
+    return [[key, *(column.get(key, "-") for column in columns)] for key in keys]
+
+
+def html_report(runs: Sequence[Run], reports: Sequence[CheckReport] | None = None,
+                title: str = "symgroup report") -> str:  # fmt: skip
+    """The page as a string; ``reports`` are the runs' checks (computed with MIG and DCI if absent)."""
+    reports = [check_run(run) for run in runs] if reports is None else list(reports)
+    columns = [summary(run, report) for run, report in zip(runs, reports, strict=True)]
+    parts = [
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
+        f"<link rel='icon' href='data:,'><style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>",
+        "<h2>Verdicts</h2>",
+        _table(comparison_table(columns), [f"run {i + 1}" for i in range(len(runs))], table_id="verdicts"),
+        "<p>SBD: every subgroup moves only its own latent subspace (Higgins et al. 2018). LSBD: and acts there "
+        "linearly, block-diagonally. D_LSBD (Tonnaer et al. 2022): 0 for a linear disentangled code.</p>",
+    ]
+    for env in {run.env.name: run.env for run in runs}.values():
+        parts += [f"<section><h2>World: {html.escape(env.name)}, G = {html.escape(str(env.group))}</h2>",
+                  "<p>The orbit of each generator from one state (a row per generator).</p>",
+                  _image(orbit_montage(env), f"orbits of the generators of {env.name}"), "</section>"]  # fmt: skip
+    for i, (run, report) in enumerate(zip(runs, reports, strict=True)):
+        parts.append(_run_section(i + 1, run, report))
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_report(runs: Sequence[Run], out: str | Path, reports: Sequence[CheckReport] | None = None) -> Path:
+    """Write :func:`html_report` to ``out`` (parent folders created)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html_report(runs, reports), encoding="utf-8")
+    return out
+
+
+def _run_section(number: int, run: Run, report: CheckReport) -> str:
+    verdict = "PASS" if report.passed and report.linear_passed else "FAIL"
+    figures = check_figures(report)
+    return "\n".join([
+        f"<section id='run-{number}'><h2>Run {number}: {html.escape(run.config.model)} on {html.escape(run.env.name)}"
+        f" <span class='{verdict.lower()}'>{verdict}</span></h2>",
+        f"<p><code>{html.escape(str(run.directory))}</code>, step {run.step}, latent {run.config.latent}, "
+        f"seed {run.config.seed}, parameters {html.escape(str(run.config.params or 'default'))}</p>",
+        f"<h3>Check: verdict, each subgroup, reasons</h3><pre>{html.escape(str(report))}</pre>",
+        "<h3>Training curves</h3>", _figure(_training_curves(run), "training curves"),
+        "<h3>Latent traversals</h3>", _image(traversal_grid(run), "latent traversals"),
+        "<h3>Sensitivity and leakage</h3>", _figure(figures["sensitivity"], "sensitivity heatmap"),
+        _figure(figures["leakage"], "leakage matrix"),
+        "<h3>Each subgroup's orbits in its subspace</h3>", _figure(figures["orbits"], "subgroup orbits"),
+        "</section>",
+    ])  # fmt: skip
+
+
+def _training_curves(run: Run) -> Figure:
+    log = run.log()
+    keys = [k for k in dict.fromkeys(k for entry in log for k in entry) if k not in ("step", "images_per_s")]
+    figure = Figure(figsize=(3.2 * max(len(keys), 1), 2.8), layout="constrained")
+    for k, key in enumerate(keys):
+        axes = figure.add_subplot(1, len(keys), k + 1)
+        steps = [e["step"] for e in log if key in e]
+        values = np.array([e[key] for e in log if key in e], dtype=float)
+        axes.plot(steps, values)
+        axes.set_yscale("log" if np.all(values > 0) else "linear")
+        axes.set_title(key, fontsize=9)
+        axes.set_xlabel("step")
+    return figure
+
+
+def _table(rows: list[list[str]], header: list[str], table_id: str) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in ["", *header])
+    body = "".join(
+        "<tr>" + "".join(f"<td{_verdict_class(cell)}>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+        for row in rows
+    )
+    return f"<table id='{table_id}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _verdict_class(cell: str) -> str:
+    return f" class='{cell.lower()}'" if cell in ("PASS", "FAIL") else ""
+
+
+def _figure(figure: Figure, alt: str) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90)
+    return _png(buffer.getvalue(), alt)
+
+
+def _image(image: np.ndarray, alt: str) -> str:
+    """An (H, W, 3) picture, pixels doubled when it is small."""
+    scale = 2 if image.shape[1] < 500 else 1
+    buffer = io.BytesIO()
+    matplotlib.image.imsave(buffer, np.clip(image.repeat(scale, 0).repeat(scale, 1), 0, 1), format="png")
+    return _png(buffer.getvalue(), alt)
+
+
+def _png(data: bytes, alt: str) -> str:
+    return f"<img alt='{html.escape(alt)}' src='data:image/png;base64,{base64.b64encode(data).decode()}'>"
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None or value != value else f"{value:.3f}"

@@ -1,0 +1,100 @@
+"""`symgroup demo` and `symgroup report`: the side-by-side comparison, the self-contained HTML page,
+and the page in a real headless browser (Debian's chromium, installed by `make test`)."""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import matplotlib.image
+import numpy as np
+import pytest
+import torch
+
+from symgroup.cli import main
+from symgroup.learn.run import Run
+from symgroup.learn.traverse import traversal_grid
+
+TINY = ["--set", "n=4", "--set", "hues=4", "--set", "image_size=16"]
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--out", str(out), "--steps", "30", *TINY]) == 0
+    return out
+
+
+@pytest.mark.slow
+def test_demo_trains_both_learners_compares_them_and_writes_a_report(demo_dir, capsys):
+    runs = [Run.load(demo_dir / m) for m in ("beta_vae", "lsbd_vae")]
+    assert [r.step for r in runs] == [30, 30]
+    assert runs[0].config.latent == 10 and runs[1].config.latent == 6  # a circle per subgroup
+    assert main(["demo", "--out", str(demo_dir), "--steps", "40", *TINY]) == 0  # resumes, does not restart
+    table = capsys.readouterr().out
+    assert [Run.load(demo_dir / m).step for m in ("beta_vae", "lsbd_vae")] == [40, 40]
+    assert re.search(r"^method\s+beta_vae\s+lsbd_vae$", table, re.M)
+    for quantity in ("SBD (Higgins)", "LSBD (linear)", "D_LSBD", "MIG", "DCI disentanglement", "leakage into colour"):
+        assert re.search(rf"^{re.escape(quantity)}\s+\S+\s+\S+$", table, re.M), quantity
+    assert (demo_dir / "report.html").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_report_is_one_self_contained_page(demo_dir, tmp_path):
+    out = tmp_path / "page" / "report.html"
+    assert main(["report", str(demo_dir / "beta_vae"), str(demo_dir / "lsbd_vae"), "--out", str(out)]) == 0
+    page = out.read_text()
+    sources = re.findall(r"src='([^']*)'", page)
+    assert len(sources) == 1 + 2 * 5  # the world's orbits; per run: curves, traversals, heatmap, leakage, orbits
+    assert all(s.startswith("data:image/png;base64,") for s in sources)
+    assert not re.search(r"(src|href)=['\"](https?:|//)", page)  # nothing fetched from elsewhere
+    assert page.count("<section id='run-") == 2 and "id='verdicts'" in page
+    assert main(["report", str(tmp_path / "nowhere"), "--out", str(out)]) == 2
+
+
+def test_circle_codes_are_traversed_along_their_circles(demo_dir):
+    run = Run.load(demo_dir / "lsbd_vae")
+    grid = traversal_grid(run, steps=5)
+    assert grid.shape == (3 * 18 + 2, 5 * 18 + 2, 3)  # a row per subgroup's circle, not per latent axis
+    first_column = grid[2:18, 2:18]
+    with torch.no_grad():
+        code = run.model.encoder(torch.from_numpy(run.env.render(run.env.states()[:1])))[0]
+        expected = torch.sigmoid(run.model.decoder(code))[0].numpy().transpose(1, 2, 0)
+    np.testing.assert_allclose(first_column, expected, atol=1e-5)  # a turn by 0 decodes the code itself
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("SYMGROUP_REQUIRE_BROWSER"),
+    reason="chromium and chromedriver are installed by `make test`",
+)
+def test_report_loads_in_headless_chromium_without_console_errors(demo_dir, tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,1600"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        browser.get((demo_dir / "report.html").as_uri())
+        errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+        table = browser.find_element("id", "verdicts")
+        table_shown, table_text = table.is_displayed(), table.text
+        images_loaded = browser.execute_script(
+            "return Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+        )
+        shot = tmp_path / "report.png"
+        assert browser.save_screenshot(str(shot))
+    finally:
+        browser.quit()
+    assert errors == []
+    assert table_shown
+    assert "SBD (Higgins)" in table_text and "lsbd_vae" in table_text
+    assert re.search(r"(PASS|FAIL) (PASS|FAIL)", table_text)
+    assert images_loaded
+    picture = matplotlib.image.imread(shot)
+    assert picture.shape[1] == 1200 and picture.std() > 0.05  # the page, drawn: not a blank window
