@@ -13,6 +13,7 @@ import torch
 from symgroup.cli import main
 from symgroup.errors import CheckpointError, InvalidOptionError, NonFiniteLossError
 from symgroup.learn import trainer
+from symgroup.learn.architectures import build
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.registry import METHODS
 from symgroup.learn.run import Run
@@ -220,6 +221,17 @@ def test_corrupt_and_foreign_checkpoints_are_refused(tmp_path):
         Run.load(foreign)
     with pytest.raises(CheckpointError, match="already holds a run"):
         train(tiny(steps=3), tmp_path / "run2", progress=False)
+
+
+def test_the_linear_shortcut_encoder_starts_as_a_linear_map():
+    encoder, decoder = build("conv_linear", (3, 16, 16), latent=3)
+    x, y = torch.rand(2, 5, 3, 16, 16, dtype=torch.float32)
+    code = lambda images: torch.cat(encoder(images), dim=1)  # noqa: E731
+    torch.testing.assert_close(code(x), encoder.shortcut(x) + encoder.head.bias)
+    torch.testing.assert_close(code(0.3 * x + 0.7 * y), 0.3 * code(x) + 0.7 * code(y))  # affine at the start
+    assert decoder(code(x)[:, :3]).shape == (5, 3, 16, 16)
+    with pytest.raises(InvalidOptionError, match="conv_linear architecture needs square images"):
+        build("conv_linear", (3, 12, 12), 3)
 
 
 def test_bad_settings_are_typed_errors(tmp_path):

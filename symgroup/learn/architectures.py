@@ -4,8 +4,12 @@
 conv 32 k4 s2, conv 64 k2 s2, conv 64 k2 s2 (ReLU after each), a fully connected layer of 256
 units, then the mean and log-variance of a ``latent``-dimensional Gaussian; the decoder mirrors it
 with transposed convolutions and returns logits. The same stack scales to any square image whose
-side is a multiple of 16 (32×32 ends at 2×2 instead of 4×4). ``mlp`` (two hidden layers of 256)
-serves tiny worlds of any shape. Channels follow the environment.
+side is a multiple of 16 (32×32 ends at 2×2 instead of 4×4). ``conv_linear`` is the same pair
+with a linear map of the pixels added to the encoder's output and the conv head starting at zero
+(:class:`ShortcutEncoder`): training starts from a linear encoder, which finds a factor that
+changes few pixels, such as ``gridworld``'s hue, where the plain conv encoder does not (see
+BENCHMARKS.md). ``mlp`` (two hidden layers of 256) serves tiny worlds of any shape. Channels
+follow the environment.
 
 >>> import torch
 >>> encoder, decoder = build("conv", (3, 64, 64), latent=10)
@@ -25,7 +29,7 @@ from torch import nn
 
 from symgroup.errors import InvalidOptionError
 
-ARCHITECTURES = ("conv", "mlp")
+ARCHITECTURES = ("conv", "conv_linear", "mlp")
 
 
 class GaussianEncoder(nn.Module):
@@ -37,6 +41,22 @@ class GaussianEncoder(nn.Module):
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         mean, log_variance = self.head(self.features(x)).chunk(2, dim=1)
+        return mean, log_variance
+
+
+class ShortcutEncoder(GaussianEncoder):
+    """A deep encoder plus a linear map of the pixels: (mean, log-variance) = head(features(x)) + W x.
+    The head starts at zero (a zero-initialised residual branch, as in Bachlechner et al. 2020,
+    arXiv 2003.04887), so training starts from a linear encoder and the deep branch adds what a
+    linear map cannot do."""
+
+    def __init__(self, features: nn.Module, width: int, latent: int, inputs: int) -> None:
+        super().__init__(features, width, latent)
+        nn.init.zeros_(self.head.weight)
+        self.shortcut = nn.Sequential(nn.Flatten(), nn.Linear(inputs, 2 * latent))
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        mean, log_variance = (self.head(self.features(x)) + self.shortcut(x)).chunk(2, dim=1)
         return mean, log_variance
 
 
@@ -81,14 +101,17 @@ def mlp_decoder(shape: tuple[int, ...], latent: int) -> nn.Module:
 def build(architecture: str, observation_shape: tuple[int, ...], latent: int) -> tuple[GaussianEncoder, nn.Module]:
     """(encoder, decoder) for observations of ``observation_shape`` (C, H, W)."""
     channels, height, width = observation_shape
-    if architecture == "conv":
+    if architecture in ("conv", "conv_linear"):
         if height != width or height % 16 or height < 16:
             raise InvalidOptionError(
-                f"the conv architecture needs square images with a side that is a multiple of 16, got "
+                f"the {architecture} architecture needs square images with a side that is a multiple of 16, got "
                 f"{height}×{width}; use architecture='mlp'",
                 observation_shape,
             )
-        return conv_encoder(channels, height, latent), conv_decoder(channels, height, latent)
+        encoder = conv_encoder(channels, height, latent)
+        if architecture == "conv_linear":
+            encoder = ShortcutEncoder(encoder.features, 256, latent, channels * height * width)
+        return encoder, conv_decoder(channels, height, latent)
     if architecture == "mlp":
         return mlp_encoder(observation_shape, latent), mlp_decoder(observation_shape, latent)
     raise InvalidOptionError(f"unknown architecture {architecture!r}; choose from {ARCHITECTURES}", architecture)

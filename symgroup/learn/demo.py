@@ -14,6 +14,7 @@ from typing import Any
 
 import envs
 from symgroup.check import CheckReport
+from symgroup.learn.architectures import default_architecture
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.registry import METHODS
 from symgroup.learn.report_page import check_run, comparison_table, summary, write_report
@@ -24,13 +25,16 @@ MODELS = ("beta_vae", "lsbd_vae")
 
 
 def demo_config(model: str, env: str, env_options: dict[str, Any], steps: int, seed: int) -> TrainConfig:
-    """Adam lr 1e-3 and 64 images a step for every method: a VAE with latent 10 in batches of 64;
-    a symmetry learner with 2 dims per subgroup in batches of 8 paths of 7 moves (64 frames)."""
-    base = TrainConfig(env=env, env_options=env_options, model=model, steps=steps, seed=seed, lr=1e-3)
-    if not METHODS[model].uses_transitions:
-        return base
-    subgroups = len(envs.make(env, **env_options).factor_names)
-    return base.with_settings({"latent": 2 * subgroups, "batch_size": 8})
+    """Adam lr 1e-3 and 64 images a step for every method, with the conv encoder plus its linear
+    shortcut (``conv_linear``) where the images fit it: a VAE with latent 10 in batches of 64; a
+    symmetry learner with 2 dims per subgroup in batches of 8 paths of 7 moves (64 frames)."""
+    world = envs.make(env, **env_options)
+    settings: dict[str, Any] = {"lr": 1e-3}
+    if default_architecture(world.observation_shape) == "conv":
+        settings["architecture"] = "conv_linear"
+    if METHODS[model].uses_transitions:
+        settings |= {"latent": 2 * len(world.factor_names), "batch_size": 8}
+    return TrainConfig(env=env, env_options=env_options, model=model, steps=steps, seed=seed).with_settings(settings)
 
 
 def demo(out: str | Path = "runs/demo", env: str = "gridworld", env_options: dict[str, Any] | None = None,
