@@ -49,7 +49,7 @@ def leakage_matrix(report: CheckReport) -> np.ndarray:
 
 
 def _heatmap(values: np.ndarray, rows: list[str], columns: list[str], title: str, xlabel: str) -> Figure:
-    figure = Figure(figsize=(1.2 + 0.45 * len(columns), 1.2 + 0.45 * len(rows)), layout="constrained")
+    figure = Figure(figsize=(max(4.0, 1.2 + 0.45 * len(columns)), 1.2 + 0.45 * len(rows)), layout="constrained")
     axes = figure.add_subplot()
     image = axes.imshow(values, cmap="viridis", vmin=0, vmax=max(1.0, float(np.nanmax(values))))
     axes.set_xticks(range(len(columns)), columns, rotation=90 if len(columns) > 8 else 0)
