@@ -46,14 +46,14 @@ def summary(run: Run, report: CheckReport) -> dict[str, str]:
         "method": run.config.model,
         "env": run.env.name,
         "steps": str(run.step),
-        "SBD (Higgins)": "PASS" if report.passed else "FAIL",
-        "LSBD (linear)": "PASS" if report.linear_passed else "FAIL",
+        "SBD (Higgins)": _verdict(report.passed),
+        "LSBD (linear)": _verdict(report.linear_passed),
         "D_LSBD": _number(report.d_lsbd.value),
         "MIG": _number(report.metrics.get("mig")),
         "DCI disentanglement": _number(report.metrics.get("dci_disentanglement")),
     }
     for name, sub in report.sbd.subspaces.items():
-        row[f"subgroup {name}"] = "PASS" if sub.passed else "FAIL"
+        row[f"subgroup {name}"] = _verdict(sub.passed)
     for name in report.sbd.subspaces:
         row[f"D_LSBD of {name}"] = _number(report.d_lsbd.scores.get(name))
     for name, sub in report.sbd.subspaces.items():
@@ -99,7 +99,7 @@ def write_report(runs: Sequence[Run], out: str | Path, reports: Sequence[CheckRe
 
 
 def _run_section(number: int, run: Run, report: CheckReport) -> str:
-    verdict = "PASS" if report.passed and report.linear_passed else "FAIL"
+    verdict = _verdict(report.passed and report.linear_passed)
     figures = check_figures(report)
     return "\n".join([
         f"<section id='run-{number}'><h2>Run {number}: {html.escape(run.config.model)} on {html.escape(run.env.name)}"
@@ -160,6 +160,10 @@ def _image(image: np.ndarray, alt: str) -> str:
 
 def _png(data: bytes, alt: str) -> str:
     return f"<img alt='{html.escape(alt)}' src='data:image/png;base64,{base64.b64encode(data).decode()}'>"
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
 
 
 def _number(value: float | None) -> str:
