@@ -13,13 +13,14 @@ import torch
 from symgroup.cli import main
 from symgroup.errors import CheckpointError, InvalidOptionError, NonFiniteLossError
 from symgroup.learn import trainer
-from symgroup.learn.architectures import build
+from symgroup.learn.architectures import ShortcutEncoder, build
 from symgroup.learn.config import TrainConfig
+from symgroup.learn.recipes import complete
 from symgroup.learn.registry import METHODS
-from symgroup.learn.run import Run
+from symgroup.learn.run import Run, read_config
 from symgroup.learn.trainer import train
 
-TINY = {"n": 4, "hues": 2, "image_size": 16}  # 32 states, 3×16×16 images: the mlp architecture
+TINY = {"n": 4, "hues": 2, "image_size": 16}  # 32 states, 3×16×16 images
 
 
 def tiny(model="beta_vae", **changes):
@@ -232,6 +233,24 @@ def test_the_linear_shortcut_encoder_starts_as_a_linear_map():
     assert decoder(code(x)[:, :3]).shape == (5, 3, 16, 16)
     with pytest.raises(InvalidOptionError, match="conv_linear architecture needs square images"):
         build("conv_linear", (3, 12, 12), 3)
+
+
+def test_unset_fields_take_the_methods_defaults_and_are_saved(tmp_path):
+    """A symmetry learner gets a circle per subgroup, paths of ~64 frames, lr 1e-3 and conv_linear;
+    a VAE the shared defaults; what is set stays; config.json holds the filled-in config, and
+    resuming from the same unset config is the same run."""
+    unset = {"latent": None, "batch_size": None, "lr": None}
+    lsbd = train(tiny("lsbd_vae", steps=2, **unset), tmp_path / "lsbd", progress=False)
+    assert (lsbd.config.latent, lsbd.config.batch_size, lsbd.config.lr) == (6, 8, 1e-3)
+    assert lsbd.config.architecture == "conv_linear" and isinstance(lsbd.model.encoder.base, ShortcutEncoder)
+    assert read_config(tmp_path / "lsbd") == lsbd.config
+    train(tiny("lsbd_vae", steps=3, **unset), tmp_path / "lsbd", resume=True, progress=False)
+    vae = complete(tiny(**unset, architecture=None))
+    assert (vae.latent, vae.batch_size, vae.lr, vae.architecture) == (10, 64, 1e-4, "conv")
+    assert complete(tiny("quessard", latent=8, env_options={**TINY, "image_size": 12})).architecture == "mlp"
+    assert complete(tiny("quessard", latent=8)).latent == 8
+    with pytest.raises(InvalidOptionError, match="batch_size must be a positive integer"):
+        tiny(batch_size=0)
 
 
 def test_bad_settings_are_typed_errors(tmp_path):

@@ -20,6 +20,7 @@ from symgroup.learn.latent_actions import (
     path_offsets,
     rotation,
     scale_free_transformation_loss,
+    subgroup_elements,
     transformation_loss,
 )
 from symgroup.learn.run import Run, build_model
@@ -40,12 +41,14 @@ def exact_code(env, states, frequency=1):
     return torch.from_numpy(np.stack([np.cos(angles), np.sin(angles)], axis=-1))
 
 
-def path_batch(env, n=64, length=3, seed=0):
-    """Random paths: states (n, L + 1, K), moves (n, L) and the angles from the start (n, L + 1, K)."""
-    sampler = PathSampler(env, type("Model", (), {"path_length": length})(), seed, torch.device("cpu"))
-    starts, moves, visited = sampler.sample(np.random.default_rng(seed), n)
+def path_batch(env, n=64, length=3, seed=0, moves=None):
+    """Random paths of ``moves`` (default the world's): states (n, L + 1, K), move indices (n, L) and
+    the angles from the start (n, L + 1, K)."""
+    moves = env.moves if moves is None else moves
+    sampler = PathSampler(env, type("Model", (), {"path_length": length, "moves": moves})(), seed, torch.device("cpu"))
+    starts, taken, visited = sampler.sample(np.random.default_rng(seed), n)
     indices = torch.cat([starts[:, None], visited], dim=1).numpy()
-    return env.states()[indices], moves, path_offsets(move_angles(env, "test"), moves)
+    return env.states()[indices], taken, path_offsets(move_angles(env, moves, "test"), taken)
 
 
 # --- latent actions ------------------------------------------------------------------------------
@@ -53,7 +56,7 @@ def path_batch(env, n=64, length=3, seed=0):
 @given(st.lists(st.integers(0, len(GRID.moves) - 1), min_size=1, max_size=12))
 def test_rotation_blocks_are_a_representation_of_the_product(word):
     """ρ(g_1 ⋯ g_r) = ρ(g_1)⋯ρ(g_r) per circle, with ρ(g) the rotation by 2π·v/n of the group element."""
-    angles = move_angles(GRID, "test")
+    angles = move_angles(GRID, GRID.moves, "test")
     product = GRID.group.identity
     for m in word:
         product = product @ GRID.moves[m]
@@ -69,14 +72,14 @@ def test_rotation_blocks_are_a_representation_of_the_product(word):
 
 def test_each_moves_rotation_has_the_order_of_its_subgroup():
     for env in (GRID, envs.make("square", size=16, side=4)):
-        angles = move_angles(env, "test")
+        angles = move_angles(env, env.moves, "test")
         for m, g in enumerate(env.moves):
             block = rotation(angles[m]).numpy()
             owner = int(np.flatnonzero(angles[m])[0])
             powers = [np.linalg.matrix_power(block[owner], k) for k in range(1, g.order + 1)]
             assert np.allclose(powers[-1], np.eye(2)) and not any(np.allclose(p, np.eye(2)) for p in powers[:-1])
     with pytest.raises(InvalidOptionError, match=r"needs cyclic subgroups.*pose is D4"):
-        move_angles(envs.make("dihedral_glyph"), "lsbd_vae")
+        move_angles(envs.make("dihedral_glyph"), envs.make("dihedral_glyph").moves, "lsbd_vae")
 
 
 @settings(max_examples=40, deadline=None)
@@ -120,26 +123,56 @@ def test_the_scale_free_term_ignores_scale_and_centring_matters():
     assert scale_free_transformation_loss(shifted, offsets).item() > 0.1  # an offset circle is not equivariant
 
 
+def test_paths_of_subgroup_elements_reach_the_states_their_moves_say():
+    elements = subgroup_elements(GRID)
+    assert len(elements) == sum(n - 1 for n in GRID.factor_sizes)
+    assert all(sum(GRID.group.project(n, g) != GRID.factors[n].group.identity for n in GRID.factor_names) == 1
+               for g in elements)  # fmt: skip
+    states, moves, offsets = path_batch(GRID, n=32, length=4, moves=elements)
+    for t in range(4):
+        for b in range(32):
+            assert (GRID.act(elements[moves[b, t]], states[b, t][None])[0] == states[b, t + 1]).all()
+    assert scale_free_transformation_loss(exact_code(GRID, states), offsets).item() == pytest.approx(0, abs=1e-12)
+
+
+def test_large_steps_tell_a_doubly_wound_circle_from_the_right_one():
+    """On C64, a code at frequency 2 is off by 2π/64 a generator step, but by anything a step of a
+    random element: the term over elements penalises it about a hundred times more."""
+    env = envs.make("square", size=64, side=4)
+    terms = []
+    for moves in (env.moves, subgroup_elements(env)):
+        states, _, offsets = path_batch(env, length=7, moves=moves)
+        terms.append(scale_free_transformation_loss(exact_code(env, states, frequency=2), offsets).item())
+    assert terms[1] > 50 * terms[0]
+
+
 # --- the methods ---------------------------------------------------------------------------------
 def test_forward_vae_action_blocks_and_forward_term():
-    model = build_model(tiny("forward_vae"), GRID).double()
+    model = build_model(tiny("forward_vae", params={"forward": "paper"}), GRID).double()
     a = model.action_matrices().detach().numpy()
-    assert a.shape == (len(GRID.moves), 6, 6)
-    for m, g in enumerate(GRID.moves):  # a rotation of order |g| on the owner's block, the identity elsewhere
+    assert a.shape == (len(subgroup_elements(GRID)), 6, 6)
+    for m, g in enumerate(model.moves):  # a rotation of order |g| on the owner's block, the identity elsewhere
         owner = model.owners[m]
         block = a[m, 2 * owner : 2 * owner + 2, 2 * owner : 2 * owner + 2]
-        assert np.allclose(np.linalg.matrix_power(block, g.order), np.eye(2)) and g.order == GRID.factor_sizes[owner]
+        assert np.allclose(np.linalg.matrix_power(block, g.order), np.eye(2))
+        assert not any(np.allclose(np.linalg.matrix_power(block, k), np.eye(2)) for k in range(1, g.order))
         rest = np.delete(np.delete(a[m], [2 * owner, 2 * owner + 1], 0), [2 * owner, 2 * owner + 1], 1)
         assert np.allclose(rest, np.eye(4))
     x = torch.from_numpy(GRID.render(GRID.states()[:8])).double()
     moves = torch.zeros(8, 1, dtype=torch.long)
-    following = torch.from_numpy(GRID.render(GRID.act(GRID.moves[0], GRID.states()[:8]))).double()[:, None]
+    following = torch.from_numpy(GRID.render(GRID.act(model.moves[0], GRID.states()[:8]))).double()[:, None]
     terms = model.loss(x, 0, torch.Generator().manual_seed(0), (moves, following))
     with torch.no_grad():
         mean, target = model.encoder(x)[0].numpy(), model.encoder(following[:, 0])[0].numpy()
     expected = np.mean(((mean @ a[0].T - target) ** 2).sum(axis=1))
     assert terms["forward"].item() == pytest.approx(expected, rel=1e-9)
     assert terms["loss"].item() == pytest.approx(terms["recon"].item() + terms["kl"].item() + 100 * expected, rel=1e-9)
+    model.params["forward"] = "scale_free"  # the same error, each dim relative to the variance of the means
+    spread = np.concatenate([mean, target]).var(axis=0)
+    relative = model.loss(x, 0, torch.Generator().manual_seed(0), (moves, following))["forward"].item()
+    assert relative == pytest.approx(np.mean(((mean @ a[0].T - target) ** 2 / spread).sum(axis=1)), rel=1e-9)
+    with pytest.raises(InvalidOptionError, match="forward must be"):
+        build_model(tiny("forward_vae", params={"forward": "magic"}), GRID)
 
 
 def test_forward_vae_learnt_blocks_start_at_the_identity_and_train(tmp_path):
@@ -152,7 +185,7 @@ def test_forward_vae_learnt_blocks_start_at_the_identity_and_train(tmp_path):
 
 def test_lsbd_vae_codes_lie_on_circles_and_its_term_uses_the_paths():
     model = build_model(tiny("lsbd_vae", latent=8), GRID).double()
-    states, moves, offsets = path_batch(GRID, n=4)
+    states, moves, offsets = path_batch(GRID, n=4, moves=model.moves)
     frames = torch.from_numpy(GRID.render(states.reshape(-1, 3))).double().unflatten(0, states.shape[:2])
     with torch.no_grad():
         code = model.encoder(frames.flatten(0, 1))[0]
@@ -175,7 +208,8 @@ def test_lsbd_vae_supervision_budget(tmp_path):
     sampler = PathSampler(GRID, model, seed=0, device=torch.device("cpu"))
     starts, moves, _ = sampler.sample(np.random.default_rng(1), 200)
     assert len({(s, *m) for s, m in zip(starts.tolist(), moves.tolist(), strict=True)}) <= 5
-    for bad in ({"labelled": -1}, {"transformation": "magic"}, {"path_length": -2}):
+    assert build_model(tiny("lsbd_vae", params={"moves": "elements"}), GRID).moves == subgroup_elements(GRID)
+    for bad in ({"labelled": -1}, {"transformation": "magic"}, {"path_length": -2}, {"moves": "any"}):
         with pytest.raises(InvalidOptionError):
             build_model(tiny("lsbd_vae", params=bad), GRID)
     with pytest.raises(InvalidOptionError, match="latent ≥ 6"):

@@ -117,7 +117,9 @@ def build(architecture: str, observation_shape: tuple[int, ...], latent: int) ->
     raise InvalidOptionError(f"unknown architecture {architecture!r}; choose from {ARCHITECTURES}", architecture)
 
 
-def default_architecture(observation_shape: tuple[int, ...]) -> str:
-    """conv where it fits (square, side a multiple of 16), else mlp."""
+def default_architecture(observation_shape: tuple[int, ...], linear_shortcut: bool = False) -> str:
+    """conv (or with ``linear_shortcut`` conv_linear) where it fits (square, side a multiple of 16), else mlp."""
     _, height, width = observation_shape
-    return "conv" if height == width and height % 16 == 0 and height >= 16 else "mlp"
+    if height == width and height % 16 == 0 and height >= 16:
+        return "conv_linear" if linear_shortcut else "conv"
+    return "mlp"

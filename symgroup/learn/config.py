@@ -14,29 +14,32 @@ class TrainConfig:
     """Everything that determines a run (with the code version, saved in the run directory).
 
     ``params`` are the method's hyperparameters (e.g. beta for beta_vae), ``env_options`` the
-    environment's options; ``architecture`` None picks conv where the images fit it, else mlp.
-    Defaults: Adam with lr 1e-4 and batch 64 (Locatello et al. 2019), latent size 10.
+    environment's options. ``latent``, ``batch_size``, ``lr`` and ``architecture`` left None are
+    the method's own (:func:`symgroup.learn.recipes.complete`, filled in before a run is saved):
+    for the VAE family latent 10, batches of 64, Adam lr 1e-4 (Locatello et al. 2019).
     """
 
     env: str = "gridworld"
     env_options: dict[str, Any] = field(default_factory=dict)
     model: str = "beta_vae"
     params: dict[str, Any] = field(default_factory=dict)
-    latent: int = 10
+    latent: int | None = None
     architecture: str | None = None
     steps: int = 2000
-    batch_size: int = 64
-    lr: float = 1e-4
+    batch_size: int | None = None
+    lr: float | None = None
     seed: int = 0
     checkpoint_every: int = 500
     log_every: int = 10
     device: str | None = None  # None: cuda when available, else cpu
 
     def __post_init__(self) -> None:
-        for name in ("latent", "steps", "batch_size", "checkpoint_every", "log_every"):
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
-                raise InvalidOptionError(f"{name} must be a positive integer, got {getattr(self, name)!r}", name)
-        if not self.lr > 0:
+        for name in ("latent", "batch_size", "steps", "checkpoint_every", "log_every"):
+            value = getattr(self, name)
+            unset = value is None and name in ("latent", "batch_size")  # the method's default
+            if not unset and (not isinstance(value, int) or value < 1):
+                raise InvalidOptionError(f"{name} must be a positive integer, got {value!r}", name)
+        if self.lr is not None and not self.lr > 0:
             raise InvalidOptionError(f"lr must be positive, got {self.lr!r}", self.lr)
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,7 +16,6 @@ import envs
 from symgroup.check import CheckReport
 from symgroup.learn.architectures import default_architecture
 from symgroup.learn.config import TrainConfig
-from symgroup.learn.registry import METHODS
 from symgroup.learn.report_page import check_run, comparison_table, summary, write_report
 from symgroup.learn.run import Run
 from symgroup.learn.trainer import train
@@ -25,16 +24,12 @@ MODELS = ("beta_vae", "lsbd_vae")
 
 
 def demo_config(model: str, env: str, env_options: dict[str, Any], steps: int, seed: int) -> TrainConfig:
-    """Adam lr 1e-3 and 64 images a step for every method, with the conv encoder plus its linear
-    shortcut (``conv_linear``) where the images fit it: a VAE with latent 10 in batches of 64; a
-    symmetry learner with 2 dims per subgroup in batches of 8 paths of 7 moves (64 frames)."""
-    world = envs.make(env, **env_options)
-    settings: dict[str, Any] = {"lr": 1e-3}
-    if default_architecture(world.observation_shape) == "conv":
-        settings["architecture"] = "conv_linear"
-    if METHODS[model].uses_transitions:
-        settings |= {"latent": 2 * len(world.factor_names), "batch_size": 8}
-    return TrainConfig(env=env, env_options=env_options, model=model, steps=steps, seed=seed).with_settings(settings)
+    """Each method's own defaults (:mod:`symgroup.learn.recipes`), except that a VAE takes the
+    symmetry learners' Adam lr 1e-3 and encoder (conv with its linear shortcut where the images fit
+    it), so that the objective is all that differs."""
+    shape = envs.make(env, **env_options).observation_shape
+    shared = {"lr": 1e-3, "architecture": default_architecture(shape, linear_shortcut=True)}
+    return TrainConfig(env=env, env_options=env_options, model=model, steps=steps, seed=seed, **shared)
 
 
 def demo(out: str | Path = "runs/demo", env: str = "gridworld", env_options: dict[str, Any] | None = None,

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import torch
@@ -35,22 +36,31 @@ import torch.nn.functional as F
 
 from symgroup.cyclic import Cyclic
 from symgroup.errors import InvalidOptionError
+from symgroup.group import GroupElement
 
 
-def move_owners(env: Any) -> list[int]:
-    """For each of ``env.moves``, the index of the one subgroup it belongs to."""
+def subgroup_elements(env: Any) -> tuple[GroupElement, ...]:
+    """Every element of every subgroup but the identity, as elements of G: the moves of a learner
+    that steps by any element of one subgroup (``moves="elements"``) rather than by a generator."""
+    return tuple(
+        env.group.embed(name, g) for name, f in env.factors.items() for g in f.group.elements() if g != f.group.identity
+    )
+
+
+def move_owners(env: Any, moves: Sequence[GroupElement]) -> list[int]:
+    """For each of ``moves`` (elements of one subgroup each), the index of that subgroup."""
     group = env.group
     return [
         next(i for i, n in enumerate(env.factor_names) if group.project(n, g) != env.factors[n].group.identity)
-        for g in env.moves
+        for g in moves
     ]
 
 
-def move_angles(env: Any, method: str) -> torch.Tensor:
+def move_angles(env: Any, moves: Sequence[GroupElement], method: str) -> torch.Tensor:
     """θ (moves, subgroups): move m turns its own subgroup's circle by 2π·v/n and the others by 0.
     :class:`InvalidOptionError` when a subgroup is not cyclic (it has no circle)."""
-    angles = torch.zeros(len(env.moves), len(env.factor_names), dtype=torch.float64)
-    for m, (g, owner) in enumerate(zip(env.moves, move_owners(env), strict=True)):
+    angles = torch.zeros(len(moves), len(env.factor_names), dtype=torch.float64)
+    for m, (g, owner) in enumerate(zip(moves, move_owners(env, moves), strict=True)):
         name = env.factor_names[owner]
         factor = env.factors[name].group
         if not isinstance(factor, Cyclic):

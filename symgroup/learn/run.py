@@ -26,20 +26,22 @@ from safetensors.torch import load_file, save_file
 import envs
 import symgroup
 from symgroup.errors import CheckpointError
-from symgroup.learn.architectures import build, default_architecture
+from symgroup.learn.architectures import build
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.methods import VAE
+from symgroup.learn.recipes import complete
 from symgroup.learn.registry import METHODS
 
 CHECKPOINT, PARTIAL, OLD = "checkpoint", "checkpoint.partial", "checkpoint.old"
 
 
 def build_model(config: TrainConfig, env: envs.SymmetryEnv) -> VAE:
-    """The method of ``config`` with its networks, on the CPU."""
+    """The method of ``config`` (its unset fields filled in, :func:`~symgroup.learn.recipes.complete`)
+    with its networks, on the CPU."""
     if config.model not in METHODS:
         raise CheckpointError(f"unknown model {config.model!r}; choose from {sorted(METHODS)}", config.model)
-    architecture = config.architecture or default_architecture(env.observation_shape)
-    encoder, decoder = build(architecture, env.observation_shape, config.latent)
+    config = complete(config, env)
+    encoder, decoder = build(config.architecture, env.observation_shape, config.latent)
     method = METHODS[config.model]
     extra = {"env": env} if method.uses_transitions else {}
     return method(encoder, decoder, config.latent, env.n_states, config.steps, **extra, **config.params)

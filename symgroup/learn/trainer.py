@@ -28,19 +28,22 @@ import envs
 from symgroup.errors import CheckpointError, NonFiniteLossError
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.methods import VAE
+from symgroup.learn.recipes import complete
 from symgroup.learn.run import Checkpoint, Run, build_model, load_checkpoint, read_config, save_checkpoint, write_config
 
 
 def train(config: TrainConfig, out: str | Path, resume: bool = False, progress: bool = True) -> Run:
-    """Train ``config`` into the run directory ``out`` (continuing its checkpoint with ``resume``)."""
+    """Train ``config`` into the run directory ``out`` (continuing its checkpoint with ``resume``).
+    The run's ``config.json`` holds ``config`` with the method's defaults filled in."""
     out = Path(out)
+    env = envs.make(config.env, **config.env_options)
+    config = complete(config, env)
     if resume:
         saved = read_config(out)
         if saved.to_dict() != {**config.to_dict(), "steps": saved.steps}:
             raise CheckpointError(f"{out} holds a run of a different configuration; resume with the same one", out)
     elif (out / "config.json").exists():
         raise CheckpointError(f"{out} already holds a run: pass resume=True (--resume) or another directory", out)
-    env = envs.make(config.env, **config.env_options)
     device = torch.device(config.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     torch.manual_seed(config.seed)
     model = build_model(config, env).to(device)
@@ -124,7 +127,9 @@ def _optimisers(model: VAE, config: TrainConfig) -> dict[str, torch.optim.Optimi
 
 
 class PathSampler:
-    """Random paths of ``model.path_length`` moves through a finite world, as state indices.
+    """Random paths of ``model.path_length`` of the model's ``moves`` (the world's generators and
+    their inverses, or for LSBD-VAE's ``moves="elements"`` any element of one subgroup) through a
+    finite world, as state indices.
 
     Starts and moves are uniform; with ``model.labelled`` = N the paths come from a fixed set of N
     drawn once from the seed (the supervision budget), otherwise fresh ones are drawn every step.
@@ -133,7 +138,7 @@ class PathSampler:
     def __init__(self, env: envs.SymmetryEnv, model: VAE, seed: int, device: torch.device) -> None:
         states = env.states()
         # successors[m, i] = index of moves[m] · states[i]
-        self.successors = torch.from_numpy(np.stack([env.index(env.act(g, states)) for g in env.moves])).to(device)
+        self.successors = torch.from_numpy(np.stack([env.index(env.act(g, states)) for g in model.moves])).to(device)
         self.length, self.n_states, self.device = model.path_length, env.n_states, device
         labelled = getattr(model, "labelled", None)
         self.pool = None if labelled is None else self._draw(np.random.default_rng([seed, 1]), labelled)
