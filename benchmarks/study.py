@@ -39,7 +39,7 @@ def run_one(config: TrainConfig, directory: Path, check_every: int) -> dict:
             passed_after = round(seconds, 1)
     return {"model": config.model, "seed": config.seed, "steps": step, "sbd": report.passed,
             "lsbd": report.linear_passed, "d_lsbd": report.d_lsbd.value, "mig": report.metrics["mig"],
-            "train_s": round(seconds, 1), "passed_after_s": passed_after, "config": config.to_dict()}  # fmt: skip
+            "train_s": round(seconds, 1), "passed_after_s": passed_after, "config": run.config.to_dict()}  # fmt: skip
 
 
 def table(rows: list[dict], methods: list[str]) -> str:

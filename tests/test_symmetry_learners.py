@@ -256,16 +256,16 @@ def test_lsbd_vae_learns_a_representation_that_passes_the_check(tmp_path, capsys
 
 
 @pytest.mark.slow
-def test_lsbd_vae_learns_the_colour_of_a_tiny_gridworld(tmp_path):
-    """C4 × C4 × C4 hues at 16×16 with the conv encoder plus its linear shortcut, seeded: every
-    subgroup, colour included, gets its own circle, acted on linearly."""
+@pytest.mark.parametrize("model", ["lsbd_vae", "forward_vae"])
+def test_symmetry_learners_learn_the_colour_of_a_tiny_gridworld(model, tmp_path):
+    """C4 × C4 × C4 hues at 16×16, seeded, with the method's defaults (a circle per subgroup, the
+    conv encoder plus its linear shortcut): `symgroup train` then `symgroup check` passes, every
+    subgroup, colour included, with its own circle, acted on linearly."""
     out = tmp_path / "run"
-    settings_ = ["env.n=4", "env.hues=4", "env.image_size=16", "latent=6", "lr=1e-3", "batch_size=8",
-                 "architecture=conv_linear"]  # fmt: skip
-    flags = [flag for s in settings_ for flag in ("--set", s)]
-    assert (
-        main(["train", "--model", "lsbd_vae", "--env", "gridworld", "--steps", "400", "--out", str(out), *flags]) == 0
-    )
+    flags = [flag for s in ("env.n=4", "env.hues=4", "env.image_size=16") for flag in ("--set", s)]
+    assert main(["train", "--model", model, "--env", "gridworld", "--steps", "400", "--out", str(out), *flags]) == 0
+    assert Run.load(out).config.architecture == "conv_linear"
     report = check(Run.load(out).encoder, Run.load(out).env)
     assert report.passed and report.linear_passed, report.reasons
     assert max(report.d_lsbd.scores.values()) < 0.05
+    assert main(["check", str(out), "--linear"]) == 0

@@ -128,8 +128,8 @@ def _optimisers(model: VAE, config: TrainConfig) -> dict[str, torch.optim.Optimi
 
 class PathSampler:
     """Random paths of ``model.path_length`` of the model's ``moves`` (the world's generators and
-    their inverses, or for LSBD-VAE's ``moves="elements"`` any element of one subgroup) through a
-    finite world, as state indices.
+    their inverses, or with ``moves="elements"`` any element of one subgroup) through a finite
+    world, as state indices.
 
     Starts and moves are uniform; with ``model.labelled`` = N the paths come from a fixed set of N
     drawn once from the seed (the supervision budget), otherwise fresh ones are drawn every step.
