@@ -166,7 +166,7 @@ def test_forward_vae_action_blocks_and_forward_term():
         mean, target = model.encoder(x)[0].numpy(), model.encoder(following[:, 0])[0].numpy()
     expected = np.mean(((mean @ a[0].T - target) ** 2).sum(axis=1))
     assert terms["forward"].item() == pytest.approx(expected, rel=1e-9)
-    assert terms["loss"].item() == pytest.approx(terms["recon"].item() + terms["kl"].item() + 100 * expected, rel=1e-9)
+    assert terms["loss"].item() == pytest.approx(terms["recon"].item() + terms["kl"].item() + 1000 * expected, rel=1e-9)
     model.params["forward"] = "scale_free"  # the same error, each dim relative to the variance of the means
     spread = np.concatenate([mean, target]).var(axis=0)
     relative = model.loss(x, 0, torch.Generator().manual_seed(0), (moves, following))["forward"].item()
