@@ -3,9 +3,10 @@
 - The VAE family: the shared defaults of Locatello et al. 2019 (arXiv 1811.12359): Adam lr 1e-4,
   batches of 64 images, latent 10, and disentanglement_lib's conv encoder/decoder where the images
   fit it (else an MLP).
-- The symmetry learners: what passes the check on every world in BENCHMARKS.md: a circle (two
-  dims) per subgroup, Adam lr 1e-3, the conv encoder with its linear shortcut (``conv_linear``)
-  where the images fit it, and ``paths_per_step`` paths a step (about 64 frames).
+- The symmetry learners: the settings of the study in BENCHMARKS.md, with which LSBD-VAE and
+  Forward-VAE pass the check on ``gridworld``, ``square`` and ``arrow``: a circle (two dims) per
+  subgroup, Adam lr 1e-3, the conv encoder with its linear shortcut (``conv_linear``) where the
+  images fit it, and ``paths_per_step`` paths a step (about 64 frames).
 
 >>> from symgroup.learn.config import TrainConfig
 >>> config = complete(TrainConfig(model="lsbd_vae", env="gridworld"))
