@@ -78,8 +78,9 @@ def test_each_moves_rotation_has_the_order_of_its_subgroup():
             owner = int(np.flatnonzero(angles[m])[0])
             powers = [np.linalg.matrix_power(block[owner], k) for k in range(1, g.order + 1)]
             assert np.allclose(powers[-1], np.eye(2)) and not any(np.allclose(p, np.eye(2)) for p in powers[:-1])
+    glyph = envs.make("dihedral_glyph")
     with pytest.raises(InvalidOptionError, match=r"needs cyclic subgroups.*pose is D4"):
-        move_angles(envs.make("dihedral_glyph"), envs.make("dihedral_glyph").moves, "lsbd_vae")
+        move_angles(glyph, glyph.moves, "lsbd_vae")
 
 
 @settings(max_examples=40, deadline=None)
