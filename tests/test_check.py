@@ -41,6 +41,16 @@ def env(request):
     return WORLDS[request.param]
 
 
+@pytest.mark.parametrize("frequency", [-1, 3, -3])
+def test_each_frequency_is_named_by_its_representative_nearest_zero(frequency):
+    """On C8, ω and ω ± 8 fit a code equally well: the report names ±1, not 7 or 9 by floating-point
+    luck (the sign depends on the orientation of the principal axes, so only |ω| is asserted)."""
+    env = WORLDS["gridworld"]
+    noisy = circles(env, frequency) + 0.01 * np.random.default_rng(0).standard_normal((env.n_states, 6))
+    report = check(noisy, env)
+    assert {abs(w) for w in report.d_lsbd.omegas.values()} == {abs(frequency)}
+
+
 def test_perfect_lsbd_code(env):
     report = check(circles(env), env, metrics=("mig",))
     assert report.passed and report.linear_passed, report.reasons

@@ -151,5 +151,7 @@ def _subgroup_score(variation: np.ndarray, angles: np.ndarray) -> tuple[float | 
     y = s * points[:, 0] + c * points[:, 1]
     scores = (x - x.mean(axis=1, keepdims=True)) ** 2 + (y - y.mean(axis=1, keepdims=True)) ** 2
     scores = scores.mean(axis=1)
-    best = int(np.argmin(scores))
-    return float(scores[best]), int(OMEGAS[best])
+    # ω and ω ± n fit a code of C_n equally well: name the one nearest 0 (the positive one on a tie)
+    ties = OMEGAS[np.isclose(scores, scores.min(), rtol=1e-9, atol=1e-12)]
+    best = min(ties.tolist(), key=lambda w: (abs(w), -w))
+    return float(scores[best - OMEGAS[0]]), best
