@@ -116,6 +116,17 @@ def _load_codes(path: Path) -> np.ndarray:
         raise EncoderError(f"cannot read codes from {path}: {error}", path) from error
 
 
+def _merges(values: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """``["position=x,y"]`` → ``{"position": ("x", "y")}``."""
+    out = {}
+    for value in values:
+        name, sep, members = value.partition("=")
+        if not sep or not name or not members:
+            raise InvalidOptionError(f"--merge takes NAME=FACTOR,FACTOR..., got {value!r}", value)
+        out[name] = tuple(m.strip() for m in members.split(","))
+    return out
+
+
 def _check(args: argparse.Namespace) -> int:
     from symgroup.check import check
     from symgroup.check.plots import save_plots
@@ -127,7 +138,13 @@ def _check(args: argparse.Namespace) -> int:
     else:
         encoder, env = _load_codes(Path(args.target)), _make_env(args)
     wanted = args.metrics
-    report = check(encoder, env, metrics=False if wanted is None else (tuple(wanted) or True))
+    report = check(
+        encoder,
+        env,
+        invariant=tuple(args.invariant),
+        decomposition=_merges(args.merge),
+        metrics=False if wanted is None else (tuple(wanted) or True),
+    )
     print(report)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
@@ -223,6 +240,10 @@ def parser() -> argparse.ArgumentParser:
         help="also compute classic metrics: the names given (mig, dci, sap, ...), or all",
     )
     check.add_argument("--linear", action="store_true", help="exit 0 only when linearly disentangled (LSBD) too")
+    check.add_argument("--invariant", action="append", default=[], metavar="PART",
+                       help="a subgroup (or merged part) the code must ignore; repeat for several")  # fmt: skip
+    check.add_argument("--merge", action="append", default=[], metavar="NAME=FACTOR,FACTOR",
+                       help="judge these factors as one part (e.g. position=x,y); repeat for several")  # fmt: skip
     check.set_defaults(run=_check)
     from symgroup.learn.registry import METHODS
 

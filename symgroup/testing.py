@@ -12,10 +12,16 @@ The arithmetic of the checks runs in float64.
 >>> assert_equivariant(codes, env, rho)
 >>> assert_subgroup_invariant(codes, env, "colour", [0, 1, 2, 3])
 >>> report = assert_disentangled(codes, env, linear=True)  # returns the check's report
+>>> report = assert_invariant(codes[:, :4], env, ["colour"])  # a code of x and y that ignores colour
+>>> assert_invariant(codes, env, ["colour"])  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+AssertionError: the representation is not invariant to ['colour'] ...
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,6 +41,17 @@ def assert_disentangled(encoder: Encoder, env: SymmetryEnv, linear: bool = False
     if not report.passed or (linear and not report.linear_passed):
         kind = "linearly disentangled" if linear else "disentangled"
         raise AssertionError(f"the representation is not {kind} with respect to {env.group}:\n{report}")
+    return report
+
+
+def assert_invariant(encoder: Encoder, env: SymmetryEnv, subgroups: Sequence[str], **options: Any) -> CheckReport:
+    """Assert the code ignores ``subgroups`` (each moves it by at most ``invariance_tol`` of its spread
+    and encodes no direction of it) and is disentangled with respect to the rest, injective on the
+    quotient by them; ``options`` go to :func:`symgroup.check.check` (e.g. ``decomposition``)."""
+    __tracebackhide__ = True
+    report = check(encoder, env, invariant=tuple(subgroups), **options)
+    if not report.passed:
+        raise AssertionError(f"the representation is not invariant to {list(subgroups)} with {env.group}:\n{report}")
     return report
 
 

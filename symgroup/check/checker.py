@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -12,31 +13,44 @@ from symgroup.check.encoding import Encoder
 from symgroup.check.lsbd import d_lsbd, fit_generators
 from symgroup.check.report import CheckReport
 from symgroup.check.sbd import SBDResult, Tolerances, check_sbd, find_subspaces
-from symgroup.check.world import EncodedWorld, encode_world
+from symgroup.check.world import Decomposition, EncodedWorld, encode_world
 
 if TYPE_CHECKING:
     from envs import SymmetryEnv
+    from symgroup.representation import Representation
 
 
 def check(
     encoder: Encoder,
-    env: SymmetryEnv,
+    env: SymmetryEnv | str,
     *,
+    invariant: Sequence[str] = (),
+    decomposition: Decomposition | None = None,
+    representations: Mapping[str, Representation] | None = None,
     max_states: int = 4096,
     seed: int = 0,
     batch_size: int = 256,
     metrics: bool | tuple[str, ...] = False,
     **tolerances: Any,
 ) -> CheckReport:
-    """Check ``encoder`` against ``env``'s decomposition: SBD (Higgins et al. 2018), LSBD, D_LSBD.
+    """Check ``encoder`` against a decomposition of ``env``'s group: SBD (Higgins et al. 2018), LSBD, D_LSBD.
 
     ``encoder``: a callable on float32 image batches (n, C, H, W) → codes (n, d), a torch module, or
-    an array of codes for ``env.states()``. Worlds with more than ``max_states`` states are checked on
-    the subgroup orbits of a seeded sample. ``metrics``: True for every classic metric, or a tuple of
-    names (see :func:`symgroup.check.metrics`). Other keywords override :class:`Tolerances`.
+    an array of codes for ``env.states()``. ``env``: a world or a registered world's name.
+    ``decomposition`` merges factors into parts (``{"position": ("x", "y")}``; the others stay parts
+    of their own); ``invariant`` names parts the code must ignore: it must not move with them and be
+    disentangled (and injective) on the quotient by them. ``representations`` gives D_LSBD a part's
+    faithful representation. Worlds with more than ``max_states`` states are checked on the orbits of
+    a seeded sample. ``metrics``: True for every classic metric, or a tuple of names (see
+    :func:`symgroup.check.metrics`). Other keywords override :class:`Tolerances`.
     """
+    if isinstance(env, str):
+        import envs
+
+        env = envs.make(env)
     tol = Tolerances(**tolerances)
-    world = encode_world(encoder, env, max_states=max_states, seed=seed, batch_size=batch_size)
+    encoded = encode_world(encoder, env, max_states, seed, batch_size, decomposition, invariant)
+    world = _normalised(encoded)
     sbd = check_sbd(world, tol)
     report = CheckReport(
         env=env.name,
@@ -47,30 +61,42 @@ def check(
         tolerances=tol,
         sbd=sbd,
         fits=fit_generators(world, sbd),
-        d_lsbd=d_lsbd(world),
-        orbit_points={name: _orbit_points(world, sbd, name) for name in world.names},
+        d_lsbd=d_lsbd(world, sbd.whiten, representations),
+        orbit_points={name: _orbit_points(world, sbd, name) for name in world.content},
+        parts=world.parts,
     )
     if world.sampled:
-        report.intervals = _bootstrap(world, tol, seed)
+        report.intervals = _bootstrap(world, tol, seed, representations)
     if metrics:
         from symgroup.check.metrics import metrics as classic
 
         names = None if metrics is True else tuple(metrics)
-        report.metrics = classic(world.codes, world.states, names=names, seed=seed)
+        report.metrics = classic(encoded.codes, encoded.states, names=names, seed=seed)
     return report
 
 
-def _bootstrap(world: EncodedWorld, tol: Tolerances, seed: int, resamples: int = 20) -> dict[str, tuple[float, float]]:
-    """95% intervals of each subgroup's largest leakage and of D_LSBD, resampling the base states."""
+def _normalised(world: EncodedWorld) -> EncodedWorld:
+    """The codes centred and divided by their largest entry: every scale float64 can hold, 1e-200 or
+    1e200, is checked alike (squares neither underflow nor overflow)."""
+    centred = world.codes - world.codes.mean(axis=0)
+    scale = float(np.abs(centred).max(initial=0.0))
+    return replace(world, codes=centred / scale) if scale > 0 else replace(world, codes=centred)
+
+
+def _bootstrap(
+    world: EncodedWorld, tol: Tolerances, seed: int, representations: Mapping | None, resamples: int = 20
+) -> dict[str, tuple[float, float]]:
+    """95% intervals of each part's largest leakage and of D_LSBD, resampling the base states."""
     rng = np.random.default_rng(seed)
     bases = len(next(iter(world.orbits.values())))
     samples: dict[str, list[float]] = defaultdict(list)
     for _ in range(resamples):
         rows = rng.integers(0, bases, size=bases)
         resampled = replace(world, orbits={n: table[rows] for n, table in world.orbits.items()})
-        for name, sub in find_subspaces(resampled, tol)[0].items():
+        subspaces, geometry, _, _ = find_subspaces(resampled, tol)
+        for name, sub in subspaces.items():
             samples[f"max_leakage:{name}"].append(max(sub.leakage.values(), default=0.0))
-        if (value := d_lsbd(resampled).value) is not None:
+        if (value := d_lsbd(resampled, geometry.whiten, representations).value) is not None:
             samples["d_lsbd"].append(value)
     return {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for k, v in samples.items()}
 

@@ -17,7 +17,11 @@ def check_figures(report: CheckReport) -> dict[str, Figure]:
     latents = [f"z{j}" for j in range(report.code_size)]
     return {
         "sensitivity": _heatmap(
-            report.sbd.sensitivity, names, latents, "Sensitivity: share of latent variance, by subgroup", "latent axis"
+            report.sbd.sensitivity,
+            list(report.parts),
+            latents,
+            "Sensitivity: share of latent variance, by subgroup",
+            "latent axis",
         ),
         "leakage": _heatmap(
             leakage_matrix(report), names, names, "Leakage: row moves column's subspace", "subspace of"

@@ -16,8 +16,10 @@ from symgroup.check.sbd import SBDResult, Tolerances
 class CheckReport:
     """Everything :func:`symgroup.check.check` found.
 
-    ``passed`` is the SBD verdict (Higgins et al. 2018), ``linear_passed`` the LSBD verdict (a linear
-    representation, block-diagonal in the subspaces found); ``reasons`` says why either fails.
+    ``passed`` is the SBD verdict (Higgins et al. 2018) with respect to the decomposition ``parts``
+    (with the declared invariances), ``linear_passed`` the LSBD verdict (a linear representation,
+    block-diagonal in the subspaces found); ``reasons`` says why either fails. ``undecidable``: only
+    the scale-dependent noise criterion fails (see :mod:`symgroup.check.sbd`).
     """
 
     env: str
@@ -32,6 +34,15 @@ class CheckReport:
     metrics: dict[str, float] = field(default_factory=dict)
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
     orbit_points: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # for the orbit plot
+    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the decomposition: part → factors
+
+    @property
+    def invariant(self) -> tuple[str, ...]:
+        return tuple(self.sbd.invariances)
+
+    @property
+    def undecidable(self) -> bool:
+        return self.sbd.undecidable
 
     @property
     def passed(self) -> bool:
@@ -47,8 +58,15 @@ class CheckReport:
 
     @property
     def reasons(self) -> list[str]:
-        per_subgroup = [f"{s.name}: {r}" for s in self.sbd.subspaces.values() for r in s.reasons]
-        return per_subgroup + self.sbd.reasons + self.linear_reasons
+        parts = [*self.sbd.subspaces.values(), *self.sbd.invariances.values()]
+        per_part = [f"{p.name}: {r}" for p in parts for r in p.reasons]
+        if self.undecidable:
+            per_part.append(
+                "undecidable at this scaling: every basis-free criterion passes and only the non-additive "
+                f"variation is too large; a change of basis of condition number {self.sbd.basis_margin:.3g} "
+                "could make it negligible"
+            )
+        return per_part + self.sbd.reasons + self.linear_reasons
 
     @property
     def axis_alignment(self) -> float:
@@ -72,6 +90,8 @@ class CheckReport:
                 "energy": sub.energy,
                 "leakage": sub.leakage,
                 "outside": sub.outside,
+                "noise": sub.noise,
+                "factors": list(self.parts.get(name, (name,))),
                 "shares_with": sub.shares_with,
                 "min_orbit_distance": sub.min_orbit_distance,
                 "d_lsbd": self.d_lsbd.scores.get(name),
@@ -86,8 +106,21 @@ class CheckReport:
                 "sampled": self.sampled,
                 "code_size": self.code_size,
                 "tolerances": vars(self.tolerances),
+                "parts": {name: list(factors) for name, factors in self.parts.items()},
+                "invariant": {
+                    name: {
+                        "passed": inv.passed,
+                        "movement": inv.movement,
+                        "largest_share": inv.largest_share,
+                        "axes": inv.axes,
+                        "reasons": inv.reasons,
+                    }
+                    for name, inv in self.sbd.invariances.items()
+                },
                 "sbd": {
                     "passed": self.passed,
+                    "undecidable": self.undecidable,
+                    "basis_margin": self.sbd.basis_margin,
                     "injective": self.sbd.min_distance >= self.tolerances.injective_tol,
                     "min_distance": self.sbd.min_distance,
                     "closest_pair": self.sbd.closest_pair,
@@ -114,6 +147,7 @@ class CheckReport:
                     "value": self.d_lsbd.value,
                     "scores": self.d_lsbd.scores,
                     "omegas": self.d_lsbd.omegas,
+                    "representations": self.d_lsbd.representations,
                     "reason": self.d_lsbd.reason,
                 },
                 "subgroups": subgroups,
@@ -135,13 +169,16 @@ class CheckReport:
         )
 
     def _row(self, name: str) -> int:
-        return list(self.sbd.subspaces).index(name)
+        return list(self.parts or self.sbd.subspaces).index(name)
 
     def __str__(self) -> str:
         verdict = lambda ok: "PASS" if ok else "FAIL"  # noqa: E731
         lines = [
             f"{self.env}: {self.states_encoded} of {self.n_states} states encoded, code size {self.code_size}"
             + (" (sampled)" if self.sampled else ""),
+            "decomposition: "
+            + " × ".join(f"{n}({', '.join(f)})" if f != (n,) else n for n, f in self.parts.items())
+            + (f", invariant: {', '.join(self.invariant)}" if self.invariant else ""),
             f"SBD (Higgins et al.): {verdict(self.passed)}    LSBD (linear): {verdict(self.linear_passed)}    "
             f"D_LSBD: {_fmt(self.d_lsbd.value)}    axis alignment: {self.axis_alignment:.3f}",
             "",
@@ -154,6 +191,11 @@ class CheckReport:
                 f"{name:<12} {sub.dimension:>3} {sub.energy:>7.3f} {_fmt(worst[1]):>9} {worst[0]:<10} "
                 f"{_fmt(sub.min_orbit_distance):>10} {_fmt(self.d_lsbd.scores.get(name)):>7} "
                 f"{self.d_lsbd.omegas.get(name, '-')!s:>3}  {verdict(sub.passed)}"
+            )
+        for name, inv in self.sbd.invariances.items():
+            lines.append(
+                f"{name:<12} invariant: moves the code by {_fmt(inv.movement)} × its spread, largest share "
+                f"{_fmt(inv.largest_share)}  {verdict(inv.passed)}"
             )
         if self.metrics:
             lines += ["", "classic metrics: " + ", ".join(f"{k} {_fmt(v)}" for k, v in self.metrics.items())]

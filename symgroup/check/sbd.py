@@ -1,58 +1,84 @@
 """Symmetry-based disentanglement (Higgins et al. 2018, arXiv 1812.02230, definition 1), measured.
 
-G_i's *variation* is z minus its mean over the G_i-orbit (DESIGN.md: whole orbits, not single
-steps). The check works in *whitened* coordinates y, in which the summed variation covariance
-C = Σ_i C_i is the identity; there C̃_i = covariance of G_i's variation has eigenvalues in [0, 1]: the
-share of the variation along each direction that is due to G_i. Z_i is spanned by the directions
-with share ≥ ``share_tol`` — directions moved (almost) by G_i alone. Whitening makes the quantities
-below invariant under invertible linear changes of the code's basis, as the definition requires: a
-rotated, rescaled or oblique disentangled code is still disentangled. (Directions whose variance is
-below ``noise_floor`` × the largest are not whitened up, so an unused latent's jitter stays small;
-the invariance holds while every direction that matters stays above that floor.)
+The model. A code is disentangled with respect to a decomposition G = G_1 × … × G_n when
+Z = Z_1 ⊕ … ⊕ Z_n with Z_i moved by G_i only; then the coordinates of Z_i depend on G_i's own
+components only, so the code is *additive*:
 
-How much G_j moves Z_i is read in the coordinates of the combined basis [Z_1 | … | Z_n | rest]:
+    z(s) = μ + Σ_i f_i(s_i) + ε(s),     f_i(s_i) ∈ Z_i,
 
-    leakage(j → i) = E‖(coordinates of G_j's variation) in block i‖² / E‖(G_i's variation) in block i‖²
+and the check fits exactly this. G_i's *variation* v_i = z − (mean of z over the G_i-orbit)
+(DESIGN.md: whole orbits, not single steps) splits into its *additive part* a_i = E[v_i | s_i]
+(= f_i − mean f_i) and a *remainder* r_i = v_i − a_i, the variation that no part's own components
+explain: noise, or entanglement between parts. For a disentangled code r_i = 0.
 
-and ``outside(i)`` is G_i's own variation in the other blocks, relative in the same way. When the
-combined basis is (nearly) singular, subspaces share directions: that is entanglement, and the
-pairs are reported. A subgroup passes when it moves the code (energy ≥ ``collapse_tol`` of the
-total), owns a subspace, shares no direction, every leakage into it and its energy outside Z_i are
-≤ ``leak_tol``, and distinct points of each of its orbits have distinct codes. The code passes when
-every subgroup does and it is injective and consistent on all states.
+Everything structural is measured in the coordinates y in which C = Σ_i Cov(v_i) = S + N is the
+identity (S = Σ_i Cov(a_i), N = Σ_i Cov(r_i)). C, S and N are covariance matrices, so for any
+invertible map z ↦ Az (any condition number that float64 resolves) y changes by an orthogonal map only
+and the shares, subspaces, leakages, injectivity, linear fits and D_LSBD below do not change: a
+rotated, rescaled or oblique disentangled code is still disentangled, as the definition requires.
+
+- Z_i: the directions where G_i's additive part causes ≥ ``share_tol`` of the variation (the
+  eigenvalues of Cov(a_i) in y: its *shares*); G_i is *collapsed* when its shares sum to less than
+  ``collapse_tol`` (it moves the code by no more than the noise does);
+- leakage(j → i) = E‖a_j in block i‖² / E‖a_i in block i‖², read in the combined basis
+  [Z_1 | … | Z_n | rest] (Z_i may be oblique); ``outside(i)``: a_i's energy outside block i, relative
+  in the same way. A (nearly) singular combined basis means subspaces share directions: entanglement;
+- injectivity on the Z blocks (the quotient by the invariant parts, when some are declared), through
+  a k-d tree, so the pass is O(n log n).
+
+One criterion depends on the code's scaling, by nature: the *noise* of a part, E‖r_i‖² / E‖a_i‖² in
+the code's own coordinates, must be ≤ ``noise_tol``. Jitter in an unused latent is small there; the
+same jitter blown up by a badly conditioned map is not, and no basis-free rule can tell it from
+variation every subgroup moves. A map of condition number κ changes this ratio by at most κ², so a
+verdict holds under every change of basis with κ < ``basis_margin`` = √(noise_tol / noise) (√(noise
+/ noise_tol) for a failing part); when the noise criterion alone fails while every basis-free
+criterion passes, the report calls the verdict *undecidable* at this scaling rather than a plain fail.
+Exact codes have noise 0 and an infinite margin.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, fields
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from symgroup.check.world import EncodedWorld
+from symgroup.errors import InvalidOptionError
 
 
 @dataclass(frozen=True)
 class Tolerances:
-    """The documented thresholds of the check (all relative, so the code's scale does not matter)."""
+    """The documented thresholds of the check, each in (0, 1]; all are relative, so the code's scale
+    does not matter."""
 
     leak_tol: float = 0.05  # leakage(j → i), energy outside Z_i, linear residual / order / commutator errors
     share_tol: float = 0.75  # a direction belongs to Z_i when G_i causes ≥ share_tol of the variation along it
-    noise_floor: float = 1e-2  # directions with variance below noise_floor × the largest are not whitened up
-    collapse_tol: float = 1e-3  # G_i moves nothing when its variation energy < collapse_tol × total variance
+    noise_tol: float = 0.05  # a part's non-additive variation ≤ noise_tol × its additive variation (energies)
+    collapse_tol: float = 0.1  # G_i is collapsed when its shares sum to less than this (less than noise)
     overlap_tol: float = 0.1  # subspaces overlap when the smallest singular value of [B_i | B_j] < overlap_tol
-    injective_tol: float = 1e-2  # distinct states need code distance ≥ injective_tol × RMS radius of the codes
+    injective_tol: float = 1e-2  # distinct states need code distance ≥ injective_tol × RMS radius (in y)
+    invariance_tol: float = 0.05  # an invariant part moves the code by ≤ this × its spread (RMS ratio)
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+                raise InvalidOptionError(f"tolerance {f.name} must be a number in (0, 1], got {value!r}", f.name)
 
 
 @dataclass
 class Subspace:
-    """What the check finds for one subgroup."""
+    """What the check finds for one part of the decomposition that the code should represent."""
 
     name: str
     energy: float  # E‖variation‖² / total variance of the codes
     basis: np.ndarray  # (r, dim) orthonormal, in whitened coordinates
-    shares: np.ndarray  # eigenvalues of C̃_i, descending: G_i's share of the variation per direction
-    leakage: dict[str, float] = field(default_factory=dict)  # other subgroup → leakage into this one
-    outside: float = 0.0  # own variation energy outside Z_i, relative
+    shares: np.ndarray  # eigenvalues of Cov(a_i) in y, descending: G_i's share of the variation per direction
+    noise: float  # E‖r_i‖² / E‖a_i‖² in the code's own coordinates
+    leakage: dict[str, float] = field(default_factory=dict)  # other part → leakage into this one
+    outside: float = 0.0  # own additive variation outside Z_i, relative
     shares_with: list[str] = field(default_factory=list)
     min_orbit_distance: float = float("inf")  # relative to the RMS radius
     reasons: list[str] = field(default_factory=list)
@@ -67,104 +93,204 @@ class Subspace:
 
 
 @dataclass
+class Invariance:
+    """What the check finds for a part the code should ignore."""
+
+    name: str
+    movement: float  # √(E‖variation‖² / E‖z − z̄‖²): how far its actions move the code, relative to its spread
+    largest_share: float  # the largest share of the variation along one direction caused by its additive part
+    axes: list[int]  # latent axes whose variance it causes ≥ 10 % of
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.reasons
+
+
+@dataclass
 class SBDResult:
     subspaces: dict[str, Subspace]
+    invariances: dict[str, Invariance]
     whiten: np.ndarray  # (d, r): y = (z − mean z) @ whiten
     unwhiten: np.ndarray  # (r, d): z − mean z = y @ unwhiten, on the span of the codes
     combined: np.ndarray | None  # (r, r) the combined basis [Z_1 | … | Z_n | rest], or None when singular
     blocks: dict[str, slice]
-    sensitivity: np.ndarray  # (subgroups, latent axes)
-    min_distance: float  # smallest distance between codes of distinct states, relative
+    sensitivity: np.ndarray  # (parts, latent axes)
+    min_distance: float  # smallest distance between codes of distinct states (or quotient classes), relative
     closest_pair: tuple[list[int], list[int]] | None
     inconsistent: tuple[list[int], list[int], str] | None  # equal codes whose images differ: (a, b, generator)
+    basis_margin: float  # the verdict holds under changes of basis of condition number below this
     reasons: list[str]
 
     @property
     def passed(self) -> bool:
-        return not self.reasons and all(s.passed for s in self.subspaces.values())
+        parts = [*self.subspaces.values(), *self.invariances.values()]
+        return not self.reasons and all(p.passed for p in parts)
+
+    @property
+    def undecidable(self) -> bool:
+        """Whether only the scale-dependent noise criterion fails (see the module docstring)."""
+        noise_only = all(all(r.startswith("noisy") for r in s.reasons) for s in self.subspaces.values()) and any(
+            s.reasons for s in self.subspaces.values()
+        )
+        return noise_only and not self.reasons and all(i.passed for i in self.invariances.values())
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """The whitened coordinates of a world's codes and each part's additive and remainder variation."""
+
+    whiten: np.ndarray
+    unwhiten: np.ndarray
+    additive: dict[str, np.ndarray]  # part → a_i in y
+    noise: dict[str, float]  # part → E‖r_i‖² / E‖a_i‖² in the code's own coordinates
+
+
+def geometry(world: EncodedWorld) -> Geometry:
+    """Whitening maps for C = S + N, computed stably: the codes are first whitened by their own
+    covariance through an SVD (whose accuracy does not depend on the square of the condition number)."""
+    centred = world.codes - world.codes.mean(axis=0)
+    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
+    keep = singular > 1e-11 * max(singular.max(initial=0.0), 1e-300)
+    pre = vt[keep].T / singular[keep] * math.sqrt(len(centred))  # total covariance → I
+    pre_inverse = (vt[keep].T * singular[keep] / math.sqrt(len(centred))).T
+    summed = np.zeros((pre.shape[1],) * 2)
+    additive, noise = {}, {}
+    for name in world.names:
+        variation, part = world.variation(name), world.additive(name)
+        remainder = variation - part
+        summed += (variation @ pre).T @ (variation @ pre) / len(variation)
+        additive[name] = part @ pre
+        noise[name] = float((remainder**2).sum() / max((part**2).sum(), 1e-300))
+    eigenvalues, vectors = np.linalg.eigh(summed)
+    keep = eigenvalues > 1e-12 * max(eigenvalues.max(initial=0.0), 1e-300)
+    w = vectors[:, keep] / np.sqrt(eigenvalues[keep])
+    w_inverse = (vectors[:, keep] * np.sqrt(eigenvalues[keep])).T
+    return Geometry(pre @ w, w_inverse @ pre_inverse, {n: a @ w for n, a in additive.items()}, noise)
 
 
 def find_subspaces(
     world: EncodedWorld, tol: Tolerances
-) -> tuple[dict[str, Subspace], np.ndarray, np.ndarray, np.ndarray | None, dict[str, slice]]:
-    """Each subgroup's subspace with its leakage, the whitening maps, and the combined basis."""
+) -> tuple[dict[str, Subspace], Geometry, np.ndarray | None, dict[str, slice]]:
+    """Each content part's subspace with its leakage, the geometry, and the combined basis."""
     centred = world.codes - world.codes.mean(axis=0)
     total = float((centred**2).sum(axis=1).mean()) or 1.0
-    variations = {name: world.variation(name) for name in world.names}
-    whiten, unwhiten = _whitening(variations, tol.noise_floor)
-    subspaces = {name: _subspace(name, v, v @ whiten, total, tol) for name, v in variations.items()}
+    geo = geometry(world)
+    subspaces = {name: _subspace(world, name, geo, total, tol) for name in world.content}
     _mark_overlaps(subspaces, tol)
-    combined, blocks = _combined_basis(subspaces, whiten.shape[1], tol)
-    _leakage(subspaces, {n: v @ whiten for n, v in variations.items()}, combined, blocks, tol)
-    return subspaces, whiten, unwhiten, combined, blocks
+    combined, blocks = _combined_basis(subspaces, geo.whiten.shape[1], tol)
+    _leakage(subspaces, geo.additive, combined, blocks, tol)
+    return subspaces, geo, combined, blocks
 
 
 def check_sbd(world: EncodedWorld, tol: Tolerances) -> SBDResult:
-    codes = world.codes
-    centred = codes - codes.mean(axis=0)
-    radius = np.sqrt(float((centred**2).sum(axis=1).mean()) or 1.0)
-    subspaces, whiten, unwhiten, combined, blocks = find_subspaces(world, tol)
+    centred = world.codes - world.codes.mean(axis=0)
+    total = float((centred**2).sum(axis=1).mean()) or 1.0
+    subspaces, geo, combined, blocks = find_subspaces(world, tol)
+    sensitivity = np.stack([(world.variation(n) ** 2).mean(axis=0) for n in world.names]) / np.maximum(
+        (centred**2).mean(axis=0), 1e-300
+    )
+    invariances = {
+        name: _invariance(world, name, geo, total, sensitivity[world.names.index(name)], tol)
+        for name in world.invariant
+    }
+    points = signal_coordinates(centred @ geo.whiten, combined, blocks, world.content)
+    if not points.shape[1]:  # a constant code: every state at one point
+        points = np.zeros((len(points), 1))
+    radius = math.sqrt(float((points**2).sum(axis=1).mean()) or 1.0)
     for name, sub in subspaces.items():
-        sub.min_orbit_distance = _min_orbit_distance(world, name) / radius
+        sub.min_orbit_distance = _min_orbit_distance(world, name, points) / radius
         if sub.min_orbit_distance < tol.injective_tol:
             sub.reasons.append(
                 f"not injective on its orbits: two states differing only in {name!r} have codes "
                 f"{sub.min_orbit_distance:.2g} × radius apart"
             )
-    min_distance, pair, close = _distances(codes, tol.injective_tol * radius)
+    classes, representatives, quotient = _quotient(world, points)
+    radius = math.sqrt(float(((quotient - quotient.mean(axis=0)) ** 2).sum(axis=1).mean()) or 1.0)
+    tree = cKDTree(quotient)
+    min_distance, pair = _nearest_pair(tree, quotient)
     reasons = []
-    if min_distance / radius < tol.injective_tol:
-        a, b = world.states[pair[0]].tolist(), world.states[pair[1]].tolist()
-        reasons.append(f"not injective: states {a} and {b} have codes {min_distance / radius:.2g} × radius apart")
-    inconsistent = _inconsistency(world, close, tol.injective_tol * radius)
+    what = "states differing in more than the invariant parts" if world.invariant else "states"
+    closest = None
+    if pair is not None:
+        closest = (world.states[representatives[pair[0]]].tolist(), world.states[representatives[pair[1]]].tolist())
+        if min_distance / radius < tol.injective_tol:
+            reasons.append(
+                f"not injective: {what} {closest[0]} and {closest[1]} have codes {min_distance / radius:.2g} × radius apart"
+            )
+    close = tree.query_pairs(tol.injective_tol * radius, output_type="ndarray")[:20000]
+    inconsistent = _inconsistency(world, classes, representatives, quotient, close, tol.injective_tol * radius)
     if inconsistent:
         a, b, s = inconsistent
-        reasons.append(f"not consistent: states {a} and {b} share a code but {s} maps them to different codes")
-    sensitivity = np.stack([(world.variation(n) ** 2).mean(axis=0) for n in world.names]) / np.maximum(
-        (centred**2).mean(axis=0), 1e-300
-    )
-    closest = (world.states[pair[0]].tolist(), world.states[pair[1]].tolist()) if pair else None
+        reasons.append(f"not consistent: {what} {a} and {b} share a code but {s} maps them to different codes")
     return SBDResult(
         subspaces,
-        whiten,
-        unwhiten,
+        invariances,
+        geo.whiten,
+        geo.unwhiten,
         combined,
         blocks,
         sensitivity,
         min_distance / radius,
         closest,
         inconsistent,
+        _basis_margin(subspaces, tol),
         reasons,
     )
 
 
-def _whitening(variations: dict[str, np.ndarray], floor: float) -> tuple[np.ndarray, np.ndarray]:
-    """Maps to and from coordinates y in which C = Σ_i Cov(variation_i) is the identity along every
-    direction of variance ≥ floor × the largest; weaker directions (an unused latent's jitter) are
-    scaled as if they had that variance, so they stay small instead of being blown up. Directions
-    of no variation at all are dropped."""
-    summed = sum(v.T @ v / len(v) for v in variations.values())
-    eigenvalues, vectors = np.linalg.eigh(summed)
-    largest = max(eigenvalues.max(), 1e-300)
-    keep = eigenvalues > 1e-12 * largest
-    scale = np.sqrt(np.maximum(eigenvalues[keep], floor * largest))
-    return vectors[:, keep] / scale, (vectors[:, keep] * scale).T
+def signal_coordinates(
+    y: np.ndarray, combined: np.ndarray | None, blocks: dict[str, slice], names: tuple[str, ...]
+) -> np.ndarray:
+    """Whitened codes ``y`` in the coordinates of the blocks ``names`` of the combined basis (what the
+    parts own; the rest, where only noise lives, is dropped), or ``y`` itself when there are none."""
+    if combined is None or not any(blocks[n].stop > blocks[n].start for n in names):
+        return y
+    t = np.linalg.solve(combined, y.T).T
+    return np.concatenate([t[:, blocks[n]] for n in names], axis=1)
 
 
-def _subspace(name: str, variation: np.ndarray, whitened: np.ndarray, total: float, tol: Tolerances) -> Subspace:
-    energy = float((variation**2).sum(axis=1).mean()) / total
-    shares, vectors = np.linalg.eigh(whitened.T @ whitened / len(whitened))
+def _subspace(world: EncodedWorld, name: str, geo: Geometry, total: float, tol: Tolerances) -> Subspace:
+    energy = float((world.variation(name) ** 2).sum(axis=1).mean()) / total
+    a = geo.additive[name]
+    shares, vectors = np.linalg.eigh(a.T @ a / len(a))
     shares, vectors = np.clip(shares[::-1], 0, 1), vectors[:, ::-1]
-    if energy < tol.collapse_tol:
-        sub = Subspace(name, energy, vectors[:, :0], shares)
-        sub.reasons.append(f"collapsed: its actions move the code by {energy:.2g} of the code's variance")
+    if shares.sum() < tol.collapse_tol:
+        sub = Subspace(name, energy, vectors[:, :0], shares, geo.noise[name])
+        sub.reasons.append(
+            f"collapsed: its actions move the code by no more than noise (its shares sum to {shares.sum():.2g})"
+        )
         return sub
-    sub = Subspace(name, energy, vectors[:, : int((shares >= tol.share_tol).sum())], shares)
+    sub = Subspace(name, energy, vectors[:, : int((shares >= tol.share_tol).sum())], shares, geo.noise[name])
     if not sub.dimension:
         sub.reasons.append(
             f"entangled: no direction is moved mainly by {name!r} (largest share {shares[0]:.2f} < {tol.share_tol})"
         )
+    if sub.noise > tol.noise_tol:
+        sub.reasons.append(
+            f"noisy: {sub.noise:.2g} × its additive variation depends on other parts' components "
+            f"(noise or entanglement) > {tol.noise_tol}"
+        )
     return sub
+
+
+def _invariance(
+    world: EncodedWorld, name: str, geo: Geometry, total: float, sensitivity: np.ndarray, tol: Tolerances
+) -> Invariance:
+    movement = math.sqrt(float((world.variation(name) ** 2).sum(axis=1).mean()) / total)
+    a = geo.additive[name]
+    largest = float(np.clip(np.linalg.eigvalsh(a.T @ a / len(a)), 0, 1).max(initial=0.0))
+    record = Invariance(name, movement, largest, [int(j) for j in np.flatnonzero(sensitivity >= 0.1)])
+    if movement > tol.invariance_tol:
+        where = f" (mostly latent axes {record.axes})" if record.axes else ""
+        record.reasons.append(
+            f"not invariant: its actions move the code by {movement:.2g} × its spread > {tol.invariance_tol}{where}"
+        )
+    if largest >= tol.share_tol:
+        record.reasons.append(
+            f"still encoded: one direction of the code is moved mainly by {name!r} (share {largest:.2f})"
+        )
+    return record
 
 
 def _mark_overlaps(subspaces: dict[str, Subspace], tol: Tolerances) -> None:
@@ -184,12 +310,11 @@ def _mark_overlaps(subspaces: dict[str, Subspace], tol: Tolerances) -> None:
 def _combined_basis(
     subspaces: dict[str, Subspace], d: int, tol: Tolerances
 ) -> tuple[np.ndarray | None, dict[str, slice]]:
-    parts = [s.basis for s in subspaces.values()]
     blocks, offset = {}, 0
     for name, sub in subspaces.items():
         blocks[name] = slice(offset, offset + sub.dimension)
         offset += sub.dimension
-    stacked = np.hstack(parts)
+    stacked = np.hstack([s.basis for s in subspaces.values()])
     if offset > d or (offset and np.linalg.svd(stacked, compute_uv=False)[-1] < tol.overlap_tol):
         return None, blocks
     q, _ = np.linalg.qr(np.hstack([stacked, np.eye(d)]))
@@ -200,7 +325,7 @@ def _combined_basis(
 
 def _leakage(
     subspaces: dict[str, Subspace],
-    variations: dict[str, np.ndarray],
+    additive: dict[str, np.ndarray],
     combined: np.ndarray | None,
     blocks: dict[str, slice],
     tol: Tolerances,
@@ -210,14 +335,14 @@ def _leakage(
     else:
         inverse = np.linalg.inv(combined)
     energy = {
-        j: {i: float(((v @ inverse.T)[:, blocks[i]] ** 2).sum(axis=1).mean()) for i in blocks}
-        for j, v in variations.items()
+        j: {i: float(((a @ inverse.T)[:, blocks[i]] ** 2).sum(axis=1).mean()) for i in blocks}
+        for j, a in additive.items()
     }
     for i, sub in subspaces.items():
         if not sub.dimension:
             continue
         own = energy[i][i] or 1e-300
-        sub.leakage = {j: energy[j][i] / own for j in subspaces if j != i}
+        sub.leakage = {j: energy[j][i] / own for j in additive if j != i}
         sub.outside = sum(e for k, e in energy[i].items() if k != i) / own if combined is not None else 0.0
         if combined is None:
             continue
@@ -228,10 +353,20 @@ def _leakage(
             sub.reasons.append(f"moves directions outside its subspace: {sub.outside:.2g} > {tol.leak_tol}")
 
 
-def _min_orbit_distance(world: EncodedWorld, name: str) -> float:
+def _basis_margin(subspaces: dict[str, Subspace], tol: Tolerances) -> float:
+    """The smallest condition number of a change of basis that could flip a noise verdict."""
+    margins = [
+        math.sqrt(tol.noise_tol / s.noise) if s.noise <= tol.noise_tol else math.sqrt(s.noise / tol.noise_tol)
+        for s in subspaces.values()
+        if s.noise > 0 and s.dimension
+    ]
+    return min(margins, default=math.inf)
+
+
+def _min_orbit_distance(world: EncodedWorld, name: str, points: np.ndarray) -> float:
     """The smallest code distance between two distinct states of one G_i-orbit."""
     table = world.orbits[name]
-    z = world.codes[table]
+    z = points[table]
     best = np.inf
     for t in range(1, table.shape[1]):
         distinct = table[:, t] != table[:, 0]
@@ -240,40 +375,45 @@ def _min_orbit_distance(world: EncodedWorld, name: str) -> float:
     return best
 
 
-def _distances(
-    codes: np.ndarray, atol: float, limit: int = 20000, chunk: int = 512
-) -> tuple[float, tuple[int, int] | None, np.ndarray]:
-    """One pass over all pairs of rows: the smallest distance and its pair, and (up to ``limit``)
-    the pairs closer than ``atol``."""
-    if len(codes) < 2:
-        return np.inf, None, np.zeros((0, 2), dtype=np.int64)
-    squared = (codes**2).sum(axis=1)
-    best, pair, close = np.inf, None, []
-    for start in range(0, len(codes), chunk):
-        d2 = squared[start : start + chunk, None] + squared[None, :] - 2 * codes[start : start + chunk] @ codes.T
-        rows = np.arange(len(d2))
-        d2[rows, start + rows] = np.inf
-        i, j = np.unravel_index(np.argmin(d2), d2.shape)
-        if d2[i, j] < best:
-            best, pair = float(d2[i, j]), (start + int(i), int(j))
-        if sum(len(c) for c in close) < limit:
-            i, j = np.nonzero(d2 < atol**2)
-            close.append(np.stack([start + i, j], axis=1)[start + i < j])
-    return float(np.sqrt(max(best, 0.0))), pair, np.concatenate(close)[:limit]
+def _quotient(world: EncodedWorld, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each state's class (states that differ only in invariant parts share one), a representative
+    state row per class, and each class's mean code."""
+    if not world.invariant:
+        rows = np.arange(len(points))
+        return rows, rows, points
+    columns = [world.env.factor_names.index(f) for n in world.content for f in world.parts[n]]
+    labels = np.ravel_multi_index(tuple(world.states[:, columns].T), [world.env.factor_sizes[c] for c in columns])
+    _, representatives, classes, counts = np.unique(labels, return_index=True, return_inverse=True, return_counts=True)
+    sums = np.zeros((len(counts), points.shape[1]))
+    np.add.at(sums, classes, points)
+    return classes, representatives, sums / counts[:, None]
 
 
-def _inconsistency(world: EncodedWorld, pairs: np.ndarray, atol: float) -> tuple[list[int], list[int], str] | None:
-    """Two states with (nearly) equal codes that some generator maps to different codes, if any."""
+def _nearest_pair(tree: cKDTree, points: np.ndarray) -> tuple[float, tuple[int, int] | None]:
+    """The smallest distance between two rows and their indices."""
+    if len(points) < 2:
+        return math.inf, None
+    distances, neighbours = tree.query(points, k=2)
+    i = int(np.argmin(distances[:, 1]))
+    return float(distances[i, 1]), (i, int(neighbours[i, 1]))
+
+
+def _inconsistency(
+    world: EncodedWorld,
+    classes: np.ndarray,
+    representatives: np.ndarray,
+    points: np.ndarray,
+    pairs: np.ndarray,
+    atol: float,
+) -> tuple[list[int], list[int], str] | None:
+    """Two classes with (nearly) equal codes that some generator maps to different codes, if any."""
     if not len(pairs):
         return None
-    codes = world.codes
-    for name in world.names:
-        group = world.env.factors[name].group
-        for s in group.generators:
-            a, b = world.step_pairs(name, group.index(s))
-            image = dict(zip(a.tolist(), b.tolist(), strict=True))
+    for name in world.content:
+        for s in world.part_generators(name):
+            a, b = world.step_pairs(name, s)
+            image = dict(zip(classes[a].tolist(), classes[b].tolist(), strict=True))
             for x, y in pairs.tolist():
-                if x in image and y in image and np.linalg.norm(codes[image[x]] - codes[image[y]]) > atol:
-                    generator = world.env.group.embed(name, s)
-                    return world.states[x].tolist(), world.states[y].tolist(), str(generator)
+                if x in image and y in image and np.linalg.norm(points[image[x]] - points[image[y]]) > atol:
+                    return world.states[representatives[x]].tolist(), world.states[representatives[y]].tolist(), str(s)
     return None

@@ -1,13 +1,19 @@
 """An encoded world: every state encoded once, every group action an index permutation of the table.
 
-For each subgroup G_i the orbit table ``orbits[i]`` has one row per G_i-orbit and one column per
-element g_t of G_i (in ``G_i.elements()`` order): ``orbits[i][r, t]`` is the table row of
-g_t · base_r. A world with at most ``max_states`` states is enumerated whole, with one row per orbit;
-a larger one is checked on the G_i-orbits of a seeded uniform sample of base states.
+The check is relative to a *decomposition* the user chooses (Higgins et al. 2018 define
+disentanglement with respect to one): by default one part per factor of the world's group; parts may
+merge factors (x and y as one C_n × C_n "position") and some parts may be declared *invariant* (the
+code should ignore them). For each part P the orbit table ``orbits[P]`` has one row per P-orbit and
+one column per element g_t of P (``part_elements(P)``, a product of its factors' elements in their
+``elements()`` order): ``orbits[P][r, t]`` is the table row of g_t · base_r. A world with at most
+``max_states`` states is enumerated whole, with one row per orbit; a larger one is checked on the
+orbits of a seeded uniform sample of base states.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -15,10 +21,50 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from symgroup.check.encoding import Encoder, encode_states
-from symgroup.cyclic import Cyclic
+from symgroup.errors import FactorNameError, InvalidOptionError
 
 if TYPE_CHECKING:
     from envs import SymmetryEnv
+    from symgroup.group import GroupElement
+
+Decomposition = Mapping[str, Sequence[str]]
+
+
+def decomposition_of(
+    env: SymmetryEnv, decomposition: Decomposition | None = None, invariant: Sequence[str] = ()
+) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """The parts (name → factor names) and the invariant part names, validated.
+
+    ``decomposition`` maps part names to the factors they merge; factors it leaves out stay parts of
+    their own. ``invariant`` names parts (or factors) the code must ignore.
+    """
+    factors = env.factor_names
+    parts: dict[str, tuple[str, ...]] = {}
+    for name, members in (decomposition or {}).items():
+        members = (members,) if isinstance(members, str) else tuple(members)
+        if not members:
+            raise InvalidOptionError(f"part {name!r} of the decomposition merges no factors", name)
+        parts[str(name)] = members
+    used = [f for members in parts.values() for f in members]
+    for f in used:
+        if f not in factors:
+            raise FactorNameError(f"{env.name} has no factor {f!r}; its factors are {', '.join(factors)}", f)
+    if len(set(used)) != len(used):
+        twice = sorted({f for f in used if used.count(f) > 1})
+        raise InvalidOptionError(f"factors {twice} belong to more than one part of the decomposition", twice)
+    for f in factors:
+        if f not in used:
+            if f in parts:
+                raise InvalidOptionError(f"part name {f!r} is also a factor outside it", f)
+            parts[f] = (f,)
+    parts = {n: parts[n] for n in sorted(parts, key=lambda n: factors.index(parts[n][0]))}
+    invariant = (invariant,) if isinstance(invariant, str) else tuple(invariant)
+    for name in invariant:
+        if name not in parts:
+            raise FactorNameError(f"cannot declare {name!r} invariant: the parts are {', '.join(parts)}", name)
+    if len(set(invariant)) == len(parts):
+        raise InvalidOptionError("every part is declared invariant: nothing is left for the code to represent")
+    return parts, tuple(dict.fromkeys(invariant))
 
 
 @dataclass(frozen=True)
@@ -26,73 +72,118 @@ class EncodedWorld:
     env: SymmetryEnv
     states: np.ndarray  # (n, n_factors): the encoded states
     codes: np.ndarray  # (n, d) float64
-    orbits: dict[str, np.ndarray]  # subgroup → (rows, |G_i|) indices into states / codes
+    orbits: dict[str, np.ndarray]  # part → (rows, |P|) indices into states / codes
     sampled: bool
+    parts: dict[str, tuple[str, ...]]  # part → the factors it is made of
+    invariant: tuple[str, ...] = ()  # parts the code should ignore
 
     @property
     def names(self) -> tuple[str, ...]:
-        return self.env.factor_names
+        """Every part, invariant ones included, in the order of their first factor."""
+        return tuple(self.parts)
+
+    @property
+    def content(self) -> tuple[str, ...]:
+        """The parts the code should represent (all but the invariant ones)."""
+        return tuple(n for n in self.parts if n not in self.invariant)
+
+    def part_elements(self, name: str) -> list[GroupElement]:
+        """The elements of part ``name`` as elements of the world's group, in orbit-table column order."""
+        return _part_elements(self.env, self.parts[name])
+
+    def part_generators(self, name: str) -> list[GroupElement]:
+        """The generators of each factor of the part, as elements of the world's group."""
+        return [self.env.group.embed(f, s) for f in self.parts[name] for s in self.env.factors[f].group.generators]
 
     def variation(self, name: str) -> np.ndarray:
-        """z − (mean of z over its G_i-orbit) for every orbit point, (rows · |G_i|, d): the directions
-        G_i moves the code in (DESIGN.md, "find each Z_i from whole orbits")."""
-        return self._variations[name]
+        """z − (mean of z over its P-orbit) for every orbit point, (rows · |P|, d): the directions
+        P moves the code in (DESIGN.md, "find each Z_i from whole orbits")."""
+        return self._split[name][0]
+
+    def additive(self, name: str) -> np.ndarray:
+        """The part of :meth:`variation` that depends on P's own components only: its mean over the
+        orbit points that share those components (aligned with :meth:`variation`). For a
+        disentangled code it is the whole variation (z = μ + Σ_P f_P(s_P))."""
+        return self._split[name][1]
+
+    def labels(self, name: str) -> np.ndarray:
+        """P's components of every orbit point as one integer (aligned with :meth:`variation`)."""
+        columns = [self.env.factor_names.index(f) for f in self.parts[name]]
+        sizes = [self.env.factor_sizes[c] for c in columns]
+        values = self.states[self.orbits[name].reshape(-1)][:, columns]
+        return np.ravel_multi_index(tuple(values.T), sizes)
 
     @cached_property
-    def _variations(self) -> dict[str, np.ndarray]:
+    def _split(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         out = {}
         for name, table in self.orbits.items():
             z = self.codes[table]
-            out[name] = (z - z.mean(axis=1, keepdims=True)).reshape(-1, z.shape[-1])
+            variation = (z - z.mean(axis=1, keepdims=True)).reshape(-1, z.shape[-1])
+            _, label, counts = np.unique(self.labels(name), return_inverse=True, return_counts=True)
+            sums = np.zeros((len(counts), variation.shape[1]))
+            np.add.at(sums, label, variation)
+            out[name] = (variation, (sums / counts[:, None])[label])
         return out
 
-    def step_pairs(self, name: str, generator_position: int) -> tuple[np.ndarray, np.ndarray]:
-        """Rows (a, b) with state b = s · state a, s the factor's generator at ``generator_position``
-        in ``G_i.elements()``."""
-        group = self.env.factors[name].group
-        elements = group.elements()
-        s = elements[generator_position]
-        image = [group.index(s @ g) for g in elements]
+    def step_pairs(self, name: str, s: GroupElement) -> tuple[np.ndarray, np.ndarray]:
+        """Rows (a, b) with state b = s · state a, s an element of part ``name``."""
+        elements = self.part_elements(name)
+        column = {g: t for t, g in enumerate(elements)}
+        image = [column[s @ g] for g in elements]
         table = self.orbits[name]
         return table.reshape(-1), table[:, image].reshape(-1)
 
-    def is_cyclic_grid(self, name: str) -> bool:
-        """Whether factor ``name`` is a cyclic group shifting its component (D_LSBD's setting)."""
-        factor = self.env.factors[name]
-        return isinstance(factor.group, Cyclic) and factor.act is None
-
-    def angles(self, name: str) -> np.ndarray:
-        """2π·(component value)/n for every orbit point of a cyclic factor, aligned with :meth:`variation`."""
-        column = self.names.index(name)
-        n = self.env.factor_sizes[column]
-        return 2 * np.pi * self.states[self.orbits[name].reshape(-1), column] / n
+    def acts_by_numbers(self, name: str) -> bool:
+        """Whether part ``name`` is one factor acting on its component by left multiplication on
+        element numbers (component value v is the state g_v · (component 0))."""
+        factors = self.parts[name]
+        return len(factors) == 1 and self.env.factors[factors[0]].act is None
 
 
 def encode_world(
-    encoder: Encoder, env: SymmetryEnv, max_states: int = 4096, seed: int = 0, batch_size: int = 256
+    encoder: Encoder,
+    env: SymmetryEnv,
+    max_states: int = 4096,
+    seed: int = 0,
+    batch_size: int = 256,
+    decomposition: Decomposition | None = None,
+    invariant: Sequence[str] = (),
 ) -> EncodedWorld:
     """Encode the world once (or the orbits of a seeded sample of it) and build the orbit tables."""
+    parts, invariant = decomposition_of(env, decomposition, invariant)
     if env.n_states <= max_states:
         states, sampled = env.states(), False
         bases = states
     else:
         rng = np.random.default_rng(seed)
-        per_base = sum(f.group.order for f in env.factors.values())
+        per_base = sum(len(_part_elements(env, p)) for p in parts.values())
         bases = env.sample_states(max(16, max_states // per_base), rng)
         states, sampled = None, True
-    global_orbits = {name: _orbit_indices(env, name, bases) for name in env.factor_names}
+    global_orbits = {name: _orbit_indices(env, members, bases) for name, members in parts.items()}
     if sampled:
         rows = np.unique(np.concatenate([o.reshape(-1) for o in global_orbits.values()]))
         states = _unravel(env, rows)
         orbits = {n: np.searchsorted(rows, o) for n, o in global_orbits.items()}
     else:
         orbits = {n: _one_row_per_orbit(o) for n, o in global_orbits.items()}
-    return EncodedWorld(env, states, encode_states(encoder, env, states, batch_size), orbits, sampled)
+    codes = encode_states(encoder, env, states, batch_size)
+    return EncodedWorld(env, states, codes, orbits, sampled, parts, invariant)
 
 
-def _orbit_indices(env: SymmetryEnv, name: str, bases: np.ndarray) -> np.ndarray:
-    elements = env.factors[name].group.elements()
-    return np.stack([env.index(env.act(env.group.embed(name, g), bases)) for g in elements], axis=1)
+def _part_elements(env: SymmetryEnv, factors: tuple[str, ...]) -> list[GroupElement]:
+    group = env.group
+    per_factor = [[group.embed(f, g) for g in env.factors[f].group.elements()] for f in factors]
+    out = []
+    for combination in itertools.product(*per_factor):
+        element = combination[0]
+        for g in combination[1:]:
+            element = element @ g
+        out.append(element)
+    return out
+
+
+def _orbit_indices(env: SymmetryEnv, factors: tuple[str, ...], bases: np.ndarray) -> np.ndarray:
+    return np.stack([env.index(env.act(g, bases)) for g in _part_elements(env, factors)], axis=1)
 
 
 def _one_row_per_orbit(table: np.ndarray) -> np.ndarray:
