@@ -216,7 +216,8 @@ def check_sbd(world: EncodedWorld, tol: Tolerances) -> SBDResult:
         closest = (world.states[representatives[pair[0]]].tolist(), world.states[representatives[pair[1]]].tolist())
         if min_distance / radius < tol.injective_tol:
             reasons.append(
-                f"not injective: {what} {closest[0]} and {closest[1]} have codes {min_distance / radius:.2g} × radius apart"
+                f"not injective: {what} {closest[0]} and {closest[1]} have codes "
+                f"{min_distance / radius:.2g} × radius apart"
             )
     close = tree.query_pairs(tol.injective_tol * radius, output_type="ndarray")[:20000]
     inconsistent = _inconsistency(world, classes, representatives, quotient, close, tol.injective_tol * radius)
