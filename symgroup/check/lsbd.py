@@ -40,6 +40,7 @@ from symgroup.check.sbd import SBDResult, signal_coordinates
 from symgroup.check.world import EncodedWorld
 from symgroup.cyclic import Cyclic
 from symgroup.dihedral import Dihedral
+from symgroup.errors import InvalidRepresentationError
 from symgroup.group import Group
 from symgroup.permutation import PermutationGroup
 from symgroup.representation import Representation
@@ -167,6 +168,10 @@ def d_lsbd(
             return DLSBD(None, {}, {}, f"{name!r} is not one factor acting by left multiplication")
         group = world.env.factors[world.parts[name][0]].group
         variation = world.variation(name) @ whiten
+        if name in representations and representations[name].group != group:
+            raise InvalidRepresentationError(
+                f"the representation given for {name!r} is of {representations[name].group}, not of {group}", name
+            )
         if name in representations or not isinstance(group, Cyclic):
             candidates = [representations[name]] if name in representations else faithful_representations(group)
             if not candidates:

@@ -190,7 +190,7 @@ class CheckReport:
             lines.append(
                 f"{name:<12} {sub.dimension:>3} {sub.energy:>7.3f} {_fmt(worst[1]):>9} {worst[0]:<10} "
                 f"{_fmt(sub.min_orbit_distance):>10} {_fmt(self.d_lsbd.scores.get(name)):>7} "
-                f"{self.d_lsbd.omegas.get(name, '-')!s:>3}  {verdict(sub.passed)}"
+                f"{_fmt(self.d_lsbd.omegas.get(name)):>3}  {verdict(sub.passed)}"
             )
         for name, inv in self.sbd.invariances.items():
             lines.append(

@@ -396,7 +396,8 @@ def _nearest_pair(tree: cKDTree, points: np.ndarray) -> tuple[float, tuple[int, 
         return math.inf, None
     distances, neighbours = tree.query(points, k=2)
     i = int(np.argmin(distances[:, 1]))
-    return float(distances[i, 1]), (i, int(neighbours[i, 1]))
+    other = int(neighbours[i, 0]) if neighbours[i, 0] != i else int(neighbours[i, 1])  # duplicates come in any order
+    return float(distances[i, 1]), (i, other)
 
 
 def _inconsistency(
