@@ -116,6 +116,20 @@ def _load_codes(path: Path) -> np.ndarray:
         raise EncoderError(f"cannot read codes from {path}: {error}", path) from error
 
 
+def _check_action(args: argparse.Namespace) -> int:
+    from symgroup.check import check_action
+    from symgroup.learn.run import Run
+
+    if not Path(args.run_dir).is_dir():
+        raise InvalidOptionError(f"run directory {args.run_dir} does not exist", args.run_dir)
+    report = check_action(Run.load(args.run_dir), subgroups=args.subgroup or None)
+    print(report)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps({"target": args.run_dir, **report.to_dict()}, indent=2))
+    return 0 if report.passed else 1
+
+
 def _merges(values: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """``["position=x,y"]`` → ``{"position": ("x", "y")}``."""
     out = {}
@@ -245,6 +259,13 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--merge", action="append", default=[], metavar="NAME=FACTOR,FACTOR",
                        help="judge these factors as one part (e.g. position=x,y); repeat for several")  # fmt: skip
     check.set_defaults(run=_check)
+    act = commands.add_parser("check-action", help="does a run's learned action map images as the group does?")
+    act.add_argument(
+        "run_dir", metavar="RUN", help="a run whose learner has a latent action (forward_vae, lsbd_vae, ...)"
+    )
+    act.add_argument("--subgroup", action="append", default=[], help="a subgroup to judge (default: all); repeat")
+    act.add_argument("--json", help="write the report as JSON to this file")
+    act.set_defaults(run=_check_action)
     from symgroup.learn.registry import METHODS
 
     train = commands.add_parser("train", help="train a representation learner into a run directory")

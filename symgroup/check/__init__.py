@@ -14,8 +14,9 @@
 (True, False)
 """
 
+from symgroup.check.action import ActionReport, check_action
 from symgroup.check.checker import check
 from symgroup.check.report import CheckReport
 from symgroup.check.sbd import Tolerances
 
-__all__ = ["CheckReport", "Tolerances", "check"]
+__all__ = ["ActionReport", "CheckReport", "Tolerances", "check", "check_action"]

@@ -39,6 +39,7 @@ twice per turn of ``arrow``'s angle costs an equivariance term little (BENCHMARK
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import torch
@@ -46,6 +47,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from symgroup.errors import InvalidOptionError
+from symgroup.group import GroupElement
 from symgroup.learn.latent_actions import (
     givens_product,
     move_angles,
@@ -93,6 +95,44 @@ class SymmetryLearner(VAE):
         if self.params["moves"] not in ("generators", "elements"):
             raise InvalidOptionError(f"moves must be 'generators' or 'elements', got {self.params['moves']!r}", params)
         self.moves = env.moves if self.params["moves"] == "generators" else subgroup_elements(env)
+        self.group = env.group
+
+    def action_matrices(self) -> torch.Tensor:
+        """ρ(g) on the latent space for every move g: (moves, latent, latent)."""
+        raise NotImplementedError
+
+    def latent_matrix(self, g: GroupElement) -> torch.Tensor:
+        """ρ(g) for any element of the world's group: the product of the matrices of the moves that
+        make it up (a move per subgroup component, or a power of its generator)."""
+        matrices = self.action_matrices()
+        out = torch.eye(self.latent, dtype=matrices.dtype, device=matrices.device)
+        for m in self._moves_of(g):
+            out = matrices[m] @ out
+        return out
+
+    def act(self, observations: torch.Tensor, elements: Sequence[GroupElement]) -> torch.Tensor:
+        """The latent action as an action on images: sigmoid(decode(ρ(g) · encode(x))) for each pair
+        (x, g) — what :func:`symgroup.check.check_action` judges."""
+        code = self.encoder(observations)[0]
+        matrices = torch.stack([self.latent_matrix(g) for g in elements]).to(code)
+        return torch.sigmoid(self.decoder(torch.einsum("bij,bj->bi", matrices, code)))
+
+    def _moves_of(self, g: GroupElement) -> list[int]:
+        index = {m: i for i, m in enumerate(self.moves)}
+        out: list[int] = []
+        for name, factor in self.group.factors.items():
+            component = self.group.project(name, g)
+            if component == factor.identity:
+                continue
+            if self.group.embed(name, component) in index:
+                out.append(index[self.group.embed(name, component)])
+                continue
+            generator = next((s for s in factor.generators if self.group.embed(name, s) in index), None)
+            power = next((k for k in range(1, factor.order) if generator is not None and generator**k == component), 0)
+            if not power:
+                raise InvalidOptionError(f"{g} is no product of {self.name}'s moves", g)
+            out += [index[self.group.embed(name, generator)]] * power
+        return out
 
     def _needs_latent(self, needed: int, why: str) -> None:
         if self.latent < needed:
@@ -177,6 +217,13 @@ class LSBDVAE(SymmetryLearner):
         self.labelled = labelled
         self.encoder = SphereEncoder(encoder, self.subgroups, 2)
         self.register_buffer("angles", move_angles(env, self.moves, self.name).float())
+
+    def action_matrices(self) -> torch.Tensor:
+        """Each move turns its subgroup's circle by its angle and fixes every other latent dim."""
+        out = torch.eye(self.latent, dtype=self.angles.dtype, device=self.angles.device).repeat(len(self.moves), 1, 1)
+        for i in range(self.subgroups):
+            out[:, 2 * i : 2 * i + 2, 2 * i : 2 * i + 2] = rotation(self.angles[:, i])
+        return out
 
     def loss(self, x: torch.Tensor, step: int, generator: torch.Generator, paths: Paths | None = None) -> Terms:
         frames = self._frames(x, paths)
