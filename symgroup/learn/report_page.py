@@ -58,6 +58,13 @@ def summary(run: Run, report: CheckReport) -> dict[str, str]:
         row[f"D_LSBD of {name}"] = _number(report.d_lsbd.scores.get(name))
     for name, sub in report.sbd.subspaces.items():
         row[f"leakage into {name}"] = _number(max(sub.leakage.values(), default=float("nan")))
+    for name, sub in report.sbd.subspaces.items():
+        row[f"noise of {name}"] = _number(sub.noise)
+    for name, invariance in report.sbd.invariances.items():
+        row[f"invariant {name}"] = _verdict(invariance.passed)
+        row[f"movement by {name}"] = _number(invariance.movement)
+    if report.undecidable:
+        row["undecidable"] = f"only the noise criterion fails (basis margin {_number(report.sbd.basis_margin)})"
     return row
 
 
