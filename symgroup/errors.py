@@ -102,5 +102,9 @@ class CheckpointError(SymgroupError):
     """A run directory or checkpoint that is missing, corrupt, or not written by symgroup."""
 
 
+class RunLockedError(CheckpointError):
+    """Another process is training into the same run directory."""
+
+
 class NonFiniteLossError(SymgroupError):
     """Training produced a NaN or infinite loss; the last good checkpoint is kept."""

@@ -62,8 +62,8 @@ class CheckReport:
         per_part = [f"{p.name}: {r}" for p in parts for r in p.reasons]
         if self.undecidable:
             per_part.append(
-                "undecidable at this scaling: every basis-free criterion passes and only the non-additive "
-                f"variation is too large; a change of basis of condition number {self.sbd.basis_margin:.3g} "
+                "undecidable at this scaling: every basis-free criterion passes and only the variation outside "
+                f"every subspace is too large; a change of basis of condition number {self.sbd.basis_margin:.3g} "
                 "could make it negligible"
             )
         return per_part + self.sbd.reasons + self.linear_reasons
@@ -91,6 +91,7 @@ class CheckReport:
                 "leakage": sub.leakage,
                 "outside": sub.outside,
                 "noise": sub.noise,
+                "rest_noise": sub.rest_noise,
                 "factors": list(self.parts.get(name, (name,))),
                 "shares_with": sub.shares_with,
                 "min_orbit_distance": sub.min_orbit_distance,

@@ -26,14 +26,21 @@ rotated, rescaled or oblique disentangled code is still disentangled, as the def
 - injectivity on the Z blocks (the quotient by the invariant parts, when some are declared), through
   a k-d tree, so the pass is O(n log n).
 
-One criterion depends on the code's scaling, by nature: the *noise* of a part, E‖r_i‖² / E‖a_i‖² in
-the code's own coordinates, must be ≤ ``noise_tol``. Jitter in an unused latent is small there; the
-same jitter blown up by a badly conditioned map is not, and no basis-free rule can tell it from
-variation every subgroup moves. A map of condition number κ changes this ratio by at most κ², so a
-verdict holds under every change of basis with κ < ``basis_margin`` = √(noise_tol / noise) (√(noise
-/ noise_tol) for a failing part); when the noise criterion alone fails while every basis-free
-criterion passes, the report calls the verdict *undecidable* at this scaling rather than a plain fail.
-Exact codes have noise 0 and an infinite margin.
+- the *noise* of Z_i: Σ_j E‖r_j in block i‖² / Σ_j (1 − 1/|G_j|) / E‖a_i in block i‖², the variance in
+  G_i's own subspace that its own components do not explain (noise, or entanglement with other
+  parts) relative to the variance they do explain; i.i.d. noise of variance σ² puts about
+  (1 − 1/|G_j|)·σ² into each r_j, hence the normalisation.
+
+One criterion depends on the code's scaling, by nature: the remainder of each part outside every
+subspace (in the rest block), E‖r_i in rest‖² / Σ_j E‖a_j‖² in the code's own coordinates
+(``rest_noise``), must be ≤ ``noise_tol``: G_i may not move directions no part owns, beyond noise.
+Jitter in an unused latent is small there; the same jitter blown up by a badly conditioned map is
+not, and no basis-free rule can tell it from variation every subgroup moves. A map of condition
+number κ changes this ratio by at most κ², so the verdict holds under every change of basis with
+κ < ``basis_margin`` = min_i √(noise_tol / rest_noise_i) (√(rest_noise_i / noise_tol) for a failing
+part); when this criterion alone fails while every basis-free one passes, the report calls the
+verdict *undecidable* at this scaling rather than a plain fail. Exact codes have no remainder and
+an infinite margin.
 """
 
 from __future__ import annotations
@@ -55,7 +62,7 @@ class Tolerances:
 
     leak_tol: float = 0.05  # leakage(j → i), energy outside Z_i, linear residual / order / commutator errors
     share_tol: float = 0.75  # a direction belongs to Z_i when G_i causes ≥ share_tol of the variation along it
-    noise_tol: float = 0.05  # a part's non-additive variation ≤ noise_tol × its additive variation (energies)
+    noise_tol: float = 0.05  # non-additive variation ≤ noise_tol × additive variation, in Z_i and in the rest
     collapse_tol: float = 0.1  # G_i is collapsed when its shares sum to less than this (less than noise)
     overlap_tol: float = 0.1  # subspaces overlap when the smallest singular value of [B_i | B_j] < overlap_tol
     injective_tol: float = 1e-2  # distinct states need code distance ≥ injective_tol × RMS radius (in y)
@@ -76,7 +83,8 @@ class Subspace:
     energy: float  # E‖variation‖² / total variance of the codes
     basis: np.ndarray  # (r, dim) orthonormal, in whitened coordinates
     shares: np.ndarray  # eigenvalues of Cov(a_i) in y, descending: G_i's share of the variation per direction
-    noise: float  # E‖r_i‖² / E‖a_i‖² in the code's own coordinates
+    noise: float = 0.0  # the variance in Z_i its components do not explain / the variance they do (basis-free)
+    rest_noise: float = 0.0  # E‖r_i outside every subspace‖² / Σ_j E‖a_j‖², in the code's own coordinates
     leakage: dict[str, float] = field(default_factory=dict)  # other part → leakage into this one
     outside: float = 0.0  # own additive variation outside Z_i, relative
     shares_with: list[str] = field(default_factory=list)
@@ -129,11 +137,10 @@ class SBDResult:
 
     @property
     def undecidable(self) -> bool:
-        """Whether only the scale-dependent noise criterion fails (see the module docstring)."""
-        noise_only = all(all(r.startswith("noisy") for r in s.reasons) for s in self.subspaces.values()) and any(
-            s.reasons for s in self.subspaces.values()
-        )
-        return noise_only and not self.reasons and all(i.passed for i in self.invariances.values())
+        """Whether only the scale-dependent criterion fails (see the module docstring)."""
+        failing = [s for s in self.subspaces.values() if not s.passed]
+        scale_only = all(r.startswith("noisy outside") for s in failing for r in s.reasons)
+        return bool(failing) and scale_only and not self.reasons and all(i.passed for i in self.invariances.values())
 
 
 @dataclass(frozen=True)
@@ -143,7 +150,7 @@ class Geometry:
     whiten: np.ndarray
     unwhiten: np.ndarray
     additive: dict[str, np.ndarray]  # part → a_i in y
-    noise: dict[str, float]  # part → E‖r_i‖² / E‖a_i‖² in the code's own coordinates
+    remainder: dict[str, np.ndarray]  # part → r_i in y
 
 
 def geometry(world: EncodedWorld) -> Geometry:
@@ -155,18 +162,17 @@ def geometry(world: EncodedWorld) -> Geometry:
     pre = vt[keep].T / singular[keep] * math.sqrt(len(centred))  # total covariance → I
     pre_inverse = (vt[keep].T * singular[keep] / math.sqrt(len(centred))).T
     summed = np.zeros((pre.shape[1],) * 2)
-    additive, noise = {}, {}
+    additive, remainder = {}, {}
     for name in world.names:
-        variation, part = world.variation(name), world.additive(name)
-        remainder = variation - part
-        summed += (variation @ pre).T @ (variation @ pre) / len(variation)
-        additive[name] = part @ pre
-        noise[name] = float((remainder**2).sum() / max((part**2).sum(), 1e-300))
+        variation, part = world.variation(name) @ pre, world.additive(name) @ pre
+        summed += variation.T @ variation / len(variation)
+        additive[name], remainder[name] = part, variation - part
     eigenvalues, vectors = np.linalg.eigh(summed)
     keep = eigenvalues > 1e-12 * max(eigenvalues.max(initial=0.0), 1e-300)
     w = vectors[:, keep] / np.sqrt(eigenvalues[keep])
     w_inverse = (vectors[:, keep] * np.sqrt(eigenvalues[keep])).T
-    return Geometry(pre @ w, w_inverse @ pre_inverse, {n: a @ w for n, a in additive.items()}, noise)
+    whitened = {n: a @ w for n, a in additive.items()}
+    return Geometry(pre @ w, w_inverse @ pre_inverse, whitened, {n: r @ w for n, r in remainder.items()})
 
 
 def find_subspaces(
@@ -179,7 +185,7 @@ def find_subspaces(
     subspaces = {name: _subspace(world, name, geo, total, tol) for name in world.content}
     _mark_overlaps(subspaces, tol)
     combined, blocks = _combined_basis(subspaces, geo.whiten.shape[1], tol)
-    _leakage(subspaces, geo.additive, combined, blocks, tol)
+    _leakage(subspaces, geo, combined, blocks, {n: t.shape[1] for n, t in world.orbits.items()}, tol)
     return subspaces, geo, combined, blocks
 
 
@@ -209,6 +215,7 @@ def check_sbd(world: EncodedWorld, tol: Tolerances) -> SBDResult:
     radius = math.sqrt(float(((quotient - quotient.mean(axis=0)) ** 2).sum(axis=1).mean()) or 1.0)
     tree = cKDTree(quotient)
     min_distance, pair = _nearest_pair(tree, quotient)
+    _rest_noise(world, subspaces, geo, combined, blocks, tol)
     reasons = []
     what = "states differing in more than the invariant parts" if world.invariant else "states"
     closest = None
@@ -257,20 +264,15 @@ def _subspace(world: EncodedWorld, name: str, geo: Geometry, total: float, tol: 
     shares, vectors = np.linalg.eigh(a.T @ a / len(a))
     shares, vectors = np.clip(shares[::-1], 0, 1), vectors[:, ::-1]
     if shares.sum() < tol.collapse_tol:
-        sub = Subspace(name, energy, vectors[:, :0], shares, geo.noise[name])
+        sub = Subspace(name, energy, vectors[:, :0], shares)
         sub.reasons.append(
             f"collapsed: its actions move the code by no more than noise (its shares sum to {shares.sum():.2g})"
         )
         return sub
-    sub = Subspace(name, energy, vectors[:, : int((shares >= tol.share_tol).sum())], shares, geo.noise[name])
+    sub = Subspace(name, energy, vectors[:, : int((shares >= tol.share_tol).sum())], shares)
     if not sub.dimension:
         sub.reasons.append(
             f"entangled: no direction is moved mainly by {name!r} (largest share {shares[0]:.2f} < {tol.share_tol})"
-        )
-    if sub.noise > tol.noise_tol:
-        sub.reasons.append(
-            f"noisy: {sub.noise:.2g} × its additive variation depends on other parts' components "
-            f"(noise or entanglement) > {tol.noise_tol}"
         )
     return sub
 
@@ -326,24 +328,30 @@ def _combined_basis(
 
 def _leakage(
     subspaces: dict[str, Subspace],
-    additive: dict[str, np.ndarray],
+    geo: Geometry,
     combined: np.ndarray | None,
     blocks: dict[str, slice],
+    orbit_sizes: dict[str, int],
     tol: Tolerances,
 ) -> None:
+    """Leakage, energy outside Z_i and the noise in Z_i, in the coordinates of the combined basis."""
     if combined is None:
         inverse = np.linalg.pinv(np.hstack([s.basis for s in subspaces.values()]))
     else:
         inverse = np.linalg.inv(combined)
-    energy = {
-        j: {i: float(((a @ inverse.T)[:, blocks[i]] ** 2).sum(axis=1).mean()) for i in blocks}
-        for j, a in additive.items()
-    }
+
+    def energies(parts: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
+        return {j: {i: float(((v @ inverse.T)[:, blocks[i]] ** 2).sum(axis=1).mean()) for i in blocks} for j, v in
+                parts.items()}  # fmt: skip
+
+    energy, noise = energies(geo.additive), energies(geo.remainder)
+    repeats = sum(1 - 1 / size for size in orbit_sizes.values()) or 1.0
     for i, sub in subspaces.items():
         if not sub.dimension:
             continue
         own = energy[i][i] or 1e-300
-        sub.leakage = {j: energy[j][i] / own for j in additive if j != i}
+        sub.leakage = {j: energy[j][i] / own for j in geo.additive if j != i}
+        sub.noise = sum(n[i] for n in noise.values()) / repeats / own
         sub.outside = sum(e for k, e in energy[i].items() if k != i) / own if combined is not None else 0.0
         if combined is None:
             continue
@@ -352,16 +360,41 @@ def _leakage(
                 sub.reasons.append(f"moved by {j!r}: leakage {value:.2g} > {tol.leak_tol}")
         if sub.outside > tol.leak_tol:
             sub.reasons.append(f"moves directions outside its subspace: {sub.outside:.2g} > {tol.leak_tol}")
+        if sub.noise > tol.noise_tol:
+            sub.reasons.append(
+                f"noisy: {sub.noise:.2g} of the variation in its subspace is not explained by its own components "
+                f"(noise, or entanglement with other parts) > {tol.noise_tol}"
+            )
+
+
+def _rest_noise(
+    world: EncodedWorld,
+    subspaces: dict[str, Subspace],
+    geo: Geometry,
+    combined: np.ndarray | None,
+    blocks: dict[str, slice],
+    tol: Tolerances,
+) -> None:
+    """Each part's E‖r_i in the rest block‖² / Σ_j E‖a_j‖², both in the code's own coordinates."""
+    if combined is None or "rest" not in blocks:
+        return
+    rest, inverse = blocks["rest"], np.linalg.inv(combined)
+    to_code = combined[:, rest].T @ geo.unwhiten  # rest-block coordinates → the code's own
+    signal = sum(float((world.additive(n) ** 2).sum(axis=1).mean()) for n in world.names) or 1e-300
+    for name, sub in subspaces.items():
+        moved = (geo.remainder[name] @ inverse.T)[:, rest] @ to_code
+        sub.rest_noise = float((moved**2).sum(axis=1).mean()) / signal
+        if sub.rest_noise > tol.noise_tol:
+            sub.reasons.append(
+                f"noisy outside: its actions move directions no part owns, in ways its components do not explain, "
+                f"by {sub.rest_noise:.2g} × the code's additive variation > {tol.noise_tol} (in the code's scaling)"
+            )
 
 
 def _basis_margin(subspaces: dict[str, Subspace], tol: Tolerances) -> float:
-    """The smallest condition number of a change of basis that could flip a noise verdict."""
-    margins = [
-        math.sqrt(tol.noise_tol / s.noise) if s.noise <= tol.noise_tol else math.sqrt(s.noise / tol.noise_tol)
-        for s in subspaces.values()
-        if s.noise > 0 and s.dimension
-    ]
-    return min(margins, default=math.inf)
+    """The smallest condition number of a change of basis that could flip the scale-dependent criterion."""
+    ratios = [tol.noise_tol / s.rest_noise for s in subspaces.values() if s.rest_noise > 0]
+    return min((math.sqrt(r if r >= 1 else 1 / r) for r in ratios), default=math.inf)
 
 
 def _min_orbit_distance(world: EncodedWorld, name: str, points: np.ndarray) -> float:

@@ -4,6 +4,7 @@
     RUN/log.jsonl         one JSON line per logged step: every loss term, images/s
     RUN/checkpoint/       model.safetensors (weights), training.pt (optimiser and RNG states,
                           tensors only) and state.json (step, numpy RNG state)
+    RUN/.lock             held (an OS file lock) by the process training into RUN, with its pid
 
 A checkpoint is written into ``checkpoint.partial/`` and then swapped in by renames, so a crash
 leaves the previous one intact. Loading reads safetensors and ``torch.load(weights_only=True)``:
@@ -12,9 +13,14 @@ nothing is unpickled.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import pickle
 import shutil
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +31,7 @@ from safetensors.torch import load_file, save_file
 
 import envs
 import symgroup
-from symgroup.errors import CheckpointError
+from symgroup.errors import CheckpointError, RunLockedError
 from symgroup.learn.architectures import build
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.methods import VAE
@@ -119,6 +125,35 @@ class Run:
 
     def __repr__(self) -> str:
         return f"Run({self.directory}, {self.config.model} on {self.config.env}, step {self.step})"
+
+
+@contextmanager
+def locked(directory: Path) -> Iterator[None]:
+    """Hold an exclusive OS lock on ``directory`` for as long as a run trains into it; the OS
+    releases it when the process ends, however it ends. A second trainer gets :class:`RunLockedError`
+    naming the holder."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / ".lock").open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise RunLockedError(f"{directory} is being trained into by {holder}; wait for it or use another --out",
+                                 directory) from None  # fmt: skip
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} on {socket.gethostname()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def has_checkpoint(directory: Path) -> bool:
+    return any((directory / n).is_dir() for n in (CHECKPOINT, OLD))
 
 
 def read_config(directory: Path) -> TrainConfig:

@@ -11,6 +11,7 @@ ends with the same weights as an uninterrupted one.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import signal
@@ -29,20 +30,39 @@ from symgroup.errors import CheckpointError, NonFiniteLossError
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.methods import VAE
 from symgroup.learn.recipes import complete
-from symgroup.learn.run import Checkpoint, Run, build_model, load_checkpoint, read_config, save_checkpoint, write_config
+from symgroup.learn.run import (
+    Checkpoint,
+    Run,
+    build_model,
+    has_checkpoint,
+    load_checkpoint,
+    locked,
+    read_config,
+    save_checkpoint,
+    write_config,
+)
 
 
 def train(config: TrainConfig, out: str | Path, resume: bool = False, progress: bool = True) -> Run:
     """Train ``config`` into the run directory ``out`` (continuing its checkpoint with ``resume``).
-    The run's ``config.json`` holds ``config`` with the method's defaults filled in."""
+
+    The run's ``config.json`` holds ``config`` with the method's defaults filled in, written once the
+    first step has gone through. The directory is locked while training (:class:`RunLockedError` for a
+    second trainer). A directory without a checkpoint (a crash before the first one) starts afresh,
+    with or without ``resume``; resuming checks that only ``steps`` differs (and is not below the
+    checkpoint's step) and drops the log lines past the checkpoint.
+    """
     out = Path(out)
     env = envs.make(config.env, **config.env_options)
     config = complete(config, env)
+    with locked(out):
+        return _train(config, env, out, resume and has_checkpoint(out), progress)
+
+
+def _train(config: TrainConfig, env: envs.SymmetryEnv, out: Path, resume: bool, progress: bool) -> Run:
     if resume:
-        saved = read_config(out)
-        if saved.to_dict() != {**config.to_dict(), "steps": saved.steps}:
-            raise CheckpointError(f"{out} holds a run of a different configuration; resume with the same one", out)
-    elif (out / "config.json").exists():
+        _check_resumable(read_config(out), config, out)
+    elif has_checkpoint(out):
         raise CheckpointError(f"{out} already holds a run: pass resume=True (--resume) or another directory", out)
     device = torch.device(config.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     torch.manual_seed(config.seed)
@@ -50,30 +70,43 @@ def train(config: TrainConfig, out: str | Path, resume: bool = False, progress: 
     optimisers = _optimisers(model, config)
     rng = np.random.default_rng(config.seed)
     generator = torch.Generator(device=device).manual_seed(config.seed)
-    step = 0
+    step, saved = 0, None
+    log_path = out / "log.jsonl"
     if resume:
         checkpoint = load_checkpoint(out)
+        if checkpoint.step > config.steps:
+            raise CheckpointError(f"{out} is at step {checkpoint.step}, beyond steps={config.steps}", config.steps)
         model.load_state_dict(checkpoint.model)
         for name, optimiser in optimisers.items():
             optimiser.load_state_dict(checkpoint.training[f"optimiser.{name}"])
         generator.set_state(checkpoint.training["generator"])
         rng.bit_generator.state = checkpoint.numpy_state
-        step = checkpoint.step
-    write_config(out, config)
+        step = saved = checkpoint.step
+        _truncate_log(log_path, step)
+        write_config(out, config)
+    else:
+        log_path.unlink(missing_ok=True)
     images = torch.from_numpy(env.render(env.states())).to(device)
     paths = PathSampler(env, model, config.seed, device) if model.path_length else None
     model.train()
-    log_path = out / "log.jsonl"
     bar = tqdm(total=config.steps, initial=step, disable=not progress, desc=f"{config.model} on {config.env}")
-    started, done_images = time.perf_counter(), 0
+    started, done_images, pending = time.perf_counter(), 0, None
     with log_path.open("a") as log, _deferred_interrupt() as interrupted, _flushing_denormals():
         while step < config.steps:
-            if paths is None:
-                rows = torch.from_numpy(rng.integers(0, len(images), size=config.batch_size)).to(device)
-                terms = _step(model, optimisers, images[rows], step, generator)
-            else:
-                rows, moves, following = paths.sample(rng, config.batch_size)
-                terms = _step(model, optimisers, images[rows], step, generator, (moves, images[following]))
+            try:
+                if paths is None:
+                    rows = torch.from_numpy(rng.integers(0, len(images), size=config.batch_size)).to(device)
+                    terms = _step(model, optimisers, images[rows], step, generator)
+                else:
+                    rows, moves, following = paths.sample(rng, config.batch_size)
+                    terms = _step(model, optimisers, images[rows], step, generator, (moves, images[following]))
+            except NonFiniteLossError as error:
+                raise NonFiniteLossError(f"{error} ({_kept(saved)})", error.counterexample) from None
+            if step == 0 and not resume:
+                write_config(out, config)  # the run has started cleanly
+            if pending is not None:  # its weights just gave a finite loss: it is a good checkpoint
+                save_checkpoint(out, pending)
+                saved, pending = pending.step, None
             step += 1
             done_images += config.batch_size * (1 + (paths.length if paths else 0))
             if step % config.log_every == 0 or step == config.steps:
@@ -82,14 +115,75 @@ def train(config: TrainConfig, out: str | Path, resume: bool = False, progress: 
                 log.flush()
                 bar.set_postfix(loss=f"{terms['loss']:.1f}", images_per_s=f"{rate:.0f}")
             bar.update(1)
-            if step % config.checkpoint_every == 0 or step == config.steps or interrupted():
-                _save(out, step, model, optimisers, generator, rng)
+            if step == config.steps or interrupted():
+                save_checkpoint(out, _finite(_snapshot(step, model, optimisers, generator, rng), saved))
+                saved = step
+            elif step % config.checkpoint_every == 0:
+                pending = _snapshot(step, model, optimisers, generator, rng)
             if interrupted():
                 bar.close()
                 raise KeyboardInterrupt(f"interrupted after step {step}; the checkpoint is saved")
     bar.close()
     model.eval()
     return Run(out, config, env, model.cpu(), step)
+
+
+def _check_resumable(saved: TrainConfig, config: TrainConfig, out: Path) -> None:
+    """:class:`CheckpointError` naming every field but ``steps`` that differs from the saved run's."""
+    before, after = _flat(saved.to_dict()), _flat(config.to_dict())
+    differ = [k for k in sorted(before.keys() | after.keys()) if k != "steps" and before.get(k) != after.get(k)]
+    if differ:
+        changes = "; ".join(f"{k}: {before.get(k)!r} in the run, {after.get(k)!r} now" for k in differ)
+        raise CheckpointError(f"{out} holds a run of a different configuration ({changes}); resume with the same one",
+                              differ)  # fmt: skip
+
+
+def _flat(data: dict, prefix: str = "") -> dict:
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _truncate_log(path: Path, step: int) -> None:
+    """Keep the log lines up to ``step``: the steps a resumed run redoes are logged once."""
+    if path.exists():
+        lines = path.read_text().splitlines()
+        kept = [line for line in lines if _logged_step(line) is not None and _logged_step(line) <= step]
+        path.write_text("".join(line + "\n" for line in kept))
+
+
+def _logged_step(line: str) -> int | None:
+    try:
+        return int(json.loads(line)["step"])
+    except (ValueError, KeyError, TypeError):
+        return None  # a line cut short by a crash
+
+
+def _snapshot(step: int, model: VAE, optimisers: dict[str, torch.optim.Optimizer], generator: torch.Generator,
+              rng: np.random.Generator) -> Checkpoint:  # fmt: skip
+    """A copy of everything a checkpoint holds, taken now and written later."""
+    training = {f"optimiser.{name}": copy.deepcopy(o.state_dict()) for name, o in optimisers.items()}
+    training["generator"] = generator.get_state()
+    model_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    return Checkpoint(step, model_state, training, copy.deepcopy(rng.bit_generator.state))
+
+
+def _kept(saved: int | None) -> str:
+    if saved is None:
+        return "no checkpoint was written yet; the directory can be trained into afresh"
+    return f"the last checkpoint kept is from step {saved}"
+
+
+def _finite(checkpoint: Checkpoint, saved: int | None) -> Checkpoint:
+    """``checkpoint``, or :class:`NonFiniteLossError` when its weights are not finite."""
+    bad = [k for k, v in checkpoint.model.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad:
+        raise NonFiniteLossError(f"step {checkpoint.step}: the weights {bad[:3]} are not finite ({_kept(saved)})", bad)
+    return checkpoint
 
 
 @contextmanager
@@ -173,8 +267,8 @@ def _step(model: VAE, optimisers: dict[str, torch.optim.Optimizer], batch: torch
     bad = [k for k, v in values.items() if not math.isfinite(v)]
     if bad:
         raise NonFiniteLossError(
-            f"step {step + 1}: the loss terms {bad} are not finite ({values}); training stopped and the last "
-            "checkpoint is kept. Try a smaller learning rate.",
+            f"step {step + 1}: the loss terms {bad} are not finite ({values}); training stopped. Try a smaller "
+            "learning rate.",
             values,
         )
     terms["loss"].backward()
@@ -186,10 +280,3 @@ def _step(model: VAE, optimisers: dict[str, torch.optim.Optimizer], batch: torch
     else:
         optimisers["model"].step()
     return values
-
-
-def _save(out: Path, step: int, model: VAE, optimisers: dict[str, torch.optim.Optimizer],
-          generator: torch.Generator, rng: np.random.Generator) -> None:  # fmt: skip
-    training = {f"optimiser.{name}": o.state_dict() for name, o in optimisers.items()}
-    training["generator"] = generator.get_state()
-    save_checkpoint(out, Checkpoint(step, model.state_dict(), training, rng.bit_generator.state))

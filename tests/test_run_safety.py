@@ -1,0 +1,161 @@
+"""No lost runs and no silent wrong state: the run directory's lock, the last good checkpoint, crashes
+before the first checkpoint, resuming with another configuration, the log after a crash."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from symgroup.errors import CheckpointError, NonFiniteLossError, RunLockedError
+from symgroup.learn import trainer
+from symgroup.learn.config import TrainConfig
+from symgroup.learn.run import Run, locked
+from symgroup.learn.trainer import train
+
+
+def tiny(**changes):
+    base = {"env": "gridworld", "env_options": {"n": 4, "hues": 2, "image_size": 16}, "model": "beta_vae",
+            "latent": 6, "steps": 6, "batch_size": 16, "checkpoint_every": 2, "log_every": 1, "lr": 1e-3}  # fmt: skip
+    return TrainConfig(**{**base, **changes})
+
+
+def crash_at(monkeypatch, at):
+    real = trainer._step
+
+    def step(model, optimisers, batch, index, generator, paths=None):
+        if index == at:
+            raise RuntimeError("the machine went down")
+        return real(model, optimisers, batch, index, generator, paths)
+
+    monkeypatch.setattr(trainer, "_step", step)
+    return real
+
+
+def logged_steps(run_dir):
+    return [json.loads(line)["step"] for line in (run_dir / "log.jsonl").read_text().splitlines()]
+
+
+def test_a_second_trainer_on_one_directory_is_refused_naming_the_holder(tmp_path):
+    with locked(tmp_path / "run"), pytest.raises(RunLockedError, match=f"pid {os.getpid()}"):
+        train(tiny(), tmp_path / "run", progress=False)
+    assert not (tmp_path / "run" / "config.json").exists()  # nothing of the refused run was written
+    assert train(tiny(), tmp_path / "run", progress=False).step == 6  # released with the holder
+
+
+def test_a_holder_killed_with_sigkill_releases_the_lock(tmp_path):
+    script = (
+        "import sys, time, pathlib\nfrom symgroup.learn.run import locked\n"
+        "with locked(pathlib.Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(60)"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "run")], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    with pytest.raises(RunLockedError, match=f"pid {holder.pid}"):
+        train(tiny(), tmp_path / "run", progress=False)
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait()
+    assert train(tiny(), tmp_path / "run", progress=False).step == 6
+
+
+def test_the_kept_checkpoint_is_the_last_whose_loss_was_finite(tmp_path, monkeypatch):
+    """The update of step 4 turns the weights to NaN (its own loss was finite); the checkpoint taken
+    after it must not be kept, the one of step 2 is, and the message says so."""
+    real = trainer._step
+
+    def poison(model, optimisers, batch, index, generator, paths=None):
+        values = real(model, optimisers, batch, index, generator, paths)
+        if index == 3:
+            with torch.no_grad():
+                next(model.parameters()).fill_(float("nan"))
+        return values
+
+    monkeypatch.setattr(trainer, "_step", poison)
+    with pytest.raises(NonFiniteLossError, match="last checkpoint kept is from step 2"):
+        train(tiny(), tmp_path / "run", progress=False)
+    run = Run.load(tmp_path / "run")
+    assert run.step == 2 and all(torch.isfinite(p).all() for p in run.model.parameters())
+
+
+def test_a_non_finite_final_update_is_not_saved(tmp_path, monkeypatch):
+    real = trainer._step
+
+    def poison(model, optimisers, batch, index, generator, paths=None):
+        values = real(model, optimisers, batch, index, generator, paths)
+        if index == 5:
+            with torch.no_grad():
+                next(model.parameters()).fill_(float("inf"))
+        return values
+
+    monkeypatch.setattr(trainer, "_step", poison)
+    with pytest.raises(NonFiniteLossError, match=r"step 6: the weights .* not finite .* step 4"):
+        train(tiny(), tmp_path / "run", progress=False)
+    assert Run.load(tmp_path / "run").step == 4
+
+
+def test_a_non_finite_first_loss_says_there_is_no_checkpoint_and_leaves_a_reusable_directory(tmp_path, monkeypatch):
+    real = trainer._step
+    monkeypatch.setattr(trainer, "_step", lambda m, o, batch, i, g, p=None: real(m, o, batch * np.nan, i, g, p))
+    with pytest.raises(NonFiniteLossError, match="no checkpoint was written yet"):
+        train(tiny(), tmp_path / "run", progress=False)
+    assert not (tmp_path / "run" / "config.json").exists()
+    monkeypatch.setattr(trainer, "_step", real)
+    assert train(tiny(), tmp_path / "run", progress=False).step == 6
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_a_crash_before_the_first_checkpoint_leaves_a_directory_that_runs_again(tmp_path, monkeypatch, resume):
+    real = crash_at(monkeypatch, 1)
+    with pytest.raises(RuntimeError, match="went down"):
+        train(tiny(), tmp_path / "run", progress=False)
+    assert (tmp_path / "run" / "config.json").exists() and not (tmp_path / "run" / "checkpoint").exists()
+    monkeypatch.setattr(trainer, "_step", real)
+    run = train(tiny(), tmp_path / "run", resume=resume, progress=False)
+    assert run.step == 6 and logged_steps(run.directory) == [1, 2, 3, 4, 5, 6]
+    straight = train(tiny(), tmp_path / "straight", progress=False)
+    resumed, fresh = run.model.state_dict(), straight.model.state_dict()
+    assert all(torch.equal(resumed[k], fresh[k]) for k in fresh)
+
+
+def test_resuming_with_another_configuration_names_the_fields(tmp_path):
+    train(tiny(), tmp_path / "run", progress=False)
+    with pytest.raises(CheckpointError, match=r"lr: 0.001 in the run, 0.01 now.*seed: 0 in the run, 3 now"):
+        train(tiny(lr=1e-2, seed=3, steps=8), tmp_path / "run", resume=True, progress=False)
+    with pytest.raises(CheckpointError, match=r"params.beta"):
+        train(tiny(params={"beta": 8.0}, steps=8), tmp_path / "run", resume=True, progress=False)
+    with pytest.raises(CheckpointError, match="is at step 6, beyond steps=3"):
+        train(tiny(steps=3), tmp_path / "run", resume=True, progress=False)
+    saved = json.loads((tmp_path / "run" / "config.json").read_text())["config"]
+    assert saved["steps"] == 6 and saved["lr"] == 1e-3  # refused resumes change nothing
+    assert train(tiny(steps=8), tmp_path / "run", resume=True, progress=False).step == 8
+
+
+def test_the_steps_redone_after_a_crash_are_logged_once(tmp_path, monkeypatch):
+    real = crash_at(monkeypatch, 5)  # steps 1–5 logged; the checkpoint of step 4 is on disk
+    with pytest.raises(RuntimeError):
+        train(tiny(), tmp_path / "run", progress=False)
+    assert logged_steps(tmp_path / "run") == [1, 2, 3, 4, 5] and Run.load(tmp_path / "run").step == 4
+    with (tmp_path / "run" / "log.jsonl").open("a") as log:
+        log.write('{"step": 6, "lo')  # a line cut short by kill -9
+    monkeypatch.setattr(trainer, "_step", real)
+    train(tiny(), tmp_path / "run", resume=True, progress=False)
+    assert logged_steps(tmp_path / "run") == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.slow
+def test_two_cli_trainers_on_one_directory(tmp_path):
+    """The second `symgroup train` on a directory in use exits 2 naming the first; the first finishes."""
+    command = [sys.executable, "-m", "symgroup.cli", "train", "--env", "gridworld", "--steps", "300",
+               "--out", str(tmp_path / "run"), "--set", "env.n=4", "--set", "env.hues=2", "--set", "env.image_size=16",
+               "--set", "architecture=mlp", "--set", "latent=4"]  # fmt: skip
+    first = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not (tmp_path / "run" / "config.json").exists() and time.time() < deadline:
+        time.sleep(0.05)
+    second = subprocess.run(command, capture_output=True, text=True)
+    assert second.returncode == 2 and "RunLockedError" in second.stderr and f"pid {first.pid}" in second.stderr
+    assert first.wait() == 0 and Run.load(tmp_path / "run").step == 300
