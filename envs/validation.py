@@ -43,6 +43,15 @@ def validate(env: SymmetryEnv, max_states: int = 4096, max_elements: int = 512, 
     }
 
 
+def check_laws(env: SymmetryEnv, elements: int = 64, max_states: int = 4096, seed: int = 0) -> None:
+    """The action laws on (a sample of) the states for the generators and ``elements`` sampled elements
+    — a quick guard that the checker and the trainer run before they trust a world; it raises
+    :class:`NotAnActionError` with the counterexample. :func:`validate` checks everything."""
+    rng = np.random.default_rng(seed)
+    states = env.states() if env.n_states <= max_states else np.unique(env.sample_states(max_states, rng), axis=0)
+    check_action_laws(env, states, list(env.group.generators) + _elements(env, elements, rng))
+
+
 def _elements(env: SymmetryEnv, max_elements: int, rng: np.random.Generator) -> list[GroupElement]:
     if env.group.order <= max_elements:
         return list(env.group.elements())

@@ -156,6 +156,7 @@ def _check(args: argparse.Namespace) -> int:
         encoder,
         env,
         invariant=tuple(args.invariant),
+        validate=not args.skip_validation,
         decomposition=_merges(args.merge),
         metrics=False if wanted is None else (tuple(wanted) or True),
     )
@@ -176,7 +177,7 @@ def _train(args: argparse.Namespace) -> int:
     config = TrainConfig(env=args.env, model=args.model, steps=args.steps, seed=args.seed)
     config = config.with_settings(_parse_options(args.set))
     try:
-        run = train(config, args.out, resume=args.resume)
+        run = train(config, args.out, resume=args.resume, validate=not args.skip_validation)
     except KeyboardInterrupt:
         print(f"interrupted: the checkpoint in {args.out} is saved; continue with --resume", file=sys.stderr)
         return 130
@@ -258,6 +259,7 @@ def parser() -> argparse.ArgumentParser:
                        help="a subgroup (or merged part) the code must ignore; repeat for several")  # fmt: skip
     check.add_argument("--merge", action="append", default=[], metavar="NAME=FACTOR,FACTOR",
                        help="judge these factors as one part (e.g. position=x,y); repeat for several")  # fmt: skip
+    check.add_argument("--skip-validation", action="store_true", help="check even a world whose action laws fail")
     check.set_defaults(run=_check)
     act = commands.add_parser("check-action", help="does a run's learned action map images as the group does?")
     act.add_argument(
@@ -278,6 +280,7 @@ def parser() -> argparse.ArgumentParser:
                        help="a TrainConfig field (latent=6, lr=1e-3, batch_size=128), a method parameter (beta=8) "
                             "or an environment option (env.n=6)")  # fmt: skip
     train.add_argument("--resume", action="store_true", help="continue the run's checkpoint")
+    train.add_argument("--skip-validation", action="store_true", help="train even on a world whose action laws fail")
     train.set_defaults(run=_train)
     traverse = commands.add_parser("traverse", help="draw latent traversals of a run as a PNG")
     traverse.add_argument("run_dir", metavar="RUN", help="the run directory")

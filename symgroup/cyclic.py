@@ -20,7 +20,7 @@ import numpy as np
 
 from symgroup.cyclotomic import rational_exact, rotation_exact
 from symgroup.errors import InvalidElementError
-from symgroup.group import Group
+from symgroup.group import Group, integer
 from symgroup.representation import Representation, rotation
 
 
@@ -52,7 +52,7 @@ class Cyclic(Group):
         return -a % self.n
 
     def _is_value(self, value: Any) -> bool:
-        return isinstance(value, int) and 0 <= value < self.n
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < self.n
 
     def _generator_values(self) -> tuple[int, ...]:
         return (1,) if self.n > 1 else ()
@@ -65,6 +65,8 @@ class Cyclic(Group):
         return self.n
 
     def _canonical(self, value: Any) -> Any:
+        if isinstance(value, (bool, np.bool_)):
+            return value
         if isinstance(value, (np.integer, float, np.floating)) and float(value).is_integer():
             return int(value)
         return value
@@ -95,6 +97,7 @@ class Cyclic(Group):
         k = 0 and k = n/2 (n even) are 1-D: g ↦ 1 and g ↦ (−1)^g. Otherwise the 2×2 rotation
         ρ_k(g) = R(2πkg/n); a C_n with n > 2 has no faithful real 1-D representation.
         """
+        k = integer(k, "an irrep's frequency")
         if not 0 <= k <= self.n // 2:
             raise InvalidElementError(f"{self} has irreps of frequency 0..{self.n // 2}, not {k}", k)
         if k == 0 or 2 * k == self.n:
@@ -109,6 +112,7 @@ class Cyclic(Group):
 
     def rotation(self, k: int = 1) -> Representation:
         """The 2×2 rotation representation g ↦ R(2πkg/n), for any integer frequency k."""
+        k = integer(k, "a rotation's frequency")
         return Representation(
             self,
             lambda g: rotation(2 * math.pi * k * g.value / self.n),

@@ -22,7 +22,7 @@ import numpy as np
 
 from symgroup.cyclotomic import rational_exact, rotation_exact
 from symgroup.errors import InvalidElementError
-from symgroup.group import Group
+from symgroup.group import Group, integer
 from symgroup.representation import Representation, rotation
 
 _FLIP = np.diag([1.0, -1.0])
@@ -108,6 +108,7 @@ class Dihedral(Group):
         For j = 0: rᵏ sᶠ ↦ (−1)^(flip·f) (trivial, or the sign of the reflection).
         For j = n/2 (n even): rᵏ sᶠ ↦ (−1)^(k + flip·f).
         """
+        frequency, flip = integer(frequency, "an irrep's frequency"), integer(flip, "an irrep's flip")
         half = 2 * frequency == self.n
         if not 0 <= frequency <= self.n / 2 or flip not in (0, 1) or (flip and frequency > 0 and not half):
             raise InvalidElementError(f"{self} has no irrep ({frequency}, {flip})", (frequency, flip))

@@ -31,6 +31,15 @@ if TYPE_CHECKING:
     from symgroup.subgroup import Subgroup
 
 
+def integer(x: Any, what: str) -> int:
+    """``x`` as an int; :class:`InvalidElementError` for a bool or a number that is not integral (it is
+    refused, never truncated)."""
+    integral = isinstance(x, (int, np.integer)) or (isinstance(x, (float, np.floating)) and float(x).is_integer())
+    if isinstance(x, (bool, np.bool_)) or not integral:
+        raise InvalidElementError(f"{what} must be an integer, got {x!r}", x)
+    return int(x)
+
+
 @dataclass(frozen=True)
 class GroupElement:
     """An element of ``group``, stored as the group's canonical ``value`` (hashable)."""
@@ -46,6 +55,7 @@ class GroupElement:
         return GroupElement(self.group, self.group._inverse(self.value))
 
     def __pow__(self, k: int) -> GroupElement:
+        k = integer(k, "the exponent of a group element")
         base = self if k >= 0 else ~self
         result = self.group.identity
         for _ in range(abs(int(k)) % self.order):

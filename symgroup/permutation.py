@@ -28,7 +28,7 @@ from sympy.combinatorics import PermutationGroup as SympyPermutationGroup
 
 from symgroup.cyclotomic import rational_exact
 from symgroup.errors import InvalidElementError
-from symgroup.group import Group
+from symgroup.group import Group, integer
 from symgroup.representation import Representation
 
 
@@ -40,7 +40,10 @@ class PermutationGroup(Group):
 
     def __init__(self, generators: Iterable[Any], degree: int | None = None, name: str | None = None) -> None:
         try:
-            perms = [p if isinstance(p, Permutation) else Permutation(list(p)) for p in generators]
+            perms = [
+                p if isinstance(p, Permutation) else Permutation([integer(v, "a point of a permutation") for v in p])
+                for p in generators
+            ]
         except (TypeError, ValueError) as error:
             raise InvalidElementError(f"not a permutation in array form: {error}", generators) from error
         self.degree = max([p.size for p in perms] + [degree or 1])
@@ -92,8 +95,8 @@ class PermutationGroup(Group):
         return bool(self._sympy.is_abelian)
 
     def _canonical(self, value: Any) -> Any:
-        if isinstance(value, (list, np.ndarray)):
-            return tuple(int(v) for v in value)
+        if isinstance(value, (list, tuple, np.ndarray)):
+            return tuple(integer(v, "a point of a permutation") for v in value)
         return value
 
     def _to_param(self, value: tuple[int, ...], param: str) -> Any:

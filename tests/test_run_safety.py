@@ -1,5 +1,6 @@
 """No lost runs and no silent wrong state: the run directory's lock, the last good checkpoint, crashes
-before the first checkpoint, resuming with another configuration, the log after a crash."""
+before the first checkpoint, resuming with another configuration, the log after a crash, worlds that
+are no group action, numbers that would be truncated."""
 
 import json
 import os
@@ -12,7 +13,15 @@ import numpy as np
 import pytest
 import torch
 
-from symgroup.errors import CheckpointError, NonFiniteLossError, RunLockedError
+import envs
+from symgroup import Cyclic, Dihedral, PermutationGroup, Symmetric
+from symgroup.errors import (
+    CheckpointError,
+    InvalidElementError,
+    InvalidOptionError,
+    NonFiniteLossError,
+    RunLockedError,
+)
 from symgroup.learn import trainer
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.run import Run, locked
@@ -159,3 +168,47 @@ def test_two_cli_trainers_on_one_directory(tmp_path):
     second = subprocess.run(command, capture_output=True, text=True)
     assert second.returncode == 2 and "RunLockedError" in second.stderr and f"pid {first.pid}" in second.stderr
     assert first.wait() == 0 and Run.load(tmp_path / "run").step == 300
+
+
+def test_check_and_train_refuse_a_world_that_is_no_group_action(tmp_path):
+    from symgroup.check import check
+    from symgroup.cli import main
+    from symgroup.errors import NotAnActionError
+
+    env = envs.make("walled_gridworld")
+    with pytest.raises(NotAnActionError, match="not a group action") as caught:
+        check(np.zeros((env.n_states, 2)), env)
+    assert caught.value.counterexample is not None
+    report = check(np.random.default_rng(0).normal(size=(env.n_states, 6)), env, validate=False)
+    assert not report.passed  # told to skip it: judged, not refused
+    with pytest.raises(NotAnActionError):
+        train(tiny(env="walled_gridworld", env_options={}), tmp_path / "run", progress=False)
+    assert not (tmp_path / "run" / "config.json").exists()
+    assert main(["train", "--env", "walled_gridworld", "--steps", "1", "--out", str(tmp_path / "cli")]) == 2
+    args = ["train", "--env", "walled_gridworld", "--steps", "1", "--out", str(tmp_path / "cli"), "--skip-validation",
+            "--set", "architecture=mlp", "--set", "latent=4"]  # fmt: skip
+    assert main(args) == 0
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Cyclic(8).element(1) ** 2.5,
+        lambda: Cyclic(8).element(1) ** True,
+        lambda: Cyclic(8).rotation(0.5),
+        lambda: Cyclic(8).irrep(True),
+        lambda: Cyclic(8).element(True),
+        lambda: Dihedral(4).irrep(0.5),
+        lambda: PermutationGroup([[1.5, 0, 2]]),
+        lambda: Symmetric(3).element((True, False, 2)),
+    ],
+)
+def test_numbers_are_refused_not_truncated(make):
+    with pytest.raises(InvalidElementError, match=r"integer|not an element"):
+        make()
+
+
+@pytest.mark.parametrize("steps", [True, 2.5, 0, -1])
+def test_a_step_count_must_be_a_positive_integer(steps):
+    with pytest.raises(InvalidOptionError, match="steps must be a positive integer"):
+        tiny(steps=steps)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from envs.validation import check_laws
 from symgroup.check.encoding import Encoder
 from symgroup.check.lsbd import d_lsbd, fit_generators
 from symgroup.check.report import CheckReport
@@ -31,6 +32,7 @@ def check(
     seed: int = 0,
     batch_size: int = 256,
     metrics: bool | tuple[str, ...] = False,
+    validate: bool = True,
     **tolerances: Any,
 ) -> CheckReport:
     """Check ``encoder`` against a decomposition of ``env``'s group: SBD (Higgins et al. 2018), LSBD, D_LSBD.
@@ -42,13 +44,17 @@ def check(
     disentangled (and injective) on the quotient by them. ``representations`` gives D_LSBD a part's
     faithful representation. Worlds with more than ``max_states`` states are checked on the orbits of
     a seeded sample. ``metrics``: True for every classic metric, or a tuple of names (see
-    :func:`symgroup.check.metrics`). Other keywords override :class:`Tolerances`.
+    :func:`symgroup.check.metrics`). A world whose action laws fail is refused
+    (:class:`~symgroup.errors.NotAnActionError` with the counterexample) unless ``validate=False``.
+    Other keywords override :class:`Tolerances`.
     """
     if isinstance(env, str):
         import envs
 
         env = envs.make(env)
     tol = Tolerances(**tolerances)
+    if validate:
+        check_laws(env, seed=seed)
     encoded = encode_world(encoder, env, max_states, seed, batch_size, decomposition, invariant)
     world = _normalised(encoded)
     sbd = check_sbd(world, tol)

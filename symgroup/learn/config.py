@@ -37,7 +37,7 @@ class TrainConfig:
         for name in ("latent", "batch_size", "steps", "checkpoint_every", "log_every"):
             value = getattr(self, name)
             unset = value is None and name in ("latent", "batch_size")  # the method's default
-            if not unset and (not isinstance(value, int) or value < 1):
+            if not unset and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
                 raise InvalidOptionError(f"{name} must be a positive integer, got {value!r}", name)
         if self.lr is not None and not self.lr > 0:
             raise InvalidOptionError(f"lr must be positive, got {self.lr!r}", self.lr)

@@ -26,6 +26,7 @@ import torch
 from tqdm import tqdm
 
 import envs
+from envs.validation import check_laws
 from symgroup.errors import CheckpointError, NonFiniteLossError
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.methods import VAE
@@ -43,17 +44,22 @@ from symgroup.learn.run import (
 )
 
 
-def train(config: TrainConfig, out: str | Path, resume: bool = False, progress: bool = True) -> Run:
+def train(
+    config: TrainConfig, out: str | Path, resume: bool = False, progress: bool = True, validate: bool = True
+) -> Run:
     """Train ``config`` into the run directory ``out`` (continuing its checkpoint with ``resume``).
 
     The run's ``config.json`` holds ``config`` with the method's defaults filled in, written once the
     first step has gone through. The directory is locked while training (:class:`RunLockedError` for a
     second trainer). A directory without a checkpoint (a crash before the first one) starts afresh,
     with or without ``resume``; resuming checks that only ``steps`` differs (and is not below the
-    checkpoint's step) and drops the log lines past the checkpoint.
+    checkpoint's step) and drops the log lines past the checkpoint. A world whose action laws fail is
+    refused (:class:`~symgroup.errors.NotAnActionError`) unless ``validate=False``.
     """
     out = Path(out)
     env = envs.make(config.env, **config.env_options)
+    if validate:
+        check_laws(env, seed=config.seed)
     config = complete(config, env)
     with locked(out):
         return _train(config, env, out, resume and has_checkpoint(out), progress)
