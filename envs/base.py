@@ -202,11 +202,26 @@ class SymmetryEnv(ABC):
         return self.n_states * math.prod(self.observation_shape) * 4 <= RENDER_CACHE_BYTES
 
     def _draw_checked(self, states: np.ndarray) -> np.ndarray:
-        images = self.draw(states)
+        try:
+            images = self.draw(states)
+        except Exception as error:  # a user's draw: keep its exception, say which states it was given
+            raise RenderError(
+                f"{self.name}: draw raised {type(error).__name__}: {error} (for {len(states)} states from "
+                f"{states[0].tolist() if len(states) else []})",
+                states,
+            ) from error
         expected = (len(states), *self.observation_shape)
         if not isinstance(images, np.ndarray) or images.shape != expected or images.dtype != np.float32:
             got = (getattr(images, "dtype", type(images).__name__), getattr(images, "shape", None))
             raise RenderError(f"{self.name}: draw must return float32 of shape {expected}, got {got[0]} {got[1]}")
+        low, high = float(images.min(initial=0.0)), float(images.max(initial=0.0))
+        if not (low >= 0 and high <= 1):  # NaN fails both comparisons
+            bad = np.flatnonzero(~((images >= 0) & (images <= 1)).reshape(len(images), -1).all(axis=1))
+            raise RenderError(
+                f"{self.name}: draw must return images in [0, 1]; {bad.size} of {len(images)} have values outside "
+                f"(NaN, or from {low} to {high}), e.g. state {states[bad[0]].tolist()}",
+                states[bad[0]],
+            )
         return images
 
     # --- interaction ------------------------------------------------------------------------------

@@ -212,3 +212,42 @@ def test_numbers_are_refused_not_truncated(make):
 def test_a_step_count_must_be_a_positive_integer(steps):
     with pytest.raises(InvalidOptionError, match="steps must be a positive integer"):
         tiny(steps=steps)
+
+
+def _custom(draw):
+    from envs import CustomEnv
+
+    return CustomEnv({"a": Cyclic(4)}, draw, (1, 1, 4))
+
+
+def _lit(states, value=1.0):
+    out = np.zeros((len(states), 1, 1, 4), np.float32)
+    out[np.arange(len(states)), 0, 0, states[:, 0]] = value
+    return out
+
+
+@pytest.mark.parametrize(("value", "match"), [(np.nan, "NaN"), (1.5, "to 1.5"), (-0.5, "from -0.5")])
+def test_render_keeps_its_contract(value, match):
+    from symgroup.errors import RenderError
+
+    with pytest.raises(RenderError, match=rf"in \[0, 1\].*{match}.*state \[0\]"):
+        _custom(lambda s: _lit(s, value)).render([[0]])
+
+
+def test_a_users_draw_or_encoder_that_raises_keeps_its_exception():
+    from symgroup.check import check
+    from symgroup.errors import EncoderError, RenderError
+
+    def broken(states):
+        raise ZeroDivisionError("the user's bug")
+
+    with pytest.raises(RenderError, match="ZeroDivisionError: the user's bug") as caught:
+        _custom(broken).render([[1]])
+    assert isinstance(caught.value.__cause__, ZeroDivisionError)
+
+    def encoder(images):
+        raise KeyError("weights")
+
+    with pytest.raises(EncoderError, match=r"KeyError.*batch of 4 states") as caught:
+        check(encoder, _custom(_lit))
+    assert isinstance(caught.value.__cause__, KeyError)

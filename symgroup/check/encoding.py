@@ -33,7 +33,7 @@ def encode_states(encoder: Encoder, env: SymmetryEnv, states: np.ndarray, batch_
         return table[env.index(states)]
     with _evaluating(encoder) as call:
         parts = [
-            _checked(call(env.render(batch)), len(batch), env, batch, "the encoder")
+            _checked(_called(call, env.render(batch), batch), len(batch), env, batch, "the encoder")
             for batch in np.array_split(states, max(1, -(-len(states) // batch_size)))
         ]
     if len({p.shape[1] for p in parts}) > 1:
@@ -60,6 +60,18 @@ def _evaluating(encoder: Callable) -> Iterator[Callable[[np.ndarray], Any]]:
         yield call
     finally:
         encoder.train(was_training)
+
+
+def _called(call: Callable[[np.ndarray], Any], images: np.ndarray, states: np.ndarray) -> Any:
+    """``call(images)``; a user's encoder that raises keeps its exception, chained under :class:`EncoderError`."""
+    try:
+        return call(images)
+    except Exception as error:
+        first = states[0].tolist() if len(states) else []
+        raise EncoderError(
+            f"the encoder raised {type(error).__name__}: {error} (on a batch of {len(states)} states from {first})",
+            states,
+        ) from error
 
 
 def _checked(codes: Any, n: int, env: SymmetryEnv, states: np.ndarray, what: str) -> np.ndarray:
