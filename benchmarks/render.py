@@ -1,7 +1,9 @@
 """Batched rendering throughput of an environment, in observations per second.
 
-Two figures: ``render`` (what users call: a finite world is drawn once, then looked up) and
-``draw`` (computing images from states every time). Prints one line per figure and a JSON line.
+Three figures: ``render`` (what users call: a finite world is drawn once, then looked up), ``draw``
+(computing images from states every time) and ``checked_draw`` (draw plus the render contract's
+checks: what ``render`` costs for a world too large to cache). Prints one line per figure and a JSON
+line.
 
 Run: ``.venv/bin/python benchmarks/render.py [--env gridworld] [--batch 256] [--seconds 3]``
 """
@@ -42,6 +44,8 @@ def main() -> None:
     figures = {
         "render_obs_per_s": throughput(env.render, batches, args.seconds),
         "draw_obs_per_s": throughput(env.draw, batches, args.seconds),
+        # drawing plus the render contract's checks (shape, dtype, finite, in [0, 1]): a world too large to cache
+        "checked_draw_obs_per_s": throughput(env._draw_checked, batches, args.seconds),
     }
     shape = "×".join(map(str, env.observation_shape))
     for name, value in figures.items():

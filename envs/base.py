@@ -214,13 +214,21 @@ class SymmetryEnv(ABC):
         if not isinstance(images, np.ndarray) or images.shape != expected or images.dtype != np.float32:
             got = (getattr(images, "dtype", type(images).__name__), getattr(images, "shape", None))
             raise RenderError(f"{self.name}: draw must return float32 of shape {expected}, got {got[0]} {got[1]}")
-        low, high = float(images.min(initial=0.0)), float(images.max(initial=0.0))
-        if not (low >= 0 and high <= 1):  # NaN fails both comparisons
-            bad = np.flatnonzero(~((images >= 0) & (images <= 1)).reshape(len(images), -1).all(axis=1))
+        if not (images.min(initial=0.0) >= 0 and images.max(initial=0.0) <= 1):  # NaN fails both comparisons
+            flat = images.reshape(len(images), -1)
+            finite = np.isfinite(flat).all(axis=1)
+            if not finite.all():
+                bad = np.flatnonzero(~finite)
+                raise RenderError(
+                    f"{self.name}: draw returned non-finite values for {bad.size} of {len(images)} states, "
+                    f"e.g. state {states[bad[0]].tolist()}",
+                    states[bad[0]],
+                )
+            bad = int(np.flatnonzero(((flat < 0) | (flat > 1)).any(axis=1))[0])
             raise RenderError(
-                f"{self.name}: draw must return images in [0, 1]; {bad.size} of {len(images)} have values outside "
-                f"(NaN, or from {low} to {high}), e.g. state {states[bad[0]].tolist()}",
-                states[bad[0]],
+                f"{self.name}: images must lie in [0, 1]; state {states[bad].tolist()} has values in "
+                f"[{flat[bad].min():.3g}, {flat[bad].max():.3g}]",
+                states[bad],
             )
         return images
 

@@ -112,15 +112,9 @@ def check_own_components(env: SymmetryEnv, states: np.ndarray) -> None:
 
 
 def check_rendering(env: SymmetryEnv, states: np.ndarray) -> None:
+    """Shape, dtype, finiteness and range are the render contract (:meth:`SymmetryEnv.render` raises
+    :class:`RenderError` itself); here: the same images on a second call."""
     first = env._draw_checked(states)
-    if not np.isfinite(first).all():
-        raise RenderError(f"{env.name}: rendering gave non-finite values for {states[0].tolist()}…")
-    if first.min() < 0 or first.max() > 1:
-        bad = int(np.flatnonzero(((first < 0) | (first > 1)).reshape(len(states), -1).any(axis=1))[0])
-        raise RenderError(
-            f"{env.name}: images must lie in [0, 1]; state {states[bad].tolist()} has values in "
-            f"[{first[bad].min():.3g}, {first[bad].max():.3g}]"
-        )
     if not np.array_equal(first, env._draw_checked(states)):
         raise RenderError(f"{env.name}: rendering is not deterministic: two calls on the same states differ")
 
