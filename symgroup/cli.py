@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -101,8 +102,12 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _load_codes(path: Path) -> np.ndarray:
     """Codes for env.states() from a .npy file, or a .npz file with an array "codes" (or just one array)."""
+    if not path.exists():
+        raise InvalidOptionError(
+            f"{path} does not exist (TARGET is a run directory or a .npy/.npz file of codes)", path
+        )
     if path.suffix not in (".npy", ".npz") or not path.is_file():
-        raise InvalidOptionError(f"TARGET must be a .npy or .npz file of codes for the env's states, got {path}", path)
+        raise InvalidOptionError(f"TARGET must be a run directory or a .npy/.npz file of codes, got {path}", path)
     try:
         loaded = np.load(path, allow_pickle=False)
         if isinstance(loaded, np.lib.npyio.NpzFile):
@@ -112,8 +117,22 @@ def _load_codes(path: Path) -> np.ndarray:
                     raise InvalidOptionError(f"{path} holds {keys}; name the codes array 'codes'", path)
                 return loaded["codes" if "codes" in keys else keys[0]]
         return loaded
-    except (OSError, ValueError) as error:
-        raise EncoderError(f"cannot read codes from {path}: {error}", path) from error
+    except (OSError, ValueError, EOFError) as error:  # numpy's own text may advise unsafe loading: not shown
+        raise EncoderError(f"cannot read codes from {path}: it is not a numeric .npy/.npz array (or is empty)",
+                           path) from error  # fmt: skip
+
+
+def _writable_output(path: str | None, what: str) -> None:
+    """Refuse an output that cannot be written, before any work is done."""
+    if path is None:
+        return
+    target = Path(path)
+    if (what == "file" and target.is_dir()) or (what == "folder" and target.exists() and not target.is_dir()):
+        kind = "a folder" if target.is_dir() else "a file"
+        raise InvalidOptionError(f"{path} must be a {what} to write, but it is {kind}", path)
+    parent = next((p for p in [target, *target.parents] if p.exists()), Path("."))
+    if not os.access(parent, os.W_OK):
+        raise InvalidOptionError(f"cannot write {path}: {parent} is not writable", path)
 
 
 def _check_action(args: argparse.Namespace) -> int:
@@ -146,6 +165,8 @@ def _check(args: argparse.Namespace) -> int:
     from symgroup.check.plots import save_plots
     from symgroup.learn.run import Run
 
+    _writable_output(args.json, "file")
+    _writable_output(args.plots, "folder")
     if Path(args.target).is_dir():
         run = Run.load(args.target)
         encoder, env = run.encoder, run.env

@@ -15,6 +15,7 @@ from symgroup.check.lsbd import d_lsbd, fit_generators
 from symgroup.check.report import CheckReport
 from symgroup.check.sbd import SBDResult, Tolerances, check_sbd, find_subspaces
 from symgroup.check.world import Decomposition, EncodedWorld, encode_world
+from symgroup.errors import InvalidOptionError
 
 if TYPE_CHECKING:
     from envs import SymmetryEnv
@@ -53,6 +54,9 @@ def check(
 
         env = envs.make(env)
     tol = Tolerances(**tolerances)
+    for name, value, least in (("max_states", max_states, 1), ("batch_size", batch_size, 1), ("seed", seed, 0)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            raise InvalidOptionError(f"{name} must be an integer ≥ {least}, got {value!r}", name)
     if validate:
         check_laws(env, seed=seed)
     encoded = encode_world(encoder, env, max_states, seed, batch_size, decomposition, invariant)

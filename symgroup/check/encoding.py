@@ -27,9 +27,16 @@ Encoder = Callable[[np.ndarray], Any] | torch.nn.Module | np.ndarray
 
 def encode_states(encoder: Encoder, env: SymmetryEnv, states: np.ndarray, batch_size: int = 256) -> np.ndarray:
     """Codes of ``states`` as float64 (n, d); :class:`EncoderError` for NaN/inf, a wrong batch size or
-    rank, or a code table that does not cover ``env.states()``."""
+    rank, or a code table that does not cover ``env.states()``. A table may be any array form (a numpy
+    array, a torch tensor, nested lists); NaN is counted over every state before it is reported."""
+    if isinstance(encoder, torch.Tensor):
+        encoder = encoder.detach().cpu().numpy()
+    if isinstance(encoder, (list, tuple)):
+        encoder = np.asarray(encoder, dtype=np.float64)
     if isinstance(encoder, np.ndarray):
-        table = _checked(encoder, env.n_states, env, env.states(), "the code table")
+        table = _finite(
+            _checked(encoder, env.n_states, env, env.states(), "the code table"), env.states(), "the code table"
+        )
         return table[env.index(states)]
     with _evaluating(encoder) as call:
         parts = [
@@ -38,7 +45,17 @@ def encode_states(encoder: Encoder, env: SymmetryEnv, states: np.ndarray, batch_
         ]
     if len({p.shape[1] for p in parts}) > 1:
         raise EncoderError(f"the encoder returned codes of different sizes {sorted({p.shape[1] for p in parts})}")
-    return np.concatenate(parts)
+    return _finite(np.concatenate(parts), states, "the encoder")
+
+
+def _finite(codes: np.ndarray, states: np.ndarray, what: str) -> np.ndarray:
+    bad = np.flatnonzero(~np.isfinite(codes).all(axis=1))
+    if bad.size:
+        raise EncoderError(
+            f"{what} returned NaN or inf for {bad.size} of {len(codes)} states, e.g. state {states[bad[0]].tolist()}",
+            states[bad[0]],
+        )
+    return codes
 
 
 @contextmanager
@@ -83,9 +100,4 @@ def _checked(codes: Any, n: int, env: SymmetryEnv, states: np.ndarray, what: str
         raise EncoderError(f"{what} must return codes of shape (n, d), got {array.shape}", array.shape)
     if len(array) != n:
         raise EncoderError(f"{what} gave {len(array)} codes for {n} states of {env.name}", array.shape)
-    bad = np.flatnonzero(~np.isfinite(array).all(axis=1))
-    if bad.size:
-        raise EncoderError(
-            f"{what} returned NaN or inf for {bad.size} states, e.g. state {states[bad[0]].tolist()}", states[bad[0]]
-        )
     return array

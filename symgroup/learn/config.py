@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import torch
+
 from symgroup.errors import InvalidOptionError
+
+
+def _positive_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
 
 
 @dataclass
@@ -39,8 +46,18 @@ class TrainConfig:
             unset = value is None and name in ("latent", "batch_size")  # the method's default
             if not unset and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
                 raise InvalidOptionError(f"{name} must be a positive integer, got {value!r}", name)
-        if self.lr is not None and not self.lr > 0:
-            raise InvalidOptionError(f"lr must be positive, got {self.lr!r}", self.lr)
+        if self.lr is not None and not _positive_number(self.lr):
+            raise InvalidOptionError(f"lr must be a positive finite number, got {self.lr!r}", self.lr)
+        if not isinstance(self.seed, int) or isinstance(self.seed, bool) or self.seed < 0:
+            raise InvalidOptionError(f"seed must be a non-negative integer, got {self.seed!r}", self.seed)
+        if self.device is not None:
+            try:
+                torch.device(self.device)
+            except (RuntimeError, TypeError) as error:
+                raise InvalidOptionError(
+                    f"device must be None, 'cpu', 'cuda', 'cuda:N' or another torch device, got {self.device!r}",
+                    self.device,
+                ) from error
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -51,6 +51,18 @@ class VAE(nn.Module):
                 f"{self.name} has no parameter {', '.join(sorted(unknown))}; its parameters are {self.defaults}",
                 sorted(unknown),
             )
+        for key, value in params.items():  # a weight whose default is positive is a finite number ≥ 0
+            default = self.defaults[key]
+            if (
+                isinstance(default, (int, float))
+                and not isinstance(default, bool)
+                and not _number_at_least(value, 0.0 if default > 0 else -math.inf)
+            ):
+                bound = " ≥ 0" if default > 0 else ""
+                raise InvalidOptionError(
+                    f"{self.name}'s parameter {key} must be a finite number{bound} (default {default}), got {value!r}",
+                    key,
+                )
         self.encoder, self.decoder, self.latent = encoder, decoder, latent
         self.dataset_size, self.total_steps = dataset_size, total_steps
         self.params = {**self.defaults, **params}
@@ -74,6 +86,10 @@ class VAE(nn.Module):
                 generator: torch.Generator) -> Terms:  # fmt: skip
         """The method's part of the loss besides recon, under "regularised" (plus diagnostic terms)."""
         return {"regularised": kl}
+
+
+def _number_at_least(value: Any, bound: float) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= bound
 
 
 def kl_divergence(mean: torch.Tensor, log_variance: torch.Tensor) -> torch.Tensor:

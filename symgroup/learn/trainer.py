@@ -61,18 +61,19 @@ def train(
     if validate:
         check_laws(env, seed=config.seed)
     config = complete(config, env)
+    device = torch.device(config.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    torch.manual_seed(config.seed)
+    model = build_model(config, env).to(device)  # its parameters are validated before anything is written
     with locked(out):
-        return _train(config, env, out, resume and has_checkpoint(out), progress)
+        return _train(config, env, model, device, out, resume and has_checkpoint(out), progress)
 
 
-def _train(config: TrainConfig, env: envs.SymmetryEnv, out: Path, resume: bool, progress: bool) -> Run:
+def _train(config: TrainConfig, env: envs.SymmetryEnv, model: VAE, device: torch.device, out: Path, resume: bool,
+           progress: bool) -> Run:  # fmt: skip
     if resume:
         _check_resumable(read_config(out), config, out)
     elif has_checkpoint(out):
         raise CheckpointError(f"{out} already holds a run: pass resume=True (--resume) or another directory", out)
-    device = torch.device(config.device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    torch.manual_seed(config.seed)
-    model = build_model(config, env).to(device)
     optimisers = _optimisers(model, config)
     rng = np.random.default_rng(config.seed)
     generator = torch.Generator(device=device).manual_seed(config.seed)

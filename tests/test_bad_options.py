@@ -1,0 +1,102 @@
+"""Options, values and files are validated before any work, with typed errors that name the problem."""
+
+import numpy as np
+import pytest
+import torch
+
+import envs
+from symgroup.check import check
+from symgroup.cli import main
+from symgroup.errors import EncoderError, InvalidOptionError
+
+ENV = envs.make("gridworld", n=4, hues=2, image_size=16)
+A = 2 * np.pi * ENV.states() / np.array(ENV.factor_sizes)
+CIRCLES = np.concatenate([np.cos(A), np.sin(A)], axis=1)
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("lr=nan", "lr must be a positive finite number"),
+        ("lr=abc", "lr must be a positive finite number"),
+        ("lr=-1e-3", "lr must be a positive finite number"),
+        ("seed=1.5", "seed must be a non-negative integer"),
+        ("seed=-1", "seed must be a non-negative integer"),
+        ("device=banana", "device must be"),
+        ("beta=abc", "parameter beta must be a finite number ≥ 0"),
+        ("beta=-1", "parameter beta must be a finite number ≥ 0"),
+        ("beta=inf", "parameter beta must be a finite number ≥ 0"),
+        ("batch_size=0", "batch_size must be a positive integer"),
+        ("steps=True", "steps must be a positive integer"),
+    ],
+)
+def test_bad_training_settings_fail_before_any_work(setting, message, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "--steps", "1", "--out", str(out), "--set", setting]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()  # no broken run directory left behind
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"max_states": 0}, "max_states must be an integer ≥ 1"),
+        ({"max_states": -5}, "max_states must be an integer ≥ 1"),
+        ({"max_states": True}, "max_states must be an integer ≥ 1"),
+        ({"batch_size": 0}, "batch_size must be an integer ≥ 1"),
+        ({"seed": 1.5}, "seed must be an integer ≥ 0"),
+        ({"share_tol": 2.0}, "share_tol must be a number in"),
+    ],
+)
+def test_bad_check_options(options, message):
+    with pytest.raises(InvalidOptionError, match=message):
+        check(CIRCLES, ENV, **options)
+
+
+@pytest.mark.parametrize("form", [torch.from_numpy, lambda a: a.tolist(), lambda a: a.astype(np.float32)])
+def test_a_code_table_in_any_array_form_and_an_env_by_name(form):
+    assert check(form(CIRCLES), ENV).passed
+    assert check(np.concatenate([np.cos(2 * np.pi * envs.make("gridworld").states() / 8)] * 2, 1),
+                 "gridworld").sampled is False  # fmt: skip
+
+
+def test_nan_is_counted_over_the_whole_world():
+    codes = CIRCLES.copy()
+    codes[[3, 17, 30]] = np.nan  # in different batches of 8
+    with pytest.raises(EncoderError, match=f"NaN or inf for 3 of {ENV.n_states} states, e.g. state"):
+        check(codes, ENV)
+    row_of = {image.tobytes(): i for i, image in enumerate(ENV.render(ENV.states()))}
+    with pytest.raises(EncoderError, match=f"NaN or inf for 3 of {ENV.n_states} states"):
+        check(lambda x: codes[[row_of[image.tobytes()] for image in x]], ENV, batch_size=8)
+
+
+def written(path, text):
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing.npy", "does not exist"),
+        (lambda d: d / "missing_run", "does not exist"),
+        (lambda d: written(d / "empty.npy", ""), "not a numeric .npy/.npz array"),
+        (lambda d: written(d / "text.npy", "hello"), "not a numeric .npy/.npz array"),
+        (lambda d: written(d / "codes.txt", "1 2"), "must be a run directory or a .npy"),
+    ],
+)
+def test_bad_code_files_name_the_problem_and_never_advise_unsafe_loading(make, message, tmp_path, capsys):
+    assert main(["check", str(make(tmp_path))]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "pickle" not in err
+
+
+def test_outputs_are_validated_before_the_check_runs(tmp_path, capsys):
+    np.save(tmp_path / "codes.npy", CIRCLES)
+    env_flags = ["--set", "n=4", "--set", "hues=2", "--set", "image_size=16"]
+    (tmp_path / "folder").mkdir()
+    assert main(["check", str(tmp_path / "codes.npy"), *env_flags, "--json", str(tmp_path / "folder")]) == 2
+    assert "must be a file to write, but it is a folder" in capsys.readouterr().err
+    (tmp_path / "a_file").write_text("x")
+    assert main(["check", str(tmp_path / "codes.npy"), *env_flags, "--plots", str(tmp_path / "a_file")]) == 2
+    assert "must be a folder to write, but it is a file" in capsys.readouterr().err
