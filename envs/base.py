@@ -41,6 +41,8 @@ ComponentAct = Callable[[GroupElement, np.ndarray], np.ndarray]
 
 #: Worlds whose images take at most this many bytes are drawn once and then looked up.
 RENDER_CACHE_BYTES = 256 * 2**20
+#: The memory budget of one observation (float32): a batch of 64 of them is at most 4 GiB.
+OBSERVATION_BYTES = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,13 @@ class SymmetryEnv(ABC):
         self.observation_shape: tuple[int, ...] = tuple(int(d) for d in observation_shape)
         if len(self.observation_shape) != 3 or min(self.observation_shape) < 1:
             raise InvalidOptionError(f"observation_shape must be (C, H, W), got {observation_shape}", observation_shape)
+        if math.prod(self.observation_shape) * 4 > OBSERVATION_BYTES:
+            raise InvalidOptionError(
+                f"one observation of shape {self.observation_shape} would take "
+                f"{math.prod(self.observation_shape) * 4 / 2**20:,.0f} MiB; the budget is "
+                f"{OBSERVATION_BYTES // 2**20} MiB (a batch of 64 must fit in memory)",
+                observation_shape,
+            )
         self.options: dict[str, Any] = {}
         self._image_table: np.ndarray | None = None
 

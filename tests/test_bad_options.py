@@ -100,3 +100,33 @@ def test_outputs_are_validated_before_the_check_runs(tmp_path, capsys):
     (tmp_path / "a_file").write_text("x")
     assert main(["check", str(tmp_path / "codes.npy"), *env_flags, "--plots", str(tmp_path / "a_file")]) == 2
     assert "must be a folder to write, but it is a file" in capsys.readouterr().err
+
+
+def _network(dtype=torch.float32, device=None):
+    torch.manual_seed(0)
+    return torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * 16 * 16, 6)).to(dtype=dtype, device=device)
+
+
+def test_common_torch_mistakes():
+    assert not check(_network(torch.float64), ENV).passed  # a float64 module is fed float64 images
+    with pytest.raises(EncoderError, match="meta device"):
+        check(_network(device="meta"), ENV)
+    wrong_size = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(10, 6))
+    with pytest.raises(EncoderError, match=r"the encoder raised RuntimeError.*batch of 32 states") as caught:
+        check(wrong_size, ENV)
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    network = _network()
+    report = check(lambda x: network(torch.from_numpy(x)), ENV)  # returns a tensor that requires grad
+    assert report.code_size == 6
+
+
+@pytest.mark.parametrize("size", [10**6, 8192])
+def test_observations_beyond_the_memory_budget_are_refused_before_allocating(size):
+    with pytest.raises(InvalidOptionError, match="the budget is 64 MiB"):
+        envs.make("gridworld", image_size=size)
+
+
+@pytest.mark.parametrize("columns", ["0", "-3"])
+def test_render_columns_must_be_positive(columns, tmp_path, capsys):
+    assert main(["render", "gridworld", "--out", str(tmp_path / "o.png"), "--columns", columns]) == 2
+    assert "max_columns must be a positive integer" in capsys.readouterr().err

@@ -64,12 +64,17 @@ def _evaluating(encoder: Callable) -> Iterator[Callable[[np.ndarray], Any]]:
         yield encoder
         return
     was_training = encoder.training
-    device = next(encoder.parameters(), torch.empty(0)).device
+    first = next(encoder.parameters(), torch.empty(0))
+    if first.device.type == "meta":
+        raise EncoderError(
+            "the module's parameters are on the meta device (never materialised): load its weights first"
+        )
+    device, dtype = first.device, first.dtype if first.is_floating_point() else torch.float32
     encoder.eval()
 
     def call(images: np.ndarray) -> np.ndarray:
-        with torch.no_grad():
-            out = encoder(torch.from_numpy(images).to(device))
+        with torch.no_grad():  # images in the module's own dtype (a float64 module gets float64)
+            out = encoder(torch.from_numpy(images).to(device, dtype))
         out = out[0] if isinstance(out, (tuple, list)) else out
         return out.detach().to("cpu", torch.float64).numpy()
 
@@ -92,6 +97,10 @@ def _called(call: Callable[[np.ndarray], Any], images: np.ndarray, states: np.nd
 
 
 def _checked(codes: Any, n: int, env: SymmetryEnv, states: np.ndarray, what: str) -> np.ndarray:
+    if isinstance(codes, (tuple, list)) and codes and isinstance(codes[0], torch.Tensor):
+        codes = codes[0]  # (mean, log-variance): the mean is the code
+    if isinstance(codes, torch.Tensor):
+        codes = codes.detach().to("cpu", torch.float64)  # a tensor that requires grad, or on a GPU
     try:
         array = np.asarray(codes, dtype=np.float64)
     except (TypeError, ValueError) as error:
