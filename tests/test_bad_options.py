@@ -130,3 +130,41 @@ def test_observations_beyond_the_memory_budget_are_refused_before_allocating(siz
 def test_render_columns_must_be_positive(columns, tmp_path, capsys):
     assert main(["render", "gridworld", "--out", str(tmp_path / "o.png"), "--columns", columns]) == 2
     assert "max_columns must be a positive integer" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"num_trian": 100}, "takes option 'num_trian'"), ({"num_train": 0}, "num_train must be a positive integer"),
+     ({"bins": 2.5}, "bins must be a positive integer")],
+)  # fmt: skip
+def test_metric_options_are_checked(options, message):
+    from symgroup.check.metrics import metrics
+
+    with pytest.raises(InvalidOptionError, match=message):
+        metrics(CIRCLES, ENV.states(), ("mig",), **options)
+
+
+def test_run_directories_that_cannot_be_written(tmp_path, capsys):
+    (tmp_path / "a_file").write_text("x")
+    assert main(["train", "--steps", "1", "--out", str(tmp_path / "a_file")]) == 2
+    assert "is a file" in capsys.readouterr().err
+    locked_down = tmp_path / "read_only"
+    locked_down.mkdir(mode=0o500)
+    if not __import__("os").access(locked_down, __import__("os").W_OK):  # root may write anywhere
+        assert main(["train", "--steps", "1", "--out", str(locked_down / "run")]) == 2
+        assert "not writable" in capsys.readouterr().err
+
+
+def test_a_foreign_checkpoint_on_resume_is_typed_and_gives_no_unsafe_advice(tmp_path, capsys):
+    import pickle
+
+    out = tmp_path / "run"
+    flags = ["--set", "env.n=4", "--set", "env.hues=2", "--set", "env.image_size=16", "--set", "architecture=mlp"]
+    assert main(["train", "--steps", "2", "--out", str(out), *flags]) == 0
+    (out / "checkpoint" / "training.pt").write_bytes(pickle.dumps({"generator": print}))
+    assert main(["train", "--steps", "4", "--out", str(out), "--resume", *flags]) == 2
+    err = capsys.readouterr().err
+    assert "CheckpointError" in err and "weights_only" not in err and "holds more than tensors" in err
+    (out / "checkpoint" / "state.json").write_text("{not json")
+    assert main(["train", "--steps", "4", "--out", str(out), "--resume", *flags]) == 2
+    assert "corrupt or not symgroup's" in capsys.readouterr().err

@@ -19,6 +19,7 @@ import os
 import pickle
 import shutil
 import socket
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from safetensors.torch import load_file, save_file
 
 import envs
 import symgroup
-from symgroup.errors import CheckpointError, RunLockedError
+from symgroup.errors import CheckpointError, InvalidOptionError, RunLockedError
 from symgroup.learn.architectures import build
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.methods import VAE
@@ -83,13 +84,17 @@ def load_checkpoint(directory: Path) -> Checkpoint:
         raise CheckpointError(f"{directory} has no checkpoint", directory)
     try:
         model = load_file(folder / "model.safetensors")
-        training = torch.load(folder / "training.pt", weights_only=True, map_location="cpu")
+        with warnings.catch_warnings():  # a foreign pickle's protocol warning is not the user's concern
+            warnings.filterwarnings("ignore", message="Detected pickle protocol")
+            training = torch.load(folder / "training.pt", weights_only=True, map_location="cpu")
         state = json.loads((folder / "state.json").read_text())
         return Checkpoint(int(state["step"]), model, training, state["numpy_state"])
     except (OSError, EOFError, SafetensorError, RuntimeError, ValueError, KeyError, TypeError,
             pickle.UnpicklingError) as error:  # fmt: skip
-        # (the weights-only unpickler refuses anything but tensors and plain containers)
-        raise CheckpointError(f"the checkpoint in {folder} is corrupt or not symgroup's: {error}", folder) from error
+        # the weights-only unpickler refuses anything but tensors and plain containers; torch's advice to
+        # load it unsafely is not passed on
+        why = "it holds more than tensors" if isinstance(error, pickle.UnpicklingError) else type(error).__name__
+        raise CheckpointError(f"the checkpoint in {folder} is corrupt or not symgroup's ({why})", folder) from error
 
 
 class Run:
@@ -125,6 +130,15 @@ class Run:
 
     def __repr__(self) -> str:
         return f"Run({self.directory}, {self.config.model} on {self.config.env}, step {self.step})"
+
+
+def check_output_directory(directory: Path) -> None:
+    """:class:`InvalidOptionError` for a run directory that is a file or cannot be written."""
+    if directory.exists() and not directory.is_dir():
+        raise InvalidOptionError(f"the run directory {directory} is a file", directory)
+    parent = next((p for p in [directory, *directory.parents] if p.exists()), Path("."))
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InvalidOptionError(f"cannot write the run directory {directory}: {parent} is not writable", directory)
 
 
 @contextmanager

@@ -35,6 +35,7 @@ from symgroup.learn.run import (
     Checkpoint,
     Run,
     build_model,
+    check_output_directory,
     has_checkpoint,
     load_checkpoint,
     locked,
@@ -57,6 +58,7 @@ def train(
     refused (:class:`~symgroup.errors.NotAnActionError`) unless ``validate=False``.
     """
     out = Path(out)
+    check_output_directory(out)
     env = envs.make(config.env, **config.env_options)
     if validate:
         check_laws(env, seed=config.seed)
