@@ -168,3 +168,17 @@ def test_a_foreign_checkpoint_on_resume_is_typed_and_gives_no_unsafe_advice(tmp_
     (out / "checkpoint" / "state.json").write_text("{not json")
     assert main(["train", "--steps", "4", "--out", str(out), "--resume", *flags]) == 2
     assert "corrupt or not symgroup's" in capsys.readouterr().err
+
+
+def test_a_world_too_large_to_hold_in_memory_is_refused_before_training(tmp_path, capsys):
+    assert main(["train", "--steps", "1", "--out", str(tmp_path / "run"), "--set", "env.n=32", "--set", "env.hues=977"]) == 2
+    assert "1,000,448 states whose images take" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_missing_run_directory_is_called_that(tmp_path):
+    from symgroup.errors import CheckpointError
+    from symgroup.learn.run import Run
+
+    with pytest.raises(CheckpointError, match="does not exist"):
+        Run.load(tmp_path / "nowhere")

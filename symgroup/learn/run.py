@@ -172,6 +172,8 @@ def has_checkpoint(directory: Path) -> bool:
 
 def read_config(directory: Path) -> TrainConfig:
     path = directory / "config.json"
+    if not directory.exists():
+        raise CheckpointError(f"the run directory {directory} does not exist", directory)
     if not path.is_file():
         raise CheckpointError(f"{directory} is not a run directory: no config.json", directory)
     try:

@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 import envs
 from envs.validation import check_laws
-from symgroup.errors import CheckpointError, NonFiniteLossError
+from symgroup.errors import CheckpointError, InvalidOptionError, NonFiniteLossError
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.methods import VAE
 from symgroup.learn.recipes import complete
@@ -43,6 +43,9 @@ from symgroup.learn.run import (
     save_checkpoint,
     write_config,
 )
+
+#: Training holds every image of the world in memory: at most this many bytes.
+TRAINING_IMAGES_BYTES = 4 * 2**30
 
 
 def train(
@@ -62,6 +65,12 @@ def train(
     env = envs.make(config.env, **config.env_options)
     if validate:
         check_laws(env, seed=config.seed)
+    if (size := env.n_states * math.prod(env.observation_shape) * 4) > TRAINING_IMAGES_BYTES:
+        raise InvalidOptionError(
+            f"{env.name} has {env.n_states:,} states whose images take {size / 2**30:,.1f} GiB; training holds them "
+            f"in memory, within {TRAINING_IMAGES_BYTES // 2**30} GiB: choose a smaller world or image size",
+            env.n_states,
+        )
     config = complete(config, env)
     device = torch.device(config.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     torch.manual_seed(config.seed)
