@@ -171,7 +171,8 @@ def test_a_foreign_checkpoint_on_resume_is_typed_and_gives_no_unsafe_advice(tmp_
 
 
 def test_a_world_too_large_to_hold_in_memory_is_refused_before_training(tmp_path, capsys):
-    assert main(["train", "--steps", "1", "--out", str(tmp_path / "run"), "--set", "env.n=32", "--set", "env.hues=977"]) == 2
+    settings = ["--set", "env.n=32", "--set", "env.hues=977"]
+    assert main(["train", "--steps", "1", "--out", str(tmp_path / "run"), *settings]) == 2
     assert "1,000,448 states whose images take" in capsys.readouterr().err
     assert not (tmp_path / "run").exists()
 

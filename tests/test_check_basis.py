@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_check import circles, entangled  # the oracle codes, shared
 
 import envs
 from envs import CustomEnv
@@ -25,21 +26,6 @@ WORLDS = {
     "C10xC7xC3": CustomEnv({"a": Cyclic(10), "b": Cyclic(7), "c": Cyclic(3)}, _draw_three, (1, 1, 20)),
     "square": envs.make("square", size=16, side=4),
 }
-
-
-def angles(env):
-    return 2 * np.pi * env.states() / np.array(env.factor_sizes)
-
-
-def circles(env, frequency=1):
-    a = frequency * angles(env)
-    return np.concatenate([np.cos(a), np.sin(a)], axis=1)
-
-
-def entangled(env):
-    a = angles(env)
-    parts = [np.cos(a[:, 0] + a[:, 1]), np.sin(a[:, 0] + a[:, 1]), np.cos(a[:, 0]), np.sin(a[:, 0])]
-    return np.stack(parts + [f(a[:, k]) for k in range(2, a.shape[1]) for f in (np.cos, np.sin)], axis=1)
 
 
 def collapsed(env):

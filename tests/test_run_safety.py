@@ -71,19 +71,24 @@ def test_a_holder_killed_with_sigkill_releases_the_lock(tmp_path):
     assert train(tiny(), tmp_path / "run", progress=False).step == 6
 
 
-def test_the_kept_checkpoint_is_the_last_whose_loss_was_finite(tmp_path, monkeypatch):
-    """The update of step 4 turns the weights to NaN (its own loss was finite); the checkpoint taken
-    after it must not be kept, the one of step 2 is, and the message says so."""
+def poison_after(monkeypatch, at, value):
+    """The update of step index ``at`` leaves a weight at ``value`` (its own loss was finite)."""
     real = trainer._step
 
-    def poison(model, optimisers, batch, index, generator, paths=None):
+    def step(model, optimisers, batch, index, generator, paths=None):
         values = real(model, optimisers, batch, index, generator, paths)
-        if index == 3:
+        if index == at:
             with torch.no_grad():
-                next(model.parameters()).fill_(float("nan"))
+                next(model.parameters()).fill_(value)
         return values
 
-    monkeypatch.setattr(trainer, "_step", poison)
+    monkeypatch.setattr(trainer, "_step", step)
+
+
+def test_the_kept_checkpoint_is_the_last_whose_loss_was_finite(tmp_path, monkeypatch):
+    """The update of step 4 turns the weights to NaN; the checkpoint taken after it must not be kept,
+    the one of step 2 is, and the message says so."""
+    poison_after(monkeypatch, 3, float("nan"))
     with pytest.raises(NonFiniteLossError, match="last checkpoint kept is from step 2"):
         train(tiny(), tmp_path / "run", progress=False)
     run = Run.load(tmp_path / "run")
@@ -91,16 +96,7 @@ def test_the_kept_checkpoint_is_the_last_whose_loss_was_finite(tmp_path, monkeyp
 
 
 def test_a_non_finite_final_update_is_not_saved(tmp_path, monkeypatch):
-    real = trainer._step
-
-    def poison(model, optimisers, batch, index, generator, paths=None):
-        values = real(model, optimisers, batch, index, generator, paths)
-        if index == 5:
-            with torch.no_grad():
-                next(model.parameters()).fill_(float("inf"))
-        return values
-
-    monkeypatch.setattr(trainer, "_step", poison)
+    poison_after(monkeypatch, 5, float("inf"))
     with pytest.raises(NonFiniteLossError, match=r"step 6: the weights .* not finite .* step 4"):
         train(tiny(), tmp_path / "run", progress=False)
     assert Run.load(tmp_path / "run").step == 4
@@ -157,8 +153,9 @@ def test_the_steps_redone_after_a_crash_are_logged_once(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_two_cli_trainers_on_one_directory(tmp_path):
-    """The second `symgroup train` on a directory in use exits 2 naming the first; the first finishes."""
-    command = [sys.executable, "-m", "symgroup.cli", "train", "--env", "gridworld", "--steps", "300",
+    """The second `symgroup train` on a directory in use exits 2 naming the first; the first, stopped
+    with Ctrl-C, keeps its checkpoint."""
+    command = [sys.executable, "-m", "symgroup.cli", "train", "--env", "gridworld", "--steps", "100000",
                "--out", str(tmp_path / "run"), "--set", "env.n=4", "--set", "env.hues=2", "--set", "env.image_size=16",
                "--set", "architecture=mlp", "--set", "latent=4"]  # fmt: skip
     first = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -167,7 +164,8 @@ def test_two_cli_trainers_on_one_directory(tmp_path):
         time.sleep(0.05)
     second = subprocess.run(command, capture_output=True, text=True)
     assert second.returncode == 2 and "RunLockedError" in second.stderr and f"pid {first.pid}" in second.stderr
-    assert first.wait() == 0 and Run.load(tmp_path / "run").step == 300
+    first.send_signal(signal.SIGINT)
+    assert first.wait(timeout=60) == 130 and Run.load(tmp_path / "run").step > 0
 
 
 def test_check_and_train_refuse_a_world_that_is_no_group_action(tmp_path):
