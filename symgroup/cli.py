@@ -149,6 +149,11 @@ def _check_action(args: argparse.Namespace) -> int:
     return 0 if report.passed else 1
 
 
+def _frames_per_step(run: object) -> int:
+    """Images a training step sees: the batch, times the frames of each path for symmetry learners."""
+    return run.config.batch_size * (1 + run.model.path_length)
+
+
 def _merges(values: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """``["position=x,y"]`` → ``{"position": ("x", "y")}``."""
     out = {}
@@ -192,16 +197,20 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
+    from symgroup.learn.callbacks import until_pass
     from symgroup.learn.config import TrainConfig
     from symgroup.learn.trainer import train
 
     config = TrainConfig(env=args.env, model=args.model, steps=args.steps, seed=args.seed)
     config = config.with_settings(_parse_options(args.set))
     try:
-        run = train(config, args.out, resume=args.resume, validate=not args.skip_validation)
+        callbacks = [until_pass(args.check_every)] if args.until_pass else []
+        run = train(config, args.out, resume=args.resume, validate=not args.skip_validation, callbacks=callbacks)
     except KeyboardInterrupt:
         print(f"interrupted: the checkpoint in {args.out} is saved; continue with --resume", file=sys.stderr)
         return 130
+    if args.until_pass and run.step < run.config.steps:
+        print(f"passed the check at step {run.step} ({run.step * _frames_per_step(run):,} images seen)")
     print(f"trained {run}; check it with: symgroup check {args.out}")
     return 0
 
@@ -301,6 +310,8 @@ def parser() -> argparse.ArgumentParser:
                        help="a TrainConfig field (latent=6, lr=1e-3, batch_size=128), a method parameter (beta=8) "
                             "or an environment option (env.n=6)")  # fmt: skip
     train.add_argument("--resume", action="store_true", help="continue the run's checkpoint")
+    train.add_argument("--until-pass", action="store_true", help="stop at the first check that passes SBD and LSBD")
+    train.add_argument("--check-every", type=int, default=25, help="steps between those checks (default 25)")
     train.add_argument("--skip-validation", action="store_true", help="train even on a world whose action laws fail")
     train.set_defaults(run=_train)
     traverse = commands.add_parser("traverse", help="draw latent traversals of a run as a PNG")

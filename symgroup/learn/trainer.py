@@ -17,7 +17,7 @@ import math
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from tqdm import tqdm
 import envs
 from envs.validation import check_laws
 from symgroup.errors import CheckpointError, InvalidOptionError, NonFiniteLossError
+from symgroup.learn.callbacks import Callback
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.methods import VAE
 from symgroup.learn.recipes import complete
@@ -49,7 +50,12 @@ TRAINING_IMAGES_BYTES = 4 * 2**30
 
 
 def train(
-    config: TrainConfig, out: str | Path, resume: bool = False, progress: bool = True, validate: bool = True
+    config: TrainConfig,
+    out: str | Path,
+    resume: bool = False,
+    progress: bool = True,
+    validate: bool = True,
+    callbacks: Sequence[Callback] = (),
 ) -> Run:
     """Train ``config`` into the run directory ``out`` (continuing its checkpoint with ``resume``).
 
@@ -58,7 +64,9 @@ def train(
     second trainer). A directory without a checkpoint (a crash before the first one) starts afresh,
     with or without ``resume``; resuming checks that only ``steps`` differs (and is not below the
     checkpoint's step) and drops the log lines past the checkpoint. A world whose action laws fail is
-    refused (:class:`~symgroup.errors.NotAnActionError`) unless ``validate=False``.
+    refused (:class:`~symgroup.errors.NotAnActionError`) unless ``validate=False``. ``callbacks``
+    (:mod:`symgroup.learn.callbacks`) run after every step; one that returns True stops the run there,
+    checkpointed (e.g. :func:`~symgroup.learn.callbacks.until_pass`).
     """
     out = Path(out)
     check_output_directory(out)
@@ -76,11 +84,11 @@ def train(
     torch.manual_seed(config.seed)
     model = build_model(config, env).to(device)  # its parameters are validated before anything is written
     with locked(out):
-        return _train(config, env, model, device, out, resume and has_checkpoint(out), progress)
+        return _train(config, env, model, device, out, resume and has_checkpoint(out), progress, callbacks)
 
 
 def _train(config: TrainConfig, env: envs.SymmetryEnv, model: VAE, device: torch.device, out: Path, resume: bool,
-           progress: bool) -> Run:  # fmt: skip
+           progress: bool, callbacks: Sequence[Callback]) -> Run:  # fmt: skip
     if resume:
         _check_resumable(read_config(out), config, out)
     elif has_checkpoint(out):
@@ -133,7 +141,8 @@ def _train(config: TrainConfig, env: envs.SymmetryEnv, model: VAE, device: torch
                 log.flush()
                 bar.set_postfix(loss=f"{terms['loss']:.1f}", images_per_s=f"{rate:.0f}")
             bar.update(1)
-            if step == config.steps or interrupted():
+            stop = any([callback(step, model, env) for callback in callbacks])
+            if step == config.steps or interrupted() or stop:
                 save_checkpoint(out, _finite(_snapshot(step, model, optimisers, generator, rng), saved))
                 saved = step
             elif step % config.checkpoint_every == 0:
@@ -141,6 +150,8 @@ def _train(config: TrainConfig, env: envs.SymmetryEnv, model: VAE, device: torch
             if interrupted():
                 bar.close()
                 raise KeyboardInterrupt(f"interrupted after step {step}; the checkpoint is saved")
+            if stop:
+                break
     bar.close()
     model.eval()
     return Run(out, config, env, model.cpu(), step)

@@ -1,0 +1,36 @@
+"""Training callbacks: the trainer calls each after every step as ``callback(step, model, env)``; one
+that returns True stops training there (the step is checkpointed first, as on Ctrl-C).
+
+>>> stop = until_pass(check_every=25)  # train(config, out, callbacks=[stop])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from symgroup.errors import InvalidOptionError
+
+if TYPE_CHECKING:
+    from torch import nn
+
+    from envs import SymmetryEnv
+
+Callback = Callable[[int, "nn.Module", "SymmetryEnv"], bool]
+
+
+def until_pass(check_every: int = 25, linear: bool = True) -> Callback:
+    """Stop at the first multiple of ``check_every`` steps whose encoder passes the check: SBD, and
+    LSBD too with ``linear``. The world is the trainer's, rendered once, so each check costs one
+    encoder pass over it."""
+    if not isinstance(check_every, int) or isinstance(check_every, bool) or check_every < 1:
+        raise InvalidOptionError(f"check_every must be a positive integer, got {check_every!r}", check_every)
+    from symgroup.check import check
+
+    def callback(step: int, model: nn.Module, env: SymmetryEnv) -> bool:
+        if step % check_every:
+            return False
+        report = check(model.encoder, env, validate=False)
+        return report.passed and (report.linear_passed or not linear)
+
+    return callback
