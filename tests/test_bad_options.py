@@ -134,9 +134,12 @@ def test_render_columns_must_be_positive(columns, tmp_path, capsys):
 
 @pytest.mark.parametrize(
     ("options", "message"),
-    [({"num_trian": 100}, "takes option 'num_trian'"), ({"num_train": 0}, "num_train must be a positive integer"),
-     ({"bins": 2.5}, "bins must be a positive integer")],
-)  # fmt: skip
+    [
+        ({"num_trian": 100}, "no metric takes option 'num_trian'"),
+        ({"num_train": 0}, "num_train must be a positive integer"),
+        ({"bins": 2.5}, "bins must be a positive integer"),
+    ],
+)
 def test_metric_options_are_checked(options, message):
     from symgroup.check.metrics import metrics
 

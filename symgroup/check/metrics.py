@@ -265,15 +265,15 @@ def metrics(
     unknown = set(names or ()) - set(METRICS)
     if unknown:
         raise InvalidOptionError(f"unknown metrics {sorted(unknown)}; choose from {sorted(METRICS)}", sorted(unknown))
-    accepted_options = {p for name in names or METRICS for p in list(inspect.signature(METRICS[name]).parameters)[1:]}
-    for key, value in options.items():
-        if key not in accepted_options:
-            raise InvalidOptionError(
-                f"no metric of {sorted(names or METRICS)} takes option {key!r}; they take {sorted(accepted_options)}",
-                key,
-            )
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise InvalidOptionError(f"metric option {key} must be a positive integer, got {value!r}", key)
+    defaults = {k: p.default for f in METRICS.values() for k, p in list(inspect.signature(f).parameters.items())[1:]}
+    for key, value in options.items():  # options any metric takes; each metric uses those it takes
+        if key not in defaults:
+            raise InvalidOptionError(f"no metric takes option {key!r}; the options are {sorted(defaults)}", key)
+        integral = isinstance(defaults[key], int)
+        kind = (int,) if integral else (int, float)
+        if not isinstance(value, kind) or isinstance(value, bool) or not 0 < value < float("inf"):
+            what = "a positive integer" if integral else "a positive number"
+            raise InvalidOptionError(f"metric option {key} must be {what}, got {value!r}", key)
     out: dict[str, float] = {}
     for name in names or tuple(METRICS):
         accepted = inspect.signature(METRICS[name]).parameters
