@@ -186,6 +186,7 @@ def find_subspaces(
     _mark_overlaps(subspaces, tol)
     combined, blocks = _combined_basis(subspaces, geo.whiten.shape[1], tol)
     _leakage(subspaces, geo, combined, blocks, {n: t.shape[1] for n, t in world.orbits.items()}, tol)
+    _rest_noise(world, subspaces, geo, combined, blocks, tol)
     return subspaces, geo, combined, blocks
 
 
@@ -213,9 +214,7 @@ def check_sbd(world: EncodedWorld, tol: Tolerances) -> SBDResult:
             )
     classes, representatives, quotient = _quotient(world, points)
     radius = math.sqrt(float(((quotient - quotient.mean(axis=0)) ** 2).sum(axis=1).mean()) or 1.0)
-    tree = cKDTree(quotient)
-    min_distance, pair = _nearest_pair(tree, quotient)
-    _rest_noise(world, subspaces, geo, combined, blocks, tol)
+    min_distance, pair, close = _nearest(quotient, tol.injective_tol * radius)
     reasons = []
     what = "states differing in more than the invariant parts" if world.invariant else "states"
     closest = None
@@ -226,7 +225,6 @@ def check_sbd(world: EncodedWorld, tol: Tolerances) -> SBDResult:
                 f"not injective: {what} {closest[0]} and {closest[1]} have codes "
                 f"{min_distance / radius:.2g} × radius apart"
             )
-    close = tree.query_pairs(tol.injective_tol * radius, output_type="ndarray")[:20000]
     inconsistent = _inconsistency(world, classes, representatives, quotient, close, tol.injective_tol * radius)
     if inconsistent:
         a, b, s = inconsistent
@@ -423,14 +421,24 @@ def _quotient(world: EncodedWorld, points: np.ndarray) -> tuple[np.ndarray, np.n
     return classes, representatives, sums / counts[:, None]
 
 
-def _nearest_pair(tree: cKDTree, points: np.ndarray) -> tuple[float, tuple[int, int] | None]:
-    """The smallest distance between two rows and their indices."""
-    if len(points) < 2:
-        return math.inf, None
-    distances, neighbours = tree.query(points, k=2)
-    i = int(np.argmin(distances[:, 1]))
-    other = int(neighbours[i, 0]) if neighbours[i, 0] != i else int(neighbours[i, 1])  # duplicates come in any order
-    return float(distances[i, 1]), (i, other)
+def _nearest(points: np.ndarray, atol: float) -> tuple[float, tuple[int, int] | None, np.ndarray]:
+    """The smallest distance between two rows and their indices, and pairs (i, j) of rows closer than
+    ``atol`` (each row with its nearest neighbour): through a k-d tree of the distinct rows, O(n log n)
+    time and O(n) memory (a tree of many equal points would degenerate)."""
+    distinct, first, which = np.unique(points, axis=0, return_index=True, return_inverse=True)
+    which = which.reshape(-1)
+    rows = np.arange(len(points))
+    repeated = np.flatnonzero(first[which] != rows)  # rows equal to an earlier row
+    pairs = [np.stack([first[which[repeated]], repeated], axis=1)]
+    best, pair = (0.0, (int(first[which[repeated[0]]]), int(repeated[0]))) if repeated.size else (math.inf, None)
+    if len(distinct) >= 2:
+        distances, neighbours = cKDTree(distinct).query(distinct, k=2)
+        i = int(np.argmin(distances[:, 1]))
+        if distances[i, 1] < best:
+            best, pair = float(distances[i, 1]), (int(first[i]), int(first[neighbours[i, 1]]))
+        close = np.flatnonzero(distances[:, 1] < atol)
+        pairs.append(np.stack([first[close], first[neighbours[close, 1]]], axis=1))
+    return best, pair, np.concatenate(pairs).astype(np.int64)
 
 
 def _inconsistency(
