@@ -226,7 +226,7 @@ class _Landing:
     """The nearest rendered state of each output image, by squared pixel distance, in batches."""
 
     def __init__(self, env: SymmetryEnv, batch_size: int) -> None:
-        self.env, self.batch_size = env, batch_size
+        self.batch_size = batch_size
         self.images = env.render(env.states()).reshape(env.n_states, -1)
         self.norms = (self.images.astype(np.float64) ** 2).sum(axis=1)
 
