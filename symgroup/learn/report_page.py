@@ -59,7 +59,7 @@ def summary(run: Run, report: CheckReport) -> dict[str, str]:
     for name, sub in report.sbd.subspaces.items():
         row[f"leakage into {name}"] = _number(max(sub.leakage.values(), default=float("nan")))
     for name, sub in report.sbd.subspaces.items():
-        row[f"noise of {name}"] = _number(sub.noise)
+        row[f"noise of {name}"] = _number(sub.noise) if sub.dimension else "-"
     for name, invariance in report.sbd.invariances.items():
         row[f"invariant {name}"] = _verdict(invariance.passed)
         row[f"movement by {name}"] = _number(invariance.movement)
