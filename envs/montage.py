@@ -15,12 +15,13 @@ import numpy as np
 
 from envs.base import SymmetryEnv
 from symgroup.errors import InvalidOptionError
+from symgroup.numbers import is_integer
 
 
 def orbit_montage(env: SymmetryEnv, state: np.ndarray | None = None, max_columns: int = 16, gap: int = 2) -> np.ndarray:
     """Row i shows s_iᵏ·state for k = 0, 1, … (up to ``max_columns``), s_i the i-th generator of G.
     Returns an RGB float image (H, W, 3) in [0, 1] on a grey background."""
-    if not isinstance(max_columns, int) or isinstance(max_columns, bool) or max_columns < 1:
+    if not is_integer(max_columns) or max_columns < 1:
         raise InvalidOptionError(f"max_columns must be a positive integer, got {max_columns!r}", max_columns)
     start = env.states()[:1] if state is None else env.check_states(np.asarray(state).reshape(1, -1))
     rows = []

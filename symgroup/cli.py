@@ -24,6 +24,7 @@ from symgroup.errors import (
     RenderError,
     SymgroupError,
 )
+from symgroup.paths import check_writable
 
 
 def builtin_groups() -> dict[str, Group]:
@@ -170,8 +171,9 @@ def _check(args: argparse.Namespace) -> int:
     from symgroup.check.plots import save_plots
     from symgroup.learn.run import Run
 
-    _writable_output(args.json, "file")
-    _writable_output(args.plots, "folder")
+    for output, kind in ((args.json, "file"), (args.plots, "folder")):
+        if output is not None:
+            check_writable(output, kind)
     if Path(args.target).is_dir():
         run = Run.load(args.target)
         encoder, env = run.encoder, run.env

@@ -21,6 +21,7 @@ import numpy as np
 from symgroup.cyclotomic import rational_exact, rotation_exact
 from symgroup.errors import InvalidElementError
 from symgroup.group import Group, integer
+from symgroup.numbers import is_integer
 from symgroup.representation import Representation, rotation
 
 
@@ -30,7 +31,7 @@ class Cyclic(Group):
     PARAMETRIZATIONS = ("int", "radians", "MAT")
 
     def __init__(self, n: int) -> None:
-        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        if not is_integer(n) or n < 1:
             raise InvalidElementError(f"Cyclic(n) needs an integer n ≥ 1, got {n!r}", n)
         self.n = int(n)
 
@@ -52,7 +53,7 @@ class Cyclic(Group):
         return -a % self.n
 
     def _is_value(self, value: Any) -> bool:
-        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < self.n
+        return is_integer(value) and 0 <= value < self.n
 
     def _generator_values(self) -> tuple[int, ...]:
         return (1,) if self.n > 1 else ()

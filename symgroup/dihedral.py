@@ -23,6 +23,7 @@ import numpy as np
 from symgroup.cyclotomic import rational_exact, rotation_exact
 from symgroup.errors import InvalidElementError
 from symgroup.group import Group, integer
+from symgroup.numbers import is_integer
 from symgroup.representation import Representation, rotation
 
 _FLIP = np.diag([1.0, -1.0])
@@ -34,7 +35,7 @@ class Dihedral(Group):
     PARAMETRIZATIONS = ("pair", "MAT")
 
     def __init__(self, n: int) -> None:
-        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        if not is_integer(n) or n < 1:
             raise InvalidElementError(f"Dihedral(n) needs an integer n ≥ 1, got {n!r}", n)
         self.n = int(n)
 

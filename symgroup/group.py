@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from symgroup.errors import InvalidElementError
+from symgroup.numbers import is_integer, is_number
 
 if TYPE_CHECKING:
     from symgroup.subgroup import Subgroup
@@ -34,8 +35,7 @@ if TYPE_CHECKING:
 def integer(x: Any, what: str) -> int:
     """``x`` as an int; :class:`InvalidElementError` for a bool or a number that is not integral (it is
     refused, never truncated)."""
-    integral = isinstance(x, (int, np.integer)) or (isinstance(x, (float, np.floating)) and float(x).is_integer())
-    if isinstance(x, (bool, np.bool_)) or not integral:
+    if not (is_integer(x) or (is_number(x) and float(x).is_integer())):
         raise InvalidElementError(f"{what} must be an integer, got {x!r}", x)
     return int(x)
 

@@ -16,6 +16,7 @@ from symgroup.check.report import CheckReport
 from symgroup.check.sbd import SBDResult, Tolerances, check_sbd, find_subspaces
 from symgroup.check.world import Decomposition, EncodedWorld, encode_world
 from symgroup.errors import InvalidOptionError
+from symgroup.numbers import is_integer
 
 if TYPE_CHECKING:
     from envs import SymmetryEnv
@@ -55,7 +56,7 @@ def check(
         env = envs.make(env)
     tol = Tolerances(**tolerances)
     for name, value, least in (("max_states", max_states, 1), ("batch_size", batch_size, 1), ("seed", seed, 0)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+        if not is_integer(value) or value < least:
             raise InvalidOptionError(f"{name} must be an integer ≥ {least}, got {value!r}", name)
     if validate:
         check_laws(env, seed=seed)

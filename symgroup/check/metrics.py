@@ -38,6 +38,7 @@ from sklearn.preprocessing import label_binarize
 from sklearn.svm import LinearSVC
 
 from symgroup.errors import EncoderError, InvalidOptionError
+from symgroup.numbers import is_integer, is_number
 
 
 class _Sampler:
@@ -269,9 +270,8 @@ def metrics(
     for key, value in options.items():  # options any metric takes; each metric uses those it takes
         if key not in defaults:
             raise InvalidOptionError(f"no metric takes option {key!r}; the options are {sorted(defaults)}", key)
-        integral = isinstance(defaults[key], int)
-        kind = (int,) if integral else (int, float)
-        if not isinstance(value, kind) or isinstance(value, bool) or not 0 < value < float("inf"):
+        integral = is_integer(defaults[key])
+        if not (is_integer(value) if integral else is_number(value)) or value <= 0:
             what = "a positive integer" if integral else "a positive number"
             raise InvalidOptionError(f"metric option {key} must be {what}, got {value!r}", key)
     out: dict[str, float] = {}

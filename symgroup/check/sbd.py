@@ -53,6 +53,7 @@ from scipy.spatial import cKDTree
 
 from symgroup.check.world import EncodedWorld
 from symgroup.errors import InvalidOptionError
+from symgroup.numbers import is_number
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Tolerances:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+            if not is_number(value) or not 0 < value <= 1:
                 raise InvalidOptionError(f"tolerance {f.name} must be a number in (0, 1], got {value!r}", f.name)
 
 
@@ -185,8 +186,13 @@ def find_subspaces(
     subspaces = {name: _subspace(world, name, geo, total, tol) for name in world.content}
     _mark_overlaps(subspaces, tol)
     combined, blocks = _combined_basis(subspaces, geo.whiten.shape[1], tol)
-    _leakage(subspaces, geo, combined, blocks, {n: t.shape[1] for n, t in world.orbits.items()}, tol)
-    _rest_noise(world, subspaces, geo, combined, blocks, tol)
+    if combined is None:
+        inverse = np.linalg.pinv(np.hstack([s.basis for s in subspaces.values()]))
+    else:
+        inverse = np.linalg.inv(combined)
+    _leakage(subspaces, geo, combined, inverse, blocks, {n: t.shape[1] for n, t in world.orbits.items()}, tol)
+    if combined is not None:
+        _rest_noise(world, subspaces, geo, combined, inverse, blocks, tol)
     return subspaces, geo, combined, blocks
 
 
@@ -328,15 +334,13 @@ def _leakage(
     subspaces: dict[str, Subspace],
     geo: Geometry,
     combined: np.ndarray | None,
+    inverse: np.ndarray,
     blocks: dict[str, slice],
     orbit_sizes: dict[str, int],
     tol: Tolerances,
 ) -> None:
-    """Leakage, energy outside Z_i and the noise in Z_i, in the coordinates of the combined basis."""
-    if combined is None:
-        inverse = np.linalg.pinv(np.hstack([s.basis for s in subspaces.values()]))
-    else:
-        inverse = np.linalg.inv(combined)
+    """Leakage, energy outside Z_i and the noise in Z_i, in the coordinates of the combined basis
+    (``inverse`` maps whitened codes to them)."""
 
     def energies(parts: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
         return {j: {i: float(((v @ inverse.T)[:, blocks[i]] ** 2).sum(axis=1).mean()) for i in blocks} for j, v in
@@ -369,14 +373,13 @@ def _rest_noise(
     world: EncodedWorld,
     subspaces: dict[str, Subspace],
     geo: Geometry,
-    combined: np.ndarray | None,
+    combined: np.ndarray,
+    inverse: np.ndarray,
     blocks: dict[str, slice],
     tol: Tolerances,
 ) -> None:
     """Each part's E‖r_i in the rest block‖² / Σ_j E‖a_j‖², both in the code's own coordinates."""
-    if combined is None or "rest" not in blocks:
-        return
-    rest, inverse = blocks["rest"], np.linalg.inv(combined)
+    rest = blocks["rest"]
     to_code = combined[:, rest].T @ geo.unwhiten  # rest-block coordinates → the code's own
     signal = sum(float((world.additive(n) ** 2).sum(axis=1).mean()) for n in world.names) or 1e-300
     for name, sub in subspaces.items():

@@ -13,6 +13,7 @@ orbits of a seeded uniform sample of base states.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -89,7 +90,16 @@ class EncodedWorld:
 
     def part_elements(self, name: str) -> list[GroupElement]:
         """The elements of part ``name`` as elements of the world's group, in orbit-table column order."""
-        return _part_elements(self.env, self.parts[name])
+        return self._elements[name][0]
+
+    @cached_property
+    def _elements(self) -> dict[str, tuple[list[GroupElement], dict[GroupElement, int]]]:
+        """Each part's elements and their column numbers, built once."""
+        out = {}
+        for name, factors in self.parts.items():
+            elements = _part_elements(self.env, factors)
+            out[name] = elements, {g: t for t, g in enumerate(elements)}
+        return out
 
     def part_generators(self, name: str) -> list[GroupElement]:
         """The generators of each factor of the part, as elements of the world's group."""
@@ -127,8 +137,7 @@ class EncodedWorld:
 
     def step_pairs(self, name: str, s: GroupElement) -> tuple[np.ndarray, np.ndarray]:
         """Rows (a, b) with state b = s · state a, s an element of part ``name``."""
-        elements = self.part_elements(name)
-        column = {g: t for t, g in enumerate(elements)}
+        elements, column = self._elements[name]
         image = [column[s @ g] for g in elements]
         table = self.orbits[name]
         return table.reshape(-1), table[:, image].reshape(-1)
@@ -156,7 +165,7 @@ def encode_world(
         bases = states
     else:
         rng = np.random.default_rng(seed)
-        per_base = sum(len(_part_elements(env, p)) for p in parts.values())
+        per_base = sum(math.prod(env.factors[f].group.order for f in p) for p in parts.values())
         bases = env.sample_states(max(16, max_states // per_base), rng)
         states, sampled = None, True
     global_orbits = {name: _orbit_indices(env, members, bases) for name, members in parts.items()}

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from symgroup.errors import InvalidOptionError
+from symgroup.numbers import is_integer
 
 if TYPE_CHECKING:
     from torch import nn
@@ -23,7 +24,7 @@ def until_pass(check_every: int = 25, linear: bool = True) -> Callback:
     """Stop at the first multiple of ``check_every`` steps whose encoder passes the check: SBD, and
     LSBD too with ``linear``. The world is the trainer's, rendered once, so each check costs one
     encoder pass over it."""
-    if not isinstance(check_every, int) or isinstance(check_every, bool) or check_every < 1:
+    if not is_integer(check_every) or check_every < 1:
         raise InvalidOptionError(f"check_every must be a positive integer, got {check_every!r}", check_every)
     from symgroup.check import check
 

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import torch
 
 from symgroup.errors import InvalidOptionError
-
-
-def _positive_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+from symgroup.numbers import is_integer, is_number
 
 
 @dataclass
@@ -44,11 +40,11 @@ class TrainConfig:
         for name in ("latent", "batch_size", "steps", "checkpoint_every", "log_every"):
             value = getattr(self, name)
             unset = value is None and name in ("latent", "batch_size")  # the method's default
-            if not unset and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+            if not unset and (not is_integer(value) or value < 1):
                 raise InvalidOptionError(f"{name} must be a positive integer, got {value!r}", name)
-        if self.lr is not None and not _positive_number(self.lr):
+        if self.lr is not None and not (is_number(self.lr) and self.lr > 0):
             raise InvalidOptionError(f"lr must be a positive finite number, got {self.lr!r}", self.lr)
-        if not isinstance(self.seed, int) or isinstance(self.seed, bool) or self.seed < 0:
+        if not is_integer(self.seed) or self.seed < 0:
             raise InvalidOptionError(f"seed must be a non-negative integer, got {self.seed!r}", self.seed)
         if self.device is not None:
             try:

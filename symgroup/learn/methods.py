@@ -30,6 +30,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from symgroup.errors import InvalidOptionError
+from symgroup.numbers import is_number
 
 Terms = dict[str, torch.Tensor]
 
@@ -53,11 +54,7 @@ class VAE(nn.Module):
             )
         for key, value in params.items():  # a weight whose default is positive is a finite number ≥ 0
             default = self.defaults[key]
-            if (
-                isinstance(default, (int, float))
-                and not isinstance(default, bool)
-                and not _number_at_least(value, 0.0 if default > 0 else -math.inf)
-            ):
+            if is_number(default) and not (is_number(value) and (value >= 0 or default <= 0)):
                 bound = " ≥ 0" if default > 0 else ""
                 raise InvalidOptionError(
                     f"{self.name}'s parameter {key} must be a finite number{bound} (default {default}), got {value!r}",
@@ -86,10 +83,6 @@ class VAE(nn.Module):
                 generator: torch.Generator) -> Terms:  # fmt: skip
         """The method's part of the loss besides recon, under "regularised" (plus diagnostic terms)."""
         return {"regularised": kl}
-
-
-def _number_at_least(value: Any, bound: float) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= bound
 
 
 def kl_divergence(mean: torch.Tensor, log_variance: torch.Tensor) -> torch.Tensor:

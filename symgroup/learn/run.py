@@ -32,7 +32,7 @@ from safetensors.torch import load_file, save_file
 
 import envs
 import symgroup
-from symgroup.errors import CheckpointError, InvalidOptionError, RunLockedError
+from symgroup.errors import CheckpointError, RunLockedError
 from symgroup.learn.architectures import build
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.methods import VAE
@@ -130,15 +130,6 @@ class Run:
 
     def __repr__(self) -> str:
         return f"Run({self.directory}, {self.config.model} on {self.config.env}, step {self.step})"
-
-
-def check_output_directory(directory: Path) -> None:
-    """:class:`InvalidOptionError` for a run directory that is a file or cannot be written."""
-    if directory.exists() and not directory.is_dir():
-        raise InvalidOptionError(f"the run directory {directory} is a file", directory)
-    parent = next((p for p in [directory, *directory.parents] if p.exists()), Path("."))
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise InvalidOptionError(f"cannot write the run directory {directory}: {parent} is not writable", directory)
 
 
 @contextmanager

@@ -39,6 +39,7 @@ twice per turn of ``arrow``'s angle costs an equivariance term little (BENCHMARK
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -80,7 +81,7 @@ class SphereEncoder(nn.Module):
         return torch.cat([on_spheres, mean[:, k:]], dim=1), log_variance
 
 
-class SymmetryLearner(VAE):
+class SymmetryLearner(VAE, ABC):
     """The shared contract: the env is known at construction, paths come with every batch."""
 
     uses_transitions = True
@@ -97,9 +98,9 @@ class SymmetryLearner(VAE):
         self.moves = env.moves if self.params["moves"] == "generators" else subgroup_elements(env)
         self.group = env.group
 
+    @abstractmethod
     def action_matrices(self) -> torch.Tensor:
-        """ρ(g) on the latent space for every move g: (moves, latent, latent)."""
-        raise NotImplementedError
+        """ρ(g) on the latent space for every move g: (moves, latent, latent); each learner has its own."""
 
     def latent_matrix(self, g: GroupElement) -> torch.Tensor:
         """ρ(g) for any element of the world's group: the product of the matrices of the moves that

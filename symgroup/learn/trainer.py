@@ -36,7 +36,6 @@ from symgroup.learn.run import (
     Checkpoint,
     Run,
     build_model,
-    check_output_directory,
     has_checkpoint,
     load_checkpoint,
     locked,
@@ -44,6 +43,7 @@ from symgroup.learn.run import (
     save_checkpoint,
     write_config,
 )
+from symgroup.paths import check_writable
 
 #: Training holds every image of the world in memory: at most this many bytes.
 TRAINING_IMAGES_BYTES = 4 * 2**30
@@ -69,7 +69,7 @@ def train(
     checkpointed (e.g. :func:`~symgroup.learn.callbacks.until_pass`).
     """
     out = Path(out)
-    check_output_directory(out)
+    check_writable(out, "folder", "the run directory")
     env = envs.make(config.env, **config.env_options)
     if validate:
         check_laws(env, seed=config.seed)
