@@ -24,8 +24,8 @@ import torch
 
 import envs
 from symgroup.check import check
+from symgroup.check.classic import metrics
 from symgroup.check.encoding import encode_states
-from symgroup.check.metrics import metrics
 from symgroup.check.world import encode_world
 from symgroup.learn.architectures import build
 

@@ -37,7 +37,7 @@ def run_one(config: TrainConfig, directory: Path, check_every: int) -> dict:
         report = check(run.encoder, run.env, metrics=("mig",))
         if report.passed and report.linear_passed:
             passed_after = round(seconds, 1)
-    return {"model": config.model, "seed": config.seed, "steps": step, "sbd": report.passed,
+    return {"learner": config.learner, "seed": config.seed, "steps": step, "sbd": report.passed,
             "lsbd": report.linear_passed, "d_lsbd": report.d_lsbd.value, "mig": report.metrics["mig"],
             "train_s": round(seconds, 1), "passed_after_s": passed_after, "config": run.config.to_dict()}  # fmt: skip
 
@@ -49,7 +49,7 @@ def table(rows: list[dict], methods: list[str]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for model in methods:
-        mine = [r for r in rows if r["model"] == model]
+        mine = [r for r in rows if r["learner"] == model]
         d = [r["d_lsbd"] for r in mine if r["d_lsbd"] is not None]
         spread = f"{statistics.median(d):.3f} [{min(d):.3f}, {max(d):.3f}]" if d else "undefined"
         times = [r["passed_after_s"] for r in mine if r["passed_after_s"] is not None]
@@ -81,7 +81,7 @@ def main() -> None:
     for model in args.methods:
         own = [s.split(":", 1)[1] for s in args.set_for if s.split(":", 1)[0] == model]
         for seed in args.seeds:
-            config = TrainConfig(env=args.env, model=model, steps=args.steps, seed=seed, checkpoint_every=args.steps)
+            config = TrainConfig(env=args.env, learner=model, steps=args.steps, seed=seed, checkpoint_every=args.steps)
             config = config.with_settings(_parse_options(args.set + own))
             row = run_one(config, out / f"{args.env}-{model}-{seed}", args.check_every)
             rows.append(row)

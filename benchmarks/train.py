@@ -47,7 +47,8 @@ def bare_loop(images: torch.Tensor, steps: int, batch: int, beta: float = 4.0) -
 
 def ours(steps: int, batch: int) -> float:
     with tempfile.TemporaryDirectory() as directory:
-        config = TrainConfig(model="beta_vae", steps=steps, batch_size=batch, checkpoint_every=steps, log_every=steps)
+        config = TrainConfig(learner="beta_vae", steps=steps, params={"batch_size": batch}, checkpoint_every=steps,
+                             log_every=steps)  # fmt: skip
         run = train(config, directory, progress=False)
         return run.log()[-1]["images_per_s"]
 

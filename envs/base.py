@@ -36,6 +36,7 @@ import numpy as np
 
 from symgroup import DirectProduct, Group, GroupElement
 from symgroup.errors import InvalidOptionError, InvalidStateError, RenderError
+from symgroup.representation import Representation
 
 ComponentAct = Callable[[GroupElement, np.ndarray], np.ndarray]
 
@@ -51,12 +52,15 @@ class Factor:
 
     ``act(g, values)`` maps a factor element and an int array of component values to new values;
     by default left multiplication on element numbers (values 0..|G|−1, as ``group.elements()``).
-    ``size`` is the number of component values (default |G|).
+    ``size`` is the number of component values (default |G|). ``representation``: the faithful
+    orthogonal representation a symmetry learner lets the subgroup act by on its latent block
+    (default: symgroup's for the group, see :func:`symgroup.learn.latent_actions.subgroup_representation`).
     """
 
     group: Group
     act: ComponentAct | None = None
     size: int | None = None
+    representation: Representation | None = None
 
 
 @dataclass(frozen=True)
@@ -177,13 +181,15 @@ class SymmetryEnv(ABC):
                 out[:, i] = factor.act(component, states[:, i])
         return out
 
-    def act_moves(self, move_ids: np.ndarray, states: np.ndarray) -> np.ndarray:
-        """Row r of ``states`` acted on by ``moves[move_ids[r]]``."""
+    def act_moves(self, move_ids: np.ndarray, states: np.ndarray, moves: Sequence[GroupElement] | None = None,
+                  ) -> np.ndarray:  # fmt: skip
+        """Row r of ``states`` acted on by ``moves[move_ids[r]]`` (default :attr:`moves`)."""
         states, move_ids = self.check_states(states), np.asarray(move_ids)
+        moves = self.moves if moves is None else moves
         out = np.empty_like(states)
         for m in np.unique(move_ids).tolist():
             rows = move_ids == m
-            out[rows] = self.act(self.moves[m], states[rows])
+            out[rows] = self.act(moves[m], states[rows])
         return out
 
     # --- rendering --------------------------------------------------------------------------------
@@ -245,30 +251,23 @@ class SymmetryEnv(ABC):
     def transitions(
         self, n: int, rng: np.random.Generator | int | None = None, observations: bool = False
     ) -> Transitions:
-        """n transitions (s, g, g·s): s uniform over states, g uniform over :attr:`moves`."""
-        rng = np.random.default_rng(rng)
-        states = self.sample_states(n, rng)
-        move_ids = rng.integers(0, len(self.moves), size=n)
-        following = self.act_moves(move_ids, states)
-        images = (self.render(states), self.render(following)) if observations else (None, None)
-        return Transitions(states, move_ids, following, self.moves, *images)
+        """n transitions (s, g, g·s): s uniform over states, g uniform over :attr:`moves` (paths of one
+        move, drawn by :class:`symgroup.learn.samplers.Paths`)."""
+        walks = self.random_walks(n, 1, rng, observations)
+        images = (walks.observations[:, 0], walks.observations[:, 1]) if observations else (None, None)
+        return Transitions(walks.states[:, 0], walks.move_ids[:, 0], walks.states[:, 1], self.moves, *images)
 
     def random_walks(
         self, n: int, length: int, rng: np.random.Generator | int | None = None, observations: bool = False
     ) -> Walks:
-        """n random walks of ``length`` uniform moves each, from uniform start states."""
-        rng = np.random.default_rng(rng)
-        states = np.empty((n, length + 1, len(self.factor_sizes)), dtype=np.int64)
-        states[:, 0] = self.sample_states(n, rng)
-        move_ids = rng.integers(0, len(self.moves), size=(n, length))
-        for t in range(length):
-            states[:, t + 1] = self.act_moves(move_ids[:, t], states[:, t])
-        images = (
-            self.render(states.reshape(-1, states.shape[-1])).reshape(n, length + 1, *self.observation_shape)
-            if observations
-            else None
-        )
-        return Walks(states, move_ids, images)
+        """n random walks of ``length`` uniform moves each, from uniform start states (drawn by
+        :class:`symgroup.learn.samplers.Paths`)."""
+        from symgroup.learn.samplers import Paths
+
+        sampler = Paths(self, max(n, 1), length, self.moves)
+        drawn = sampler.draw(np.random.default_rng(rng), n)
+        images = sampler.images(drawn["states"]).numpy() if observations else None
+        return Walks(drawn["states"], drawn["moves"], images)
 
     # --- checks and export ------------------------------------------------------------------------
     def validate(self, max_states: int = 4096, max_elements: int = 512, seed: int = 0) -> dict[str, Any]:

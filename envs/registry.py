@@ -1,4 +1,9 @@
-"""The environment registry: ``envs.make(name, **options)`` builds a registered environment.
+"""The environment registry: ``envs.make(name, **options)`` builds a registered environment: a
+built-in one, one registered with :func:`register`, or one an installed package declares as an
+entry point in the group ``symgroup.worlds`` (loaded on first use)::
+
+    [project.entry-points."symgroup.worlds"]
+    clock = "my_package.worlds:Clock"
 
 >>> import envs
 >>> "gridworld" in envs.names()
@@ -11,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from importlib.metadata import entry_points
 from typing import Any, TypeVar
 
 from envs.base import SymmetryEnv
@@ -34,12 +40,29 @@ def register(name: str) -> Callable[[E], E]:
     return decorate
 
 
+_plugins_loaded = False
+
+
+def load_plugins() -> None:
+    """Register the worlds that installed packages declare (once)."""
+    global _plugins_loaded
+    if not _plugins_loaded:
+        _plugins_loaded = True
+        for entry in entry_points(group="symgroup.worlds"):
+            cls = entry.load()
+            if not (isinstance(cls, type) and issubclass(cls, SymmetryEnv)):
+                raise InvalidOptionError(f"the entry point {entry.name} = {entry.value} is not a SymmetryEnv", entry)
+            register(entry.name)(cls)
+
+
 def names() -> tuple[str, ...]:
     """The registered environment names, sorted."""
+    load_plugins()
     return tuple(sorted(_REGISTRY))
 
 
 def environment_class(name: str) -> type[SymmetryEnv]:
+    load_plugins()
     if name not in _REGISTRY:
         raise UnknownEnvironmentError(f"no environment {name!r}; the registered ones are {', '.join(names())}", name)
     return _REGISTRY[name]

@@ -42,7 +42,7 @@ def main(out: Path, steps: int) -> int:
     world = envs.make("crossbars")
     print(world)
     print("validate:", world.validate())  # action laws, own components, rendering, injectivity
-    config = TrainConfig(env="crossbars", model="lsbd_vae", steps=steps)  # LSBD-VAE's defaults: a circle a subgroup
+    config = TrainConfig(env="crossbars", learner="lsbd_vae", steps=steps)  # LSBD-VAE's defaults: a circle a subgroup
     run = train(config, out / "lsbd_vae", progress=False)
     report = check(run.encoder, run.env)
     print(report)

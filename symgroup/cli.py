@@ -150,9 +150,9 @@ def _check_action(args: argparse.Namespace) -> int:
     return 0 if report.passed else 1
 
 
-def _frames_per_step(run: object) -> int:
-    """Images a training step sees: the batch, times the frames of each path for symmetry learners."""
-    return run.config.batch_size * (1 + run.model.path_length)
+def _images_per_step(run: object) -> int:
+    """Images a training step of the run's learner sees (its sampler's batch)."""
+    return run.learner.sampler(run.env, run.config.seed).images_per_batch
 
 
 def _merges(values: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -203,7 +203,7 @@ def _train(args: argparse.Namespace) -> int:
     from symgroup.learn.config import TrainConfig
     from symgroup.learn.trainer import train
 
-    config = TrainConfig(env=args.env, model=args.model, steps=args.steps, seed=args.seed)
+    config = TrainConfig(env=args.env, learner=args.learner, steps=args.steps, seed=args.seed)
     config = config.with_settings(_parse_options(args.set))
     try:
         callbacks = [until_pass(args.check_every)] if args.until_pass else []
@@ -212,18 +212,18 @@ def _train(args: argparse.Namespace) -> int:
         print(f"interrupted: the checkpoint in {args.out} is saved; continue with --resume", file=sys.stderr)
         return 130
     if args.until_pass and run.step < run.config.steps:
-        print(f"passed the check at step {run.step} ({run.step * _frames_per_step(run):,} images seen)")
+        print(f"passed the check at step {run.step} ({run.step * _images_per_step(run):,} images seen)")
     print(f"trained {run}; check it with: symgroup check {args.out}")
     return 0
 
 
 def _traverse(args: argparse.Namespace) -> int:
     from symgroup.learn.run import Run
-    from symgroup.learn.traverse import traversal_grid
+    from symgroup.learn.traverse import describe, traversal_grid
 
     run = Run.load(args.run_dir)
     path = save_png(traversal_grid(run), args.out)
-    print(f"wrote {path}: one row per latent (most informative first), values from -2 to 2")
+    print(f"wrote {path}: {describe(run)}")
     return 0
 
 
@@ -300,17 +300,19 @@ def parser() -> argparse.ArgumentParser:
     act.add_argument("--subgroup", action="append", default=[], help="a subgroup to judge (default: all); repeat")
     act.add_argument("--json", help="write the report as JSON to this file")
     act.set_defaults(run=_check_action)
-    from symgroup.learn.registry import METHODS
+    from symgroup.learn.registry import METHODS, load_plugins
+
+    load_plugins()
 
     train = commands.add_parser("train", help="train a representation learner into a run directory")
     train.add_argument("--env", default="gridworld", help="the environment (default gridworld)")
-    train.add_argument("--model", default="beta_vae", choices=sorted(METHODS), help="the method (default beta_vae)")
+    train.add_argument("--learner", default="beta_vae", choices=sorted(METHODS), help="the learner (default beta_vae)")
     train.add_argument("--steps", type=int, default=2000, help="optimisation steps (default 2000)")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--out", required=True, help="the run directory")
     train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                       help="a TrainConfig field (latent=6, lr=1e-3, batch_size=128), a method parameter (beta=8) "
-                            "or an environment option (env.n=6)")  # fmt: skip
+                       help="a learner parameter (latent=6, lr=1e-3, batch_size=128, beta=8), a TrainConfig field "
+                            "(checkpoint_every=100) or an environment option (env.n=6)")  # fmt: skip
     train.add_argument("--resume", action="store_true", help="continue the run's checkpoint")
     train.add_argument("--until-pass", action="store_true", help="stop at the first check that passes SBD and LSBD")
     train.add_argument("--check-every", type=int, default=25, help="steps between those checks (default 25)")

@@ -11,15 +11,15 @@ from symgroup.learn.config import TrainConfig
 from symgroup.learn.run import Run
 from symgroup.learn.trainer import train
 
-TINY = {"env": "gridworld", "env_options": {"n": 4, "hues": 2, "image_size": 16}, "latent": 6, "batch_size": 16,
-        "lr": 1e-3, "architecture": "mlp", "checkpoint_every": 2, "log_every": 1}  # fmt: skip
+TINY = {"env": "gridworld", "env_options": {"n": 4, "hues": 2, "image_size": 16}, "checkpoint_every": 2,
+        "log_every": 1, "params": {"latent": 6, "batch_size": 16, "lr": 1e-3, "architecture": "mlp"}}  # fmt: skip
 
 
 def test_a_callback_that_returns_true_stops_the_run_checkpointed(tmp_path):
     seen = []
 
-    def stop_at_three(step, model, env):
-        seen.append((step, env.name, model.training))
+    def stop_at_three(step, learner, env):
+        seen.append((step, env.name, learner.training))
         return step == 3
 
     run = train(TrainConfig(**TINY, steps=10), tmp_path / "run", progress=False, callbacks=[stop_at_three])
@@ -33,7 +33,18 @@ def test_until_pass_stops_lsbd_vae_at_its_first_passing_check(tmp_path, capsys):
     out = tmp_path / "run"
     settings = ["env.size=16", "env.side=4", "latent=4", "lr=1e-3", "batch_size=16", "architecture=mlp"]
     flags = [flag for s in settings for flag in ("--set", s)]
-    args = ["train", "--model", "lsbd_vae", "--env", "square", "--out", str(out), "--until-pass", "--check-every", "50"]
+    args = [
+        "train",
+        "--learner",
+        "lsbd_vae",
+        "--env",
+        "square",
+        "--out",
+        str(out),
+        "--until-pass",
+        "--check-every",
+        "50",
+    ]
     assert main([*args, *flags]) == 0
     step = Run.load(out).step
     assert step < 2000 and step % 50 == 0

@@ -108,14 +108,14 @@ def test_symmetry_learner_runs_expose_their_latent_action(model, passes, tmp_pat
     out = tmp_path / "run"
     settings_ = ["env.size=16", "env.side=4", "latent=4", "lr=1e-3", "batch_size=16", "architecture=mlp"]
     flags = [flag for s in settings_ for flag in ("--set", s)]
-    assert main(["train", "--model", model, "--env", "square", "--steps", "300", "--out", str(out), *flags]) == 0
+    assert main(["train", "--learner", model, "--env", "square", "--steps", "300", "--out", str(out), *flags]) == 0
     code = main(["check-action", str(out), "--json", str(tmp_path / "action.json")])
     data = json.loads((tmp_path / "action.json").read_text())
     assert code == (0 if data["passed"] else 1) and len(data["generators"]) == 2
     if passes:
         assert code == 0, data["reasons"]
     run = Run.load(out)
-    step, three = (run.model.latent_matrix(run.env.group.embed("x", k)) for k in (1, 3))
+    step, three = (run.learner.latent_matrix(run.env.group.embed("x", k)) for k in (1, 3))
     assert torch.allclose(three, torch.linalg.matrix_power(step, 3))  # ρ is a homomorphism on the moves
 
 
@@ -124,5 +124,5 @@ def test_a_run_without_a_latent_action_is_refused(tmp_path):
 
     out = tmp_path / "run"
     flags = ["--set", "env.size=16", "--set", "env.side=4", "--set", "architecture=mlp", "--set", "latent=4"]
-    assert main(["train", "--model", "beta_vae", "--env", "square", "--steps", "2", "--out", str(out), *flags]) == 0
+    assert main(["train", "--learner", "beta_vae", "--env", "square", "--steps", "2", "--out", str(out), *flags]) == 0
     assert main(["check-action", str(out)]) == 2

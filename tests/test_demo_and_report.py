@@ -30,11 +30,11 @@ def demo_dir(tmp_path_factory) -> Path:
 def test_demo_trains_both_learners_compares_them_and_writes_a_report(demo_dir, capsys):
     runs = [Run.load(demo_dir / m) for m in ("beta_vae", "lsbd_vae")]
     assert [r.step for r in runs] == [30, 30]
-    assert runs[0].config.latent == 10 and runs[1].config.latent == 6  # a circle per subgroup
+    assert runs[0].config.params["latent"] == 10 and runs[1].config.params["latent"] == 6  # a circle per subgroup
     assert main(["demo", "--out", str(demo_dir), "--steps", "40", *TINY]) == 0  # resumes, does not restart
     table = capsys.readouterr().out
     assert [Run.load(demo_dir / m).step for m in ("beta_vae", "lsbd_vae")] == [40, 40]
-    assert re.search(r"^method\s+beta_vae\s+lsbd_vae$", table, re.M)
+    assert re.search(r"^learner\s+beta_vae\s+lsbd_vae$", table, re.M)
     for quantity in ("SBD (Higgins)", "LSBD (linear)", "D_LSBD", "MIG", "DCI disentanglement", "leakage into colour"):
         assert re.search(rf"^{re.escape(quantity)}\s+\S+\s+\S+$", table, re.M), quantity
     assert (demo_dir / "report.html").stat().st_size > 0
@@ -53,15 +53,22 @@ def test_report_is_one_self_contained_page(demo_dir, tmp_path):
     assert main(["report", str(tmp_path / "nowhere"), "--out", str(out)]) == 2
 
 
-def test_circle_codes_are_traversed_along_their_circles(demo_dir):
+def test_a_latent_action_is_traversed_along_each_subgroups_elements(demo_dir):
+    """A row per subgroup, a column per element (C4: 4): row i, column k decodes ρ(g_i^k)·z."""
     run = Run.load(demo_dir / "lsbd_vae")
-    grid = traversal_grid(run, steps=5)
-    assert grid.shape == (3 * 18 + 2, 5 * 18 + 2, 3)  # a row per subgroup's circle, not per latent axis
-    first_column = grid[2:18, 2:18]
+    grid = traversal_grid(run)
+    assert grid.shape == (3 * 18 + 2, 4 * 18 + 2, 3)
+    x = torch.from_numpy(run.env.render(run.env.states()[:1]))
     with torch.no_grad():
-        code = run.model.encoder(torch.from_numpy(run.env.render(run.env.states()[:1])))[0]
-        expected = torch.sigmoid(run.model.decoder(code))[0].numpy().transpose(1, 2, 0)
-    np.testing.assert_allclose(first_column, expected, atol=1e-5)  # a turn by 0 decodes the code itself
+        identity = run.learner.decode(run.learner.encode(x))[0].numpy().transpose(1, 2, 0)
+        turned = run.learner.act(x, [run.env.group.embed("y", run.env.factors["y"].group.element(2))])
+    np.testing.assert_allclose(grid[2:18, 2:18], identity, atol=1e-5)  # the identity decodes the code itself
+    np.testing.assert_allclose(grid[20:36, 38:54], turned[0].numpy().transpose(1, 2, 0), atol=1e-5)
+
+
+def test_a_vaes_traversals_sweep_each_latent_across_its_codes(demo_dir):
+    run = Run.load(demo_dir / "beta_vae")
+    assert traversal_grid(run, steps=5).shape == (10 * 18 + 2, 5 * 18 + 2, 3)  # a row per latent
 
 
 @pytest.mark.slow

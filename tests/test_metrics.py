@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import envs
-from symgroup.check.metrics import METRICS, metrics
+from symgroup.check.classic import METRICS, metrics
 from symgroup.errors import EncoderError, InvalidOptionError
 
 ENV = envs.make("gridworld", n=6, hues=4, image_size=24)

@@ -22,28 +22,29 @@ from symgroup.errors import (
     NonFiniteLossError,
     RunLockedError,
 )
-from symgroup.learn import trainer
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.run import Run, locked
 from symgroup.learn.trainer import train
+from symgroup.learn.vaes import BetaVAE
 
 
-def tiny(**changes):
-    base = {"env": "gridworld", "env_options": {"n": 4, "hues": 2, "image_size": 16}, "model": "beta_vae",
-            "latent": 6, "steps": 6, "batch_size": 16, "checkpoint_every": 2, "log_every": 1, "lr": 1e-3}  # fmt: skip
+def tiny(params=None, **changes):
+    base = {"env": "gridworld", "env_options": {"n": 4, "hues": 2, "image_size": 16}, "learner": "beta_vae",
+            "steps": 6, "checkpoint_every": 2, "log_every": 1,
+            "params": {"latent": 6, "batch_size": 16, "lr": 1e-3, **(params or {})}}  # fmt: skip
     return TrainConfig(**{**base, **changes})
 
 
-def crash_at(monkeypatch, at):
-    real = trainer._step
+REAL_STEP = BetaVAE.training_step
 
-    def step(model, optimisers, batch, index, generator, paths=None):
+
+def crash_at(monkeypatch, at):
+    def step(learner, batch, index):
         if index == at:
             raise RuntimeError("the machine went down")
-        return real(model, optimisers, batch, index, generator, paths)
+        return REAL_STEP(learner, batch, index)
 
-    monkeypatch.setattr(trainer, "_step", step)
-    return real
+    monkeypatch.setattr(BetaVAE, "training_step", step)
 
 
 def logged_steps(run_dir):
@@ -73,16 +74,15 @@ def test_a_holder_killed_with_sigkill_releases_the_lock(tmp_path):
 
 def poison_after(monkeypatch, at, value):
     """The update of step index ``at`` leaves a weight at ``value`` (its own loss was finite)."""
-    real = trainer._step
 
-    def step(model, optimisers, batch, index, generator, paths=None):
-        values = real(model, optimisers, batch, index, generator, paths)
+    def step(learner, batch, index):
+        values = REAL_STEP(learner, batch, index)
         if index == at:
             with torch.no_grad():
-                next(model.parameters()).fill_(value)
+                next(learner.parameters()).fill_(value)
         return values
 
-    monkeypatch.setattr(trainer, "_step", step)
+    monkeypatch.setattr(BetaVAE, "training_step", step)
 
 
 def test_the_kept_checkpoint_is_the_last_whose_loss_was_finite(tmp_path, monkeypatch):
@@ -92,7 +92,7 @@ def test_the_kept_checkpoint_is_the_last_whose_loss_was_finite(tmp_path, monkeyp
     with pytest.raises(NonFiniteLossError, match="last checkpoint kept is from step 2"):
         train(tiny(), tmp_path / "run", progress=False)
     run = Run.load(tmp_path / "run")
-    assert run.step == 2 and all(torch.isfinite(p).all() for p in run.model.parameters())
+    assert run.step == 2 and all(torch.isfinite(p).all() for p in run.learner.parameters())
 
 
 def test_a_non_finite_final_update_is_not_saved(tmp_path, monkeypatch):
@@ -103,50 +103,51 @@ def test_a_non_finite_final_update_is_not_saved(tmp_path, monkeypatch):
 
 
 def test_a_non_finite_first_loss_says_there_is_no_checkpoint_and_leaves_a_reusable_directory(tmp_path, monkeypatch):
-    real = trainer._step
-    monkeypatch.setattr(trainer, "_step", lambda m, o, batch, i, g, p=None: real(m, o, batch * np.nan, i, g, p))
+    monkeypatch.setattr(
+        BetaVAE, "training_step", lambda learner, batch, i: REAL_STEP(learner, {"x": batch["x"] * np.nan}, i)
+    )
     with pytest.raises(NonFiniteLossError, match="no checkpoint was written yet"):
         train(tiny(), tmp_path / "run", progress=False)
     assert not (tmp_path / "run" / "config.json").exists()
-    monkeypatch.setattr(trainer, "_step", real)
+    monkeypatch.setattr(BetaVAE, "training_step", REAL_STEP)
     assert train(tiny(), tmp_path / "run", progress=False).step == 6
 
 
 @pytest.mark.parametrize("resume", [False, True])
 def test_a_crash_before_the_first_checkpoint_leaves_a_directory_that_runs_again(tmp_path, monkeypatch, resume):
-    real = crash_at(monkeypatch, 1)
+    crash_at(monkeypatch, 1)
     with pytest.raises(RuntimeError, match="went down"):
         train(tiny(), tmp_path / "run", progress=False)
     assert (tmp_path / "run" / "config.json").exists() and not (tmp_path / "run" / "checkpoint").exists()
-    monkeypatch.setattr(trainer, "_step", real)
+    monkeypatch.setattr(BetaVAE, "training_step", REAL_STEP)
     run = train(tiny(), tmp_path / "run", resume=resume, progress=False)
     assert run.step == 6 and logged_steps(run.directory) == [1, 2, 3, 4, 5, 6]
     straight = train(tiny(), tmp_path / "straight", progress=False)
-    resumed, fresh = run.model.state_dict(), straight.model.state_dict()
+    resumed, fresh = run.learner.state_dict(), straight.learner.state_dict()
     assert all(torch.equal(resumed[k], fresh[k]) for k in fresh)
 
 
 def test_resuming_with_another_configuration_names_the_fields(tmp_path):
     train(tiny(), tmp_path / "run", progress=False)
-    with pytest.raises(CheckpointError, match=r"lr: 0.001 in the run, 0.01 now.*seed: 0 in the run, 3 now"):
-        train(tiny(lr=1e-2, seed=3, steps=8), tmp_path / "run", resume=True, progress=False)
+    with pytest.raises(CheckpointError, match=r"params.lr: 0.001 in the run, 0.01 now.*seed: 0 in the run, 3 now"):
+        train(tiny({"lr": 1e-2}, seed=3, steps=8), tmp_path / "run", resume=True, progress=False)
     with pytest.raises(CheckpointError, match=r"params.beta"):
-        train(tiny(params={"beta": 8.0}, steps=8), tmp_path / "run", resume=True, progress=False)
+        train(tiny({"beta": 8.0}, steps=8), tmp_path / "run", resume=True, progress=False)
     with pytest.raises(CheckpointError, match="is at step 6, beyond steps=3"):
         train(tiny(steps=3), tmp_path / "run", resume=True, progress=False)
     saved = json.loads((tmp_path / "run" / "config.json").read_text())["config"]
-    assert saved["steps"] == 6 and saved["lr"] == 1e-3  # refused resumes change nothing
+    assert saved["steps"] == 6 and saved["params"]["lr"] == 1e-3  # refused resumes change nothing
     assert train(tiny(steps=8), tmp_path / "run", resume=True, progress=False).step == 8
 
 
 def test_the_steps_redone_after_a_crash_are_logged_once(tmp_path, monkeypatch):
-    real = crash_at(monkeypatch, 5)  # steps 1–5 logged; the checkpoint of step 4 is on disk
+    crash_at(monkeypatch, 5)  # steps 1–5 logged; the checkpoint of step 4 is on disk
     with pytest.raises(RuntimeError):
         train(tiny(), tmp_path / "run", progress=False)
     assert logged_steps(tmp_path / "run") == [1, 2, 3, 4, 5] and Run.load(tmp_path / "run").step == 4
     with (tmp_path / "run" / "log.jsonl").open("a") as log:
         log.write('{"step": 6, "lo')  # a line cut short by kill -9
-    monkeypatch.setattr(trainer, "_step", real)
+    monkeypatch.setattr(BetaVAE, "training_step", REAL_STEP)
     train(tiny(), tmp_path / "run", resume=True, progress=False)
     assert logged_steps(tmp_path / "run") == [1, 2, 3, 4, 5, 6]
 

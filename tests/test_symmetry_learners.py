@@ -10,29 +10,49 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import envs
+from symgroup import Cyclic, DirectProduct
 from symgroup.check import check
 from symgroup.cli import main
 from symgroup.errors import InvalidOptionError
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.latent_actions import (
     givens_product,
-    move_angles,
-    path_offsets,
-    rotation,
+    move_matrices,
+    path_transforms,
     scale_free_transformation_loss,
     subgroup_elements,
+    subgroup_representation,
     transformation_loss,
 )
-from symgroup.learn.run import Run, build_model
-from symgroup.learn.trainer import PathSampler, train
+from symgroup.learn.registry import build_learner
+from symgroup.learn.run import Run
+from symgroup.learn.samplers import Paths
+from symgroup.learn.trainer import train
 
 TINY = {"n": 4, "hues": 2, "image_size": 16}
 GRID = envs.make("gridworld", **TINY)
 
 
-def tiny(model, **changes):
-    base = {"env": "gridworld", "env_options": TINY, "model": model, "latent": 6, "steps": 3, "batch_size": 8}
+def tiny(learner, params=None, **changes):
+    base = {"env": "gridworld", "env_options": TINY, "learner": learner, "steps": 3,
+            "params": {"latent": 6, "batch_size": 8, **(params or {})}}  # fmt: skip
     return TrainConfig(**{**base, **changes})
+
+
+def build(config, env=GRID):
+    learner = build_learner(config, env)[1]
+    learner.generator = torch.Generator().manual_seed(0)
+    return learner
+
+
+def matrices(env, moves):
+    """ρ_i of every move, per subgroup, with the learners' representations."""
+    return move_matrices(env, moves, [subgroup_representation(env, n, "test") for n in env.factor_names])
+
+
+def summed(term, codes, transforms):
+    """A transformation term summed over the subgroups' blocks: codes (B, M, K, d), transforms per block."""
+    return sum(term(codes[:, :, k], transforms[k]) for k in range(codes.shape[2]))
 
 
 def exact_code(env, states, frequency=1):
@@ -43,44 +63,50 @@ def exact_code(env, states, frequency=1):
 
 def path_batch(env, n=64, length=3, seed=0, moves=None):
     """Random paths of ``moves`` (default the world's): states (n, L + 1, K), move indices (n, L) and
-    the angles from the start (n, L + 1, K)."""
+    each subgroup's ρ(t_l) from the start, (n, L + 1, d, d) per subgroup."""
     moves = env.moves if moves is None else moves
-    sampler = PathSampler(env, type("Model", (), {"path_length": length, "moves": moves})(), seed, torch.device("cpu"))
-    starts, taken, visited = sampler.sample(np.random.default_rng(seed), n)
-    indices = torch.cat([starts[:, None], visited], dim=1).numpy()
-    return env.states()[indices], taken, path_offsets(move_angles(env, moves, "test"), taken)
+    drawn = Paths(env, n, length, moves).draw(np.random.default_rng(seed), n)
+    taken = torch.from_numpy(drawn["moves"])
+    return drawn["states"], taken, [path_transforms(m, taken) for m in matrices(env, moves)]
 
 
 # --- latent actions ------------------------------------------------------------------------------
 @settings(max_examples=30, deadline=None)
-@given(st.lists(st.integers(0, len(GRID.moves) - 1), min_size=1, max_size=12))
-def test_rotation_blocks_are_a_representation_of_the_product(word):
-    """ρ(g_1 ⋯ g_r) = ρ(g_1)⋯ρ(g_r) per circle, with ρ(g) the rotation by 2π·v/n of the group element."""
-    angles = move_angles(GRID, GRID.moves, "test")
-    product = GRID.group.identity
+@given(st.sampled_from(["gridworld", "dihedral_glyph"]).flatmap(
+    lambda name: st.tuples(st.just(name), st.lists(st.integers(0, 63), min_size=1, max_size=12))))  # fmt: skip
+def test_block_matrices_are_a_representation_of_the_product(case):
+    """ρ_i(g_1 ⋯ g_r) = ρ_i(g_1)⋯ρ_i(g_r) per subgroup, for paths of any subgroup elements (D4 too)."""
+    name, word = case
+    env = GRID if name == "gridworld" else envs.make("dihedral_glyph", image_size=32)
+    moves = subgroup_elements(env)
+    word = [m % len(moves) for m in word]
+    product = env.group.identity
     for m in word:
-        product = product @ GRID.moves[m]
-    composed = torch.eye(2, dtype=torch.float64).repeat(len(GRID.factor_names), 1, 1)
-    for m in word:
-        composed = rotation(angles[m]) @ composed
-    expected = torch.tensor(
-        [2 * math.pi * GRID.group.project(n, product).value / GRID.factors[n].group.order for n in GRID.factor_names],
-        dtype=torch.float64,
-    )
-    assert torch.allclose(composed, rotation(expected), atol=1e-9)
+        product = moves[m] @ product
+    for k, block in enumerate(matrices(env, moves)):
+        transforms = path_transforms(block, torch.tensor([word]))[0, -1]
+        rho = subgroup_representation(env, env.factor_names[k], "test")
+        assert np.allclose(transforms.numpy(), rho(env.group.project(env.factor_names[k], product)), atol=1e-9)
 
 
-def test_each_moves_rotation_has_the_order_of_its_subgroup():
-    for env in (GRID, envs.make("square", size=16, side=4)):
-        angles = move_angles(env, env.moves, "test")
-        for m, g in enumerate(env.moves):
-            block = rotation(angles[m]).numpy()
-            owner = int(np.flatnonzero(angles[m])[0])
-            powers = [np.linalg.matrix_power(block[owner], k) for k in range(1, g.order + 1)]
-            assert np.allclose(powers[-1], np.eye(2)) and not any(np.allclose(p, np.eye(2)) for p in powers[:-1])
-    glyph = envs.make("dihedral_glyph")
-    with pytest.raises(InvalidOptionError, match=r"needs cyclic subgroups.*pose is D4"):
-        move_angles(glyph, glyph.moves, "lsbd_vae")
+def test_each_subgroup_acts_faithfully_and_orthogonally():
+    glyph = envs.make("dihedral_glyph", image_size=32)
+    for env in (GRID, envs.make("square", size=16, side=4), glyph):
+        moves = subgroup_elements(env)
+        for k, block in enumerate(matrices(env, moves)):
+            owned = [m for m, g in enumerate(moves) if env.group.project(env.factor_names[k], g) != env.factors[
+                env.factor_names[k]].group.identity]  # fmt: skip
+            for m in owned:  # ρ(g) orthogonal, of the order of g: faithful
+                a = block[m].numpy()
+                assert np.allclose(a @ a.T, np.eye(len(a)), atol=1e-9)
+                powers = [np.linalg.matrix_power(a, j) for j in range(1, moves[m].order + 1)]
+                assert np.allclose(powers[-1], np.eye(len(a))) and not any(np.allclose(q, np.eye(len(a)))
+                                                                           for q in powers[:-1])  # fmt: skip
+    assert subgroup_representation(glyph, "pose", "test").dim == 2
+    strange = envs.CustomEnv({"t": DirectProduct({"a": Cyclic(2), "b": Cyclic(2)})},
+                             lambda states: np.zeros((len(states), 1, 1, 4), np.float32), (1, 1, 4))  # fmt: skip
+    with pytest.raises(InvalidOptionError, match=r"lsbd_vae needs a faithful orthogonal representation.*Factor"):
+        subgroup_representation(strange, "t", "lsbd_vae")
 
 
 @settings(max_examples=40, deadline=None)
@@ -109,19 +135,19 @@ def test_a_single_givens_angle_rotates_one_plane():
 @pytest.mark.parametrize("term", [transformation_loss, scale_free_transformation_loss])
 def test_transformation_terms_are_zero_exactly_on_an_equivariant_code(term):
     states, _, offsets = path_batch(GRID)
-    assert term(exact_code(GRID, states), offsets).item() == pytest.approx(0.0, abs=1e-12)
-    assert term(exact_code(GRID, states, frequency=3), offsets).item() > 0.1  # another representation
+    assert summed(term, exact_code(GRID, states), offsets).item() == pytest.approx(0.0, abs=1e-12)
+    assert summed(term, exact_code(GRID, states, frequency=3), offsets).item() > 0.1  # another representation
     constant = torch.ones_like(exact_code(GRID, states)) / math.sqrt(2)
-    assert term(constant + 0.01 * exact_code(GRID, states, 2), offsets).item() > 0.1  # (nearly) collapsed
+    assert summed(term, constant + 0.01 * exact_code(GRID, states, 2), offsets).item() > 0.1  # (nearly) collapsed
 
 
 def test_the_scale_free_term_ignores_scale_and_centring_matters():
     states, _, offsets = path_batch(GRID)
     code = exact_code(GRID, states, frequency=3)
-    base = scale_free_transformation_loss(code, offsets).item()
-    assert scale_free_transformation_loss(1e-3 * code, offsets).item() == pytest.approx(base)
+    base = summed(scale_free_transformation_loss, code, offsets).item()
+    assert summed(scale_free_transformation_loss, 1e-3 * code, offsets).item() == pytest.approx(base)
     shifted = exact_code(GRID, states) + torch.tensor([0.5, 0.0], dtype=torch.float64)
-    assert scale_free_transformation_loss(shifted, offsets).item() > 0.1  # an offset circle is not equivariant
+    assert summed(scale_free_transformation_loss, shifted, offsets).item() > 0.1  # an offset circle is not equivariant
 
 
 def test_paths_of_subgroup_elements_reach_the_states_their_moves_say():
@@ -133,7 +159,9 @@ def test_paths_of_subgroup_elements_reach_the_states_their_moves_say():
     for t in range(4):
         for b in range(32):
             assert (GRID.act(elements[moves[b, t]], states[b, t][None])[0] == states[b, t + 1]).all()
-    assert scale_free_transformation_loss(exact_code(GRID, states), offsets).item() == pytest.approx(0, abs=1e-12)
+    assert summed(scale_free_transformation_loss, exact_code(GRID, states), offsets).item() == pytest.approx(
+        0, abs=1e-12
+    )
 
 
 def test_large_steps_tell_a_doubly_wound_circle_from_the_right_one():
@@ -143,13 +171,13 @@ def test_large_steps_tell_a_doubly_wound_circle_from_the_right_one():
     terms = []
     for moves in (env.moves, subgroup_elements(env)):
         states, _, offsets = path_batch(env, length=7, moves=moves)
-        terms.append(scale_free_transformation_loss(exact_code(env, states, frequency=2), offsets).item())
+        terms.append(summed(scale_free_transformation_loss, exact_code(env, states, frequency=2), offsets).item())
     assert terms[1] > 50 * terms[0]
 
 
 # --- the methods ---------------------------------------------------------------------------------
 def test_forward_vae_action_blocks_and_forward_term():
-    model = build_model(tiny("forward_vae", params={"forward": "paper"}), GRID).double()
+    model = build(tiny("forward_vae", params={"forward": "paper"})).double()
     a = model.action_matrices().detach().numpy()
     assert a.shape == (len(subgroup_elements(GRID)), 6, 6)
     for m, g in enumerate(model.moves):  # a rotation of order |g| on the owner's block, the identity elsewhere
@@ -162,30 +190,30 @@ def test_forward_vae_action_blocks_and_forward_term():
     x = torch.from_numpy(GRID.render(GRID.states()[:8])).double()
     moves = torch.zeros(8, 1, dtype=torch.long)
     following = torch.from_numpy(GRID.render(GRID.act(model.moves[0], GRID.states()[:8]))).double()[:, None]
-    terms = model.loss(x, 0, torch.Generator().manual_seed(0), (moves, following))
+    terms = model.path_loss(torch.cat([x[:, None], following], dim=1), moves, 0)
     with torch.no_grad():
         mean, target = model.encoder(x)[0].numpy(), model.encoder(following[:, 0])[0].numpy()
     expected = np.mean(((mean @ a[0].T - target) ** 2).sum(axis=1))
     assert terms["forward"].item() == pytest.approx(expected, rel=1e-9)
     assert terms["loss"].item() == pytest.approx(terms["recon"].item() + terms["kl"].item() + 1000 * expected, rel=1e-9)
-    model.params["forward"] = "scale_free"  # the same error, each dim relative to the variance of the means
+    model.config.forward = "scale_free"  # the same error, each dim relative to the variance of the means
     spread = np.concatenate([mean, target]).var(axis=0)
-    relative = model.loss(x, 0, torch.Generator().manual_seed(0), (moves, following))["forward"].item()
+    relative = model.path_loss(torch.cat([x[:, None], following], dim=1), moves, 0)["forward"].item()
     assert relative == pytest.approx(np.mean(((mean @ a[0].T - target) ** 2 / spread).sum(axis=1)), rel=1e-9)
-    with pytest.raises(InvalidOptionError, match="forward must be"):
-        build_model(tiny("forward_vae", params={"forward": "magic"}), GRID)
+    with pytest.raises(InvalidOptionError, match="forward must be one of"):
+        build(tiny("forward_vae", params={"forward": "magic"}))
 
 
 def test_forward_vae_learnt_blocks_start_at_the_identity_and_train(tmp_path):
     run = train(tiny("forward_vae", params={"blocks": "learnt"}), tmp_path / "run", progress=False)
-    assert run.model.blocks.requires_grad
-    assert not torch.allclose(run.model.blocks, torch.eye(2).expand_as(run.model.blocks))  # they moved
-    with pytest.raises(InvalidOptionError, match="blocks must be"):
+    assert run.learner.blocks.requires_grad
+    assert not torch.allclose(run.learner.blocks, torch.eye(2).expand_as(run.learner.blocks))  # they moved
+    with pytest.raises(InvalidOptionError, match="blocks must be one of"):
         train(tiny("forward_vae", params={"blocks": "magic"}), tmp_path / "bad", progress=False)
 
 
 def test_lsbd_vae_codes_lie_on_circles_and_its_term_uses_the_paths():
-    model = build_model(tiny("lsbd_vae", latent=8), GRID).double()
+    model = build(tiny("lsbd_vae", {"latent": 8})).double()
     states, moves, offsets = path_batch(GRID, n=4, moves=model.moves)
     frames = torch.from_numpy(GRID.render(states.reshape(-1, 3))).double().unflatten(0, states.shape[:2])
     with torch.no_grad():
@@ -193,39 +221,39 @@ def test_lsbd_vae_codes_lie_on_circles_and_its_term_uses_the_paths():
         raw = model.encoder.base(frames.flatten(0, 1))[0]
     assert torch.allclose(code[:, :6].unflatten(1, (3, 2)).norm(dim=2), torch.ones(16, 3, dtype=torch.float64))
     assert torch.equal(code[:, 6:], raw[:, 6:])  # the dims after the circles are an ordinary Gaussian latent
-    terms = model.loss(frames[:, 0], 0, torch.Generator().manual_seed(0), (moves, frames[:, 1:]))
-    expected = scale_free_transformation_loss(raw[:, :6].unflatten(1, (3, 2)).unflatten(0, (4, 4)), offsets)
+    terms = model.path_loss(frames, moves, 0)
+    expected = summed(scale_free_transformation_loss, raw[:, :6].unflatten(1, (3, 2)).unflatten(0, (4, 4)), offsets)
     assert terms["transformation"].item() == pytest.approx(expected.item(), rel=1e-6)  # float32 angles
     circle_kl = 3 * math.log(2 * math.pi)  # the uniform prior's log-volume, less the posterior entropies
     assert terms["kl"].item() > circle_kl - 0.5 * 3 * (math.log(2 * math.pi) + 1 - 5)
 
 
 def test_lsbd_vae_supervision_budget(tmp_path):
-    delta_vae = build_model(tiny("lsbd_vae", params={"labelled": 0}), GRID)
+    delta_vae = build(tiny("lsbd_vae", params={"labelled": 0}))
     assert delta_vae.path_length == 0  # no paths: the unsupervised Δ-VAE
     run = train(tiny("lsbd_vae", params={"labelled": 0}), tmp_path / "delta", progress=False)
     assert "transformation" not in run.log()[-1]
-    model = build_model(tiny("lsbd_vae", params={"labelled": 5}), GRID)
-    sampler = PathSampler(GRID, model, seed=0, device=torch.device("cpu"))
-    starts, moves, _ = sampler.sample(np.random.default_rng(1), 200)
-    assert len({(s, *m) for s, m in zip(starts.tolist(), moves.tolist(), strict=True)}) <= 5
-    assert build_model(tiny("lsbd_vae", params={"moves": "elements"}), GRID).moves == subgroup_elements(GRID)
+    model = build(tiny("lsbd_vae", params={"labelled": 5}))
+    drawn = model.sampler(GRID, seed=0).draw(np.random.default_rng(1), 200)
+    starts, moves = drawn["states"][:, 0], drawn["moves"]
+    assert len({(*s, *m) for s, m in zip(starts.tolist(), moves.tolist(), strict=True)}) <= 5
+    assert build(tiny("lsbd_vae", params={"moves": "elements"})).moves == subgroup_elements(GRID)
     for bad in ({"labelled": -1}, {"transformation": "magic"}, {"path_length": -2}, {"moves": "any"}):
         with pytest.raises(InvalidOptionError):
-            build_model(tiny("lsbd_vae", params=bad), GRID)
+            build(tiny("lsbd_vae", params=bad))
     with pytest.raises(InvalidOptionError, match="latent ≥ 6"):
-        build_model(tiny("lsbd_vae", latent=4), GRID)
+        build(tiny("lsbd_vae", {"latent": 4}))
 
 
 def test_quessard_rolls_one_code_forward_through_orthogonal_actions():
-    model = build_model(tiny("quessard"), GRID).double()
+    model = build(tiny("quessard")).double()
     actions = model.action_matrices().detach()
     assert torch.allclose(actions @ actions.transpose(1, 2), torch.eye(6, dtype=torch.float64).expand_as(actions))
     bound = math.pi / 6
     assert model.thetas.abs().max().item() < bound
     states, moves, _ = path_batch(GRID, n=4, length=5)
     frames = torch.from_numpy(GRID.render(states.reshape(-1, 3))).double().unflatten(0, states.shape[:2])
-    terms = model.loss(frames[:, 0], 0, torch.Generator(), (moves, frames[:, 1:]))
+    terms = model.path_loss(frames, moves, 0)
     with torch.no_grad():
         z = model.encoder(frames[:, 0])[0]
         assert torch.allclose(z.norm(dim=1), torch.ones(4, dtype=torch.float64))
@@ -247,7 +275,7 @@ def test_lsbd_vae_learns_a_representation_that_passes_the_check(tmp_path, capsys
     out = tmp_path / "run"
     settings_ = ["env.size=16", "env.side=4", "latent=4", "lr=1e-3", "batch_size=16", "architecture=mlp"]
     flags = [flag for s in settings_ for flag in ("--set", s)]
-    args = ["train", "--model", "lsbd_vae", "--env", "square", "--steps", "300", "--out", str(out), *flags]
+    args = ["train", "--learner", "lsbd_vae", "--env", "square", "--steps", "300", "--out", str(out), *flags]
     assert main(args) == 0
     run = Run.load(out)
     report = check(run.encoder, run.env)
@@ -264,8 +292,8 @@ def test_symmetry_learners_learn_the_colour_of_a_tiny_gridworld(model, tmp_path)
     subgroup, colour included, with its own circle, acted on linearly."""
     out = tmp_path / "run"
     flags = [flag for s in ("env.n=4", "env.hues=4", "env.image_size=16") for flag in ("--set", s)]
-    assert main(["train", "--model", model, "--env", "gridworld", "--steps", "400", "--out", str(out), *flags]) == 0
-    assert Run.load(out).config.architecture == "conv_linear"
+    assert main(["train", "--learner", model, "--env", "gridworld", "--steps", "400", "--out", str(out), *flags]) == 0
+    assert Run.load(out).config.params["architecture"] == "conv_linear"
     report = check(Run.load(out).encoder, Run.load(out).env)
     assert report.passed and report.linear_passed, report.reasons
     assert max(report.d_lsbd.scores.values()) < 0.05

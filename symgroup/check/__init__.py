@@ -16,7 +16,8 @@
 
 from symgroup.check.action import ActionReport, check_action
 from symgroup.check.checker import check
+from symgroup.check.classic import metrics
 from symgroup.check.report import CheckReport
 from symgroup.check.sbd import Tolerances
 
-__all__ = ["ActionReport", "CheckReport", "Tolerances", "check", "check_action"]
+__all__ = ["ActionReport", "CheckReport", "Tolerances", "check", "check_action", "metrics"]

@@ -248,11 +248,11 @@ def _relative_error(outputs: np.ndarray, targets: np.ndarray) -> float:
 
 def _resolve(action: Any, env: SymmetryEnv | str | None) -> tuple[Any, SymmetryEnv]:
     """The callable and the world: a run gives its learner's ``act`` and its world."""
-    if hasattr(action, "model") and hasattr(action, "env"):  # a Run
-        if not hasattr(action.model, "act"):
+    if hasattr(action, "learner") and hasattr(action, "env"):  # a Run
+        if not hasattr(action.learner, "act"):
             raise InvalidOptionError(f"{action} has no learned action: its learner cannot map images by g", action)
         env = env if env is not None else action.env
-        action = action.model.act
+        action = action.learner.act
     if env is None:
         raise InvalidOptionError("check_action needs the world: pass env", None)
     if isinstance(env, str):

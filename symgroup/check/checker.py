@@ -79,7 +79,7 @@ def check(
     if world.sampled:
         report.intervals = _bootstrap(world, tol, seed, representations)
     if metrics:
-        from symgroup.check.metrics import metrics as classic
+        from symgroup.check.classic import metrics as classic
 
         names = None if metrics is True else tuple(metrics)
         report.metrics = classic(encoded.codes, encoded.states, names=names, seed=seed)

@@ -1,14 +1,16 @@
-"""Learning representations: methods, the trainer, run directories and training callbacks.
+"""Learning representations: the learner protocol, samplers, the trainer, run directories and
+training callbacks.
 
->>> from symgroup.learn import METHODS, Run, TrainConfig, train, until_pass
->>> "lsbd_vae" in METHODS
+>>> from symgroup.learn import METHODS, Learner, Run, TrainConfig, train, until_pass
+>>> "lsbd_vae" in METHODS and issubclass(METHODS["lsbd_vae"], Learner)
 True
 """
 
 from symgroup.learn.callbacks import until_pass
 from symgroup.learn.config import TrainConfig
-from symgroup.learn.registry import METHODS
+from symgroup.learn.learner import Learner, LearnerConfig
+from symgroup.learn.registry import METHODS, register
 from symgroup.learn.run import Run
 from symgroup.learn.trainer import train
 
-__all__ = ["METHODS", "Run", "TrainConfig", "train", "until_pass"]
+__all__ = ["METHODS", "Learner", "LearnerConfig", "Run", "TrainConfig", "register", "train", "until_pass"]

@@ -1,4 +1,4 @@
-"""Training callbacks: the trainer calls each after every step as ``callback(step, model, env)``; one
+"""Training callbacks: the trainer calls each after every step as ``callback(step, learner, env)``; one
 that returns True stops training there (the step is checkpointed first, as on Ctrl-C).
 
 >>> stop = until_pass(check_every=25)  # train(config, out, callbacks=[stop])
@@ -13,11 +13,10 @@ from symgroup.errors import InvalidOptionError
 from symgroup.numbers import is_integer
 
 if TYPE_CHECKING:
-    from torch import nn
-
     from envs import SymmetryEnv
+    from symgroup.learn.learner import Learner
 
-Callback = Callable[[int, "nn.Module", "SymmetryEnv"], bool]
+Callback = Callable[[int, "Learner", "SymmetryEnv"], bool]
 
 
 def until_pass(check_every: int = 25, linear: bool = True) -> Callback:
@@ -28,10 +27,10 @@ def until_pass(check_every: int = 25, linear: bool = True) -> Callback:
         raise InvalidOptionError(f"check_every must be a positive integer, got {check_every!r}", check_every)
     from symgroup.check import check
 
-    def callback(step: int, model: nn.Module, env: SymmetryEnv) -> bool:
+    def callback(step: int, learner: Learner, env: SymmetryEnv) -> bool:
         if step % check_every:
             return False
-        report = check(model.encoder, env, validate=False)
+        report = check(learner, env, validate=False)
         return report.passed and (report.linear_passed or not linear)
 
     return callback

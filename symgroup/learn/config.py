@@ -9,41 +9,35 @@ from typing import Any
 import torch
 
 from symgroup.errors import InvalidOptionError
-from symgroup.numbers import is_integer, is_number
+from symgroup.numbers import is_integer
 
 
 @dataclass
 class TrainConfig:
     """Everything that determines a run (with the code version, saved in the run directory).
 
-    ``params`` are the method's hyperparameters (e.g. beta for beta_vae), ``env_options`` the
-    environment's options. ``latent``, ``batch_size``, ``lr`` and ``architecture`` left None are
-    the method's own (:func:`symgroup.learn.recipes.complete`, filled in before a run is saved):
-    for the VAE family latent 10, batches of 64, Adam lr 1e-4 (Locatello et al. 2019).
+    ``learner`` names a registered learner (:data:`symgroup.learn.registry.METHODS`), ``params`` are
+    its hyperparameters (its ``Config``: latent, architecture, batch_size, lr and its own, such as
+    beta for beta_vae); what they leave out is the learner's recipe for the world
+    (``Learner.defaults(env)``), and the run saves them filled in. ``env_options`` are the world's
+    options; the rest is the trainer's.
     """
 
     env: str = "gridworld"
     env_options: dict[str, Any] = field(default_factory=dict)
-    model: str = "beta_vae"
+    learner: str = "beta_vae"
     params: dict[str, Any] = field(default_factory=dict)
-    latent: int | None = None
-    architecture: str | None = None
     steps: int = 2000
-    batch_size: int | None = None
-    lr: float | None = None
     seed: int = 0
     checkpoint_every: int = 500
     log_every: int = 10
     device: str | None = None  # None: cuda when available, else cpu
 
     def __post_init__(self) -> None:
-        for name in ("latent", "batch_size", "steps", "checkpoint_every", "log_every"):
+        for name in ("steps", "checkpoint_every", "log_every"):
             value = getattr(self, name)
-            unset = value is None and name in ("latent", "batch_size")  # the method's default
-            if not unset and (not is_integer(value) or value < 1):
+            if not is_integer(value) or value < 1:
                 raise InvalidOptionError(f"{name} must be a positive integer, got {value!r}", name)
-        if self.lr is not None and not (is_number(self.lr) and self.lr > 0):
-            raise InvalidOptionError(f"lr must be a positive finite number, got {self.lr!r}", self.lr)
         if not is_integer(self.seed) or self.seed < 0:
             raise InvalidOptionError(f"seed must be a non-negative integer, got {self.seed!r}", self.seed)
         if self.device is not None:
@@ -67,7 +61,7 @@ class TrainConfig:
         return cls(**data)
 
     def with_settings(self, settings: dict[str, Any]) -> TrainConfig:
-        """A copy with ``key=value`` settings: a field by name, ``env.<option>``, or a method parameter."""
+        """A copy with ``key=value`` settings: a field by name, ``env.<option>``, or a learner parameter."""
         fields = {f.name for f in dataclasses.fields(self)}
         top, env_options, params = {}, dict(self.env_options), dict(self.params)
         for key, value in settings.items():

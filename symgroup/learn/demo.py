@@ -20,32 +20,32 @@ from symgroup.learn.report_page import check_run, comparison_table, summary, wri
 from symgroup.learn.run import Run
 from symgroup.learn.trainer import train
 
-MODELS = ("beta_vae", "lsbd_vae")
+LEARNERS = ("beta_vae", "lsbd_vae")
 
 
-def demo_config(model: str, env: str, env_options: dict[str, Any], steps: int, seed: int) -> TrainConfig:
-    """Each method's own defaults (:mod:`symgroup.learn.recipes`), except that a VAE takes the
-    symmetry learners' Adam lr 1e-3 and encoder (conv with its linear shortcut where the images fit
-    it), so that the objective is all that differs."""
+def demo_config(learner: str, env: str, env_options: dict[str, Any], steps: int, seed: int) -> TrainConfig:
+    """Each learner's own defaults (``Learner.defaults``), except that a VAE takes the symmetry
+    learners' Adam lr 1e-3 and encoder (conv with its linear shortcut where the images fit it), so
+    that the objective is all that differs."""
     shape = envs.make(env, **env_options).observation_shape
     shared = {"lr": 1e-3, "architecture": default_architecture(shape, linear_shortcut=True)}
-    return TrainConfig(env=env, env_options=env_options, model=model, steps=steps, seed=seed, **shared)
+    return TrainConfig(env=env, env_options=env_options, learner=learner, steps=steps, seed=seed, params=shared)
 
 
 def demo(out: str | Path = "runs/demo", env: str = "gridworld", env_options: dict[str, Any] | None = None,
-         steps: int = 600, seed: int = 0, models: Sequence[str] = MODELS,
+         steps: int = 600, seed: int = 0, learners: Sequence[str] = LEARNERS,
          progress: bool = True) -> tuple[list[Run], list[CheckReport]]:  # fmt: skip
-    """Train (or resume) each model into ``out/<model>``, check each, print the comparison and write
+    """Train (or resume) each learner into ``out/<learner>``, check each, print the comparison and write
     ``out/report.html``."""
     out = Path(out)
     runs = []
-    for model in models:
-        config = demo_config(model, env, env_options or {}, steps, seed)
-        directory = out / model
+    for learner in learners:
+        config = demo_config(learner, env, env_options or {}, steps, seed)
+        directory = out / learner
         runs.append(train(config, directory, resume=(directory / "config.json").exists(), progress=progress))
     reports = []
     for run in runs:
-        print(f"checking {run.config.model}: SBD, LSBD, D_LSBD, MIG, DCI …", flush=True)
+        print(f"checking {run.config.learner}: SBD, LSBD, D_LSBD, MIG, DCI …", flush=True)
         reports.append(check_run(run))
     print(format_comparison(runs, reports))
     print(f"wrote {write_report(runs, out / 'report.html', reports)}")

@@ -1,22 +1,24 @@
 """How the symmetry-based learners let a group act on their latent space, in torch.
 
-- Rotation blocks: a move g of a cyclic subgroup C_n acts on that subgroup's circle (a 2×2 block)
-  as the rotation by θ_g = 2π·v/n, v the move's component; a path of moves acts by the sum of its
-  angles per subgroup (the blocks commute, so ρ is a representation of the product).
+- Representation blocks: subgroup i acts on its own block of d_i latent dims by a faithful
+  orthogonal representation ρ_i (:func:`subgroup_representation`: a world's own choice, else the
+  rotation R(2π·v/n) of a cyclic C_n, the 2-D irrep ρ_1 of a dihedral D_n, the standard
+  representation of a permutation group). The blocks commute, so g ↦ ⊕_i ρ_i(g_i) is a
+  representation of the product; a path of moves acts by the product of its moves' matrices.
 - Givens products (Quessard et al. 2020, arXiv 2002.06991): ρ(a) = ∏_{i<j} R_ij(θ_ij) ∈ SO(n),
   R_ij the rotation by θ_ij in the (i, j) plane; n(n − 1)/2 angles per action.
 - The LSBD transformation term (Tonnaer et al. 2022, arXiv 2011.06070, eq. 9): for codes z_m of a
-  path's frames, each known to be ρ(t_m) applied to a common anchor, undo the rotations, average on
-  the circle and measure the spread, per circle: Σ_m ‖ρ(t_m)⁻¹ z_m − mean_○‖², with
+  path's frames, each known to be ρ(t_m) applied to a common anchor, undo the actions, average on
+  the sphere and measure the spread, per block: Σ_m ‖ρ(t_m)⁻¹ z_m − mean_○‖², with
   mean_○ = normalise(mean_m ρ(t_m)⁻¹ z_m). It is 0 exactly when the code is equivariant on the path.
 - Its scale-free form, measured on the encoder's vectors v before they are projected onto the
-  circles: per circle, E_paths Σ_m ‖ρ(t_m)⁻¹ v_m − mean_m ρ(t_m)⁻¹ v_m‖² / E‖v − E v‖². It has the
-  same zeros (v(g·s) = ρ(g) v(s) on every path, so v lies on a centred circle and its projection is
-  equivariant), but unlike the term on the circle it has no barriers: a constant code is not a
+  spheres: per block, E_paths Σ_m ‖ρ(t_m)⁻¹ v_m − mean_m ρ(t_m)⁻¹ v_m‖² / E‖v − E v‖². It has the
+  same zeros (v(g·s) = ρ(g) v(s) on every path, so v lies on a centred orbit and its projection is
+  equivariant), but unlike the term on the sphere it has no barriers: a constant code is not a
   local minimum, and a point can pass through the origin, so the winding number can change.
 
 >>> import math, torch
->>> r = rotate(torch.tensor([[1.0, 0.0]]), torch.tensor([math.pi / 2]))
+>>> r = rotation(torch.tensor([math.pi / 2])) @ torch.tensor([1.0, 0.0])
 >>> [round(v, 6) + 0.0 for v in r[0].tolist()]
 [0.0, 1.0]
 >>> q = givens_product(torch.tensor([0.3, -1.2, 0.7]), 3)
@@ -27,16 +29,17 @@
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
 from symgroup.cyclic import Cyclic
 from symgroup.errors import InvalidOptionError
 from symgroup.group import GroupElement
+from symgroup.representation import Representation
 
 
 def subgroup_elements(env: Any) -> tuple[GroupElement, ...]:
@@ -56,35 +59,51 @@ def move_owners(env: Any, moves: Sequence[GroupElement]) -> list[int]:
     ]
 
 
-def move_angles(env: Any, moves: Sequence[GroupElement], method: str) -> torch.Tensor:
-    """θ (moves, subgroups): move m turns its own subgroup's circle by 2π·v/n and the others by 0.
-    :class:`InvalidOptionError` when a subgroup is not cyclic (it has no circle)."""
-    angles = torch.zeros(len(moves), len(env.factor_names), dtype=torch.float64)
-    for m, (g, owner) in enumerate(zip(moves, move_owners(env, moves), strict=True)):
-        name = env.factor_names[owner]
-        factor = env.factors[name].group
-        if not isinstance(factor, Cyclic):
-            raise InvalidOptionError(f"{method} needs cyclic subgroups (one circle each); {name} is {factor}", name)
-        angles[m, owner] = 2 * math.pi * env.group.project(name, g).value / factor.order
-    return angles
+def subgroup_representation(env: Any, name: str, learner: str) -> Representation:
+    """The faithful orthogonal representation subgroup ``name`` acts by on its latent block: the
+    world's own (``Factor.representation``), else symgroup's for its group; :class:`InvalidOptionError`
+    when none is known."""
+    from symgroup.check.lsbd import faithful_representations
+
+    factor = env.factors[name]
+    if factor.representation is not None:
+        return factor.representation
+    if isinstance(factor.group, Cyclic):
+        return factor.group.rotation(1)
+    known = faithful_representations(factor.group)
+    if not known:
+        raise InvalidOptionError(
+            f"{learner} needs a faithful orthogonal representation of each subgroup; none is known for {name} = "
+            f"{factor.group}: give the world's factor one (Factor(group, representation=ρ))",
+            name,
+        )
+    return known[0]
 
 
-def path_offsets(angles: torch.Tensor, moves: torch.Tensor) -> torch.Tensor:
-    """t (B, L + 1, K): each frame's angle from the path's start, per subgroup, for moves (B, L)
-    and the table θ (moves, K) of :func:`move_angles`; t_0 = 0, t_l = θ_g1 + … + θ_gl."""
-    steps = angles[moves]
-    return torch.cat([torch.zeros_like(steps[:, :1]), steps], dim=1).cumsum(dim=1)
+def move_matrices(
+    env: Any, moves: Sequence[GroupElement], representations: Sequence[Representation]
+) -> list[torch.Tensor]:
+    """Per subgroup i, ρ_i of every move's component: (moves, d_i, d_i), float64 (the identity for
+    moves of the other subgroups)."""
+    return [
+        torch.from_numpy(np.stack([rho(env.group.project(name, g)) for g in moves])).double()
+        for name, rho in zip(env.factor_names, representations, strict=True)
+    ]
+
+
+def path_transforms(matrices: torch.Tensor, moves: torch.Tensor) -> torch.Tensor:
+    """ρ(t_l) (B, L + 1, d, d) from each path's start: t_0 = e, ρ(t_l) = ρ(g_l) ρ(t_(l−1)), for the
+    move matrices (moves, d, d) and the moves (B, L) of the paths."""
+    out = [torch.eye(matrices.shape[-1], dtype=matrices.dtype, device=matrices.device).expand(len(moves), -1, -1)]
+    for t in range(moves.shape[1]):
+        out.append(matrices[moves[:, t]] @ out[-1])
+    return torch.stack(out, dim=1)
 
 
 def rotation(angle: torch.Tensor) -> torch.Tensor:
     """R(θ) = [[cos θ, −sin θ], [sin θ, cos θ]] for every angle: (..., 2, 2)."""
     c, s = torch.cos(angle), torch.sin(angle)
     return torch.stack([torch.stack([c, -s], -1), torch.stack([s, c], -1)], -2)
-
-
-def rotate(points: torch.Tensor, angle: torch.Tensor) -> torch.Tensor:
-    """R(θ) p for points (..., 2) and angles (...)."""
-    return torch.einsum("...ij,...j->...i", rotation(angle), points)
 
 
 def givens_product(angles: torch.Tensor, n: int) -> torch.Tensor:
@@ -101,19 +120,23 @@ def givens_product(angles: torch.Tensor, n: int) -> torch.Tensor:
     return out
 
 
-def transformation_loss(codes: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
-    """The LSBD term Σ_k Σ_m ‖R(−t_mk) z_mk − mean_○‖² for codes (B, M, K, 2) on K unit circles with
-    known angles t (B, M, K) from a common anchor; mean over the B paths."""
-    anchored = rotate(codes, -offsets)
+def _anchored(vectors: torch.Tensor, transforms: torch.Tensor) -> torch.Tensor:
+    """ρ(t_m)⁻¹ v_m = ρ(t_m)ᵀ v_m (ρ orthogonal) for vectors (B, M, d)."""
+    return torch.einsum("bmji,bmj->bmi", transforms.to(vectors), vectors)
+
+
+def transformation_loss(codes: torch.Tensor, transforms: torch.Tensor) -> torch.Tensor:
+    """The LSBD term Σ_m ‖ρ(t_m)⁻¹ z_m − mean_○‖² for codes (B, M, d) on a unit sphere with known
+    ρ(t_m) (B, M, d, d) from a common anchor; mean over the B paths."""
+    anchored = _anchored(codes, transforms)
     centre = F.normalize(anchored.mean(dim=1, keepdim=True), dim=-1)
-    return ((anchored - centre) ** 2).sum(dim=(1, 2, 3)).mean()
+    return ((anchored - centre) ** 2).sum(dim=(1, 2)).mean()
 
 
-def scale_free_transformation_loss(vectors: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
-    """Σ_k (the spread of R(−t_mk) v_mk about its path mean) / (the batch variance of v_k), for
-    vectors (B, M, K, 2) and angles t (B, M, K); the spread is a mean over paths, summed over frames."""
-    anchored = rotate(vectors, -offsets)
-    spread = ((anchored - anchored.mean(dim=1, keepdim=True)) ** 2).sum(dim=(1, 3)).mean(dim=0)
+def scale_free_transformation_loss(vectors: torch.Tensor, transforms: torch.Tensor) -> torch.Tensor:
+    """(the spread of ρ(t_m)⁻¹ v_m about its path mean) / (the batch variance of v), for vectors
+    (B, M, d) and ρ(t_m) (B, M, d, d); the spread is a mean over paths, summed over frames."""
+    anchored = _anchored(vectors, transforms)
+    spread = ((anchored - anchored.mean(dim=1, keepdim=True)) ** 2).sum(dim=(1, 2)).mean()
     flat = vectors.flatten(0, 1)
-    variance = ((flat - flat.mean(dim=0)) ** 2).sum(dim=2).mean(dim=0)
-    return (spread / variance.clamp_min(1e-12)).sum()
+    return spread / ((flat - flat.mean(dim=0)) ** 2).sum(dim=1).mean().clamp_min(1e-12)

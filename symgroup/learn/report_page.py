@@ -19,7 +19,7 @@ from envs.montage import orbit_montage
 from symgroup.check import CheckReport, check
 from symgroup.check.plots import check_figures
 from symgroup.learn.run import Run
-from symgroup.learn.traverse import traversal_grid
+from symgroup.learn.traverse import can_draw, describe, traversal_grid
 
 METRICS = ("mig", "dci")
 _STYLE = """
@@ -43,7 +43,7 @@ def summary(run: Run, report: CheckReport) -> dict[str, str]:
     SBD verdict, its D_LSBD term and its leakage (the largest share of its subspace's motion caused
     by another subgroup)."""
     row = {
-        "method": run.config.model,
+        "learner": run.config.learner,
         "env": run.env.name,
         "steps": str(run.step),
         "SBD (Higgins)": _verdict(report.passed),
@@ -109,13 +109,14 @@ def _run_section(number: int, run: Run, report: CheckReport) -> str:
     verdict = _verdict(report.passed and report.linear_passed)
     figures = check_figures(report)
     return "\n".join([
-        f"<section id='run-{number}'><h2>Run {number}: {html.escape(run.config.model)} on {html.escape(run.env.name)}"
+        f"<section id='run-{number}'><h2>Run {number}: {html.escape(run.config.learner)} on {html.escape(run.env.name)}"
         f" <span class='{verdict.lower()}'>{verdict}</span></h2>",
-        f"<p><code>{html.escape(str(run.directory))}</code>, step {run.step}, latent {run.config.latent}, "
-        f"seed {run.config.seed}, parameters {html.escape(str(run.config.params or 'default'))}</p>",
+        f"<p><code>{html.escape(str(run.directory))}</code>, step {run.step}, seed {run.config.seed}, "
+        f"parameters {html.escape(str(run.config.params))}</p>",
         f"<h3>Check: verdict, each subgroup, reasons</h3><pre>{html.escape(str(report))}</pre>",
         "<h3>Training curves</h3>", _figure(_training_curves(run), "training curves"),
-        "<h3>Latent traversals</h3>", _image(traversal_grid(run), "latent traversals"),
+        "<h3>Latent traversals</h3>", f"<p>{html.escape(describe(run))}</p>",
+        _image(traversal_grid(run), "latent traversals") if can_draw(run) else "",
         "<h3>Sensitivity and leakage</h3>", _figure(figures["sensitivity"], "sensitivity heatmap"),
         _figure(figures["leakage"], "leakage matrix"),
         "<h3>Each subgroup's orbits in its subspace</h3>", _figure(figures["orbits"], "subgroup orbits"),

@@ -32,32 +32,18 @@ from safetensors.torch import load_file, save_file
 
 import envs
 import symgroup
-from symgroup.errors import CheckpointError, RunLockedError
-from symgroup.learn.architectures import build
+from symgroup.errors import CheckpointError, InvalidOptionError, RunLockedError
 from symgroup.learn.config import TrainConfig
-from symgroup.learn.methods import VAE
-from symgroup.learn.recipes import complete
-from symgroup.learn.registry import METHODS
+from symgroup.learn.learner import Learner
+from symgroup.learn.registry import build_learner
 
 CHECKPOINT, PARTIAL, OLD = "checkpoint", "checkpoint.partial", "checkpoint.old"
-
-
-def build_model(config: TrainConfig, env: envs.SymmetryEnv) -> VAE:
-    """The method of ``config`` (its unset fields filled in, :func:`~symgroup.learn.recipes.complete`)
-    with its networks, on the CPU."""
-    if config.model not in METHODS:
-        raise CheckpointError(f"unknown model {config.model!r}; choose from {sorted(METHODS)}", config.model)
-    config = complete(config, env)
-    encoder, decoder = build(config.architecture, env.observation_shape, config.latent)
-    method = METHODS[config.model]
-    extra = {"env": env} if method.uses_transitions else {}
-    return method(encoder, decoder, config.latent, env.n_states, config.steps, **extra, **config.params)
 
 
 @dataclass
 class Checkpoint:
     step: int
-    model: dict[str, torch.Tensor]
+    weights: dict[str, torch.Tensor]
     training: dict[str, Any]  # optimiser state dicts and the torch generator state
     numpy_state: dict[str, Any]
 
@@ -66,7 +52,7 @@ def save_checkpoint(directory: Path, checkpoint: Checkpoint) -> None:
     partial, current, old = directory / PARTIAL, directory / CHECKPOINT, directory / OLD
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    save_file({k: v.detach().cpu().contiguous() for k, v in checkpoint.model.items()}, partial / "model.safetensors")
+    save_file({k: v.detach().cpu().contiguous() for k, v in checkpoint.weights.items()}, partial / "model.safetensors")
     torch.save(checkpoint.training, partial / "training.pt")
     state = {"step": checkpoint.step, "numpy_state": checkpoint.numpy_state, "version": symgroup.__version__}
     (partial / "state.json").write_text(json.dumps(state))
@@ -83,12 +69,12 @@ def load_checkpoint(directory: Path) -> Checkpoint:
     if folder is None:
         raise CheckpointError(f"{directory} has no checkpoint", directory)
     try:
-        model = load_file(folder / "model.safetensors")
+        weights = load_file(folder / "model.safetensors")
         with warnings.catch_warnings():  # a foreign pickle's protocol warning is not the user's concern
             warnings.filterwarnings("ignore", message="Detected pickle protocol")
             training = torch.load(folder / "training.pt", weights_only=True, map_location="cpu")
         state = json.loads((folder / "state.json").read_text())
-        return Checkpoint(int(state["step"]), model, training, state["numpy_state"])
+        return Checkpoint(int(state["step"]), weights, training, state["numpy_state"])
     except (OSError, EOFError, SafetensorError, RuntimeError, ValueError, KeyError, TypeError,
             pickle.UnpicklingError) as error:  # fmt: skip
         # the weights-only unpickler refuses anything but tensors and plain containers; torch's advice to
@@ -98,38 +84,43 @@ def load_checkpoint(directory: Path) -> Checkpoint:
 
 
 class Run:
-    """A trained (or training) run, rebuilt from its directory."""
+    """A trained (or training) run, rebuilt from its directory: its config, world and learner."""
 
-    def __init__(self, directory: Path, config: TrainConfig, env: envs.SymmetryEnv, model: VAE, step: int) -> None:
-        self.directory, self.config, self.env, self.model, self.step = directory, config, env, model, step
+    def __init__(self, directory: Path, config: TrainConfig, env: envs.SymmetryEnv, learner: Learner,
+                 step: int) -> None:  # fmt: skip
+        self.directory, self.config, self.env, self.learner, self.step = directory, config, env, learner, step
 
     @classmethod
     def load(cls, path: str | Path) -> Run:
         directory = Path(path)
         config = read_config(directory)
         env = envs.make(config.env, **config.env_options)
-        model = build_model(config, env)
+        try:
+            config, learner = build_learner(config, env)
+        except InvalidOptionError as error:
+            raise CheckpointError(f"{directory} holds a configuration this version cannot build: {error}",
+                                  directory) from error  # fmt: skip
         checkpoint = load_checkpoint(directory)
         try:
-            model.load_state_dict(checkpoint.model)
+            learner.load_state_dict(checkpoint.weights)
         except RuntimeError as error:  # missing, unexpected or mis-shaped weights
             raise CheckpointError(
                 f"the weights in {directory} do not fit its configuration: {error}", directory
             ) from error
-        model.eval()
-        return cls(directory, config, env, model, checkpoint.step)
+        learner.eval()
+        return cls(directory, config, env, learner, checkpoint.step)
 
     @property
-    def encoder(self) -> torch.nn.Module:
-        """The encoder: image batch → (mean, log-variance); the checker uses the mean."""
-        return self.model.encoder
+    def encoder(self) -> Learner:
+        """The learner as an encoder (its ``encode``): what the checker judges."""
+        return self.learner
 
     def log(self) -> list[dict[str, Any]]:
         path = self.directory / "log.jsonl"
         return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
     def __repr__(self) -> str:
-        return f"Run({self.directory}, {self.config.model} on {self.config.env}, step {self.step})"
+        return f"Run({self.directory}, {self.config.learner} on {self.config.env}, step {self.step})"
 
 
 @contextmanager

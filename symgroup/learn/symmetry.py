@@ -1,26 +1,32 @@
 """Symmetry-based learners: they learn from paths of moves (o_0, g_1, o_1, …, g_L, o_L) with
-o_l = g_l · o_(l−1), not from still images alone. The trainer draws the paths (``path_length`` L)
-uniformly over start states and the learner's moves; ``loss(x, step, generator, paths)`` gets
-x = o_0 and paths = (moves (B, L), frames o_1…o_L (B, L, C, H, W)). ``moves="generators"`` steps
+o_l = g_l · o_(l−1), not from still images alone, drawn by a :class:`~symgroup.learn.samplers.Paths`
+sampler (``path_length`` L) uniformly over start states and the learner's moves; ``loss(frames,
+moves, step)`` gets the frames (B, L + 1, C, H, W) and the move numbers (B, L). Subgroup i acts on
+its own block of latent dims by a faithful orthogonal representation ρ_i
+(:func:`~symgroup.learn.latent_actions.subgroup_representation`: the rotation R(2π·v/n) of a
+cyclic C_n on a circle, the 2-D irrep of a dihedral group, the standard representation of a
+permutation group, or the world's own), so any finite group is learnt. ``moves="generators"`` steps
 by the world's moves (a generator of one subgroup or its inverse), ``"elements"`` by any element
 of one subgroup but e. Large steps tell winding numbers apart: with steps of 2π/64 a code that turns
 twice per turn of ``arrow``'s angle costs an equivariance term little (BENCHMARKS.md).
 
 - ``forward_vae`` (Caselles-Dupré et al. 2019, arXiv 1904.00243): a VAE plus one linear latent map
-  A_g per move, confined to its subgroup's 2×2 block (subgroup i owns dims 2i, 2i + 1):
-  loss = recon + β·KL + γ·E‖A_g μ_t − μ_t+1‖². ``blocks="fixed"``: A_g the rotation by 2π·v/n of
-  its cyclic subgroup; ``"learnt"``: free 2×2 blocks initialised at the identity. ``forward="paper"``
+  A_g per move, confined to its subgroup's block:
+  loss = recon + β·KL + γ·E‖A_g μ_t − μ_t+1‖². ``blocks="fixed"``: A_g = ρ_i(g) of its subgroup;
+  ``"learnt"``: free blocks initialised at the identity. ``forward="paper"``
   is that term; the default ``"scale_free"`` divides each dim's squared error by the variance of
   the means in that dim, so that shrinking the code does not lower it. The default moves are
   ``"elements"`` and γ = 1000, as LSBD-VAE's. (Measured on ``gridworld``, seed 0, 900 steps: the
   paper's term, or either change alone, fails the check, D_LSBD 0.24–0.37; both together pass it
   at 300 steps. On ``arrow``, whose images cost ~1,150 nats to reconstruct against ~77 for
   ``gridworld``, γ = 100 left 6 of 10 seeds with the angle at frequency 2, γ = 1000 one.)
-- ``lsbd_vae`` (Tonnaer et al. 2022, arXiv 2011.06070): one circle S¹ per cyclic subgroup (its
-  first 2K dims; any further dims are an ordinary Gaussian latent), the Δ-VAE posterior on each
-  circle (Pérez Rey et al. 2019: Brownian motion for a time t, log t ∈ (−10, −5), uniform prior,
-  KL = log 2π − ½ log(2πe·t)), and γ times the transformation term over each path; the ELBO runs
-  on every frame. ``transformation="paper"`` measures it on the circles as the paper does
+- ``lsbd_vae`` (Tonnaer et al. 2022, arXiv 2011.06070): one sphere S^(d_i − 1) per subgroup, on
+  which ρ_i acts (a circle S¹ for a cyclic one; the first Σ d_i dims; any further dims are an
+  ordinary Gaussian latent), the Δ-VAE posterior on each sphere (Pérez Rey et al. 2019: Brownian
+  motion for a small time t, log t ∈ (−10, −5): z = normalise(μ + √t·ε); uniform prior,
+  KL = log vol(S^(d−1)) − ((d − 1)/2)·log(2πe·t), for a circle log 2π − ½ log(2πe·t)), and γ times
+  the transformation term over each path; the ELBO runs on every frame.
+  ``transformation="paper"`` measures it on the spheres as the paper does
   (:func:`~symgroup.learn.latent_actions.transformation_loss`); the default ``"scale_free"``
   measures it on the encoder's vectors before projection, relative to their spread
   (:func:`~symgroup.learn.latent_actions.scale_free_transformation_loss`): same zeros, no barriers.
@@ -39,64 +45,101 @@ twice per turn of ``arrow``'s angle costs an equivariance term little (BENCHMARK
 from __future__ import annotations
 
 import math
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from envs import SymmetryEnv
 from symgroup.errors import InvalidOptionError
 from symgroup.group import GroupElement
+from symgroup.learn.architectures import default_architecture
 from symgroup.learn.latent_actions import (
     givens_product,
-    move_angles,
+    move_matrices,
     move_owners,
-    path_offsets,
-    rotation,
+    path_transforms,
     scale_free_transformation_loss,
     subgroup_elements,
+    subgroup_representation,
     transformation_loss,
 )
-from symgroup.learn.methods import VAE, Terms, kl_divergence
+from symgroup.learn.learner import Count, LearnerConfig, NonNegative
+from symgroup.learn.samplers import Paths, Sampler
+from symgroup.learn.vaes import VAE, Terms, kl_divergence
 
-Paths = tuple[torch.Tensor, torch.Tensor]
+Moves = Literal["generators", "elements"]
 
 
 class SphereEncoder(nn.Module):
-    """x → (code, log-variance): the base encoder's mean with each of its first ``spheres`` blocks of
-    ``size`` dims projected onto the unit sphere; the dims after them pass through."""
+    """x → (code, log-variance): the base encoder's mean with each of its first blocks (of ``sizes``
+    dims) projected onto the unit sphere; the dims after them pass through."""
 
-    def __init__(self, base: nn.Module, spheres: int, size: int) -> None:
+    def __init__(self, base: nn.Module, sizes: Sequence[int]) -> None:
         super().__init__()
-        self.base, self.spheres, self.size = base, spheres, size
+        self.base, self.sizes = base, tuple(sizes)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         return self.project(*self.base(x))
 
     def project(self, mean: torch.Tensor, log_variance: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        k = self.spheres * self.size
-        on_spheres = F.normalize(mean[:, :k].unflatten(1, (self.spheres, self.size)), dim=-1).flatten(1)
-        return torch.cat([on_spheres, mean[:, k:]], dim=1), log_variance
+        k = sum(self.sizes)
+        spheres = [F.normalize(b, dim=-1) for b in mean[:, :k].split(self.sizes, dim=1)]
+        return torch.cat([*spheres, mean[:, k:]], dim=1), log_variance
 
 
-class SymmetryLearner(VAE, ABC):
-    """The shared contract: the env is known at construction, paths come with every batch."""
+@dataclass
+class SymmetryConfig(LearnerConfig):
+    path_length: int = 1
+    moves: Moves = "elements"
 
-    uses_transitions = True
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.path_length < 0:
+            raise InvalidOptionError(f"path_length must be a non-negative integer, got {self.path_length!r}",
+                                     "path_length")  # fmt: skip
+
+
+class SymmetryLearner(VAE):
+    """The shared contract: paths of moves, a block of latent dims per subgroup (ρ_i acting on it),
+    the latent action as an action on images (:meth:`act`)."""
+
+    Config = SymmetryConfig
     paths_per_step: ClassVar[int]  # the default batch_size: about 64 frames a step
 
-    def __init__(self, encoder, decoder, latent, dataset_size, total_steps, env=None, **params):
-        super().__init__(encoder, decoder, latent, dataset_size, total_steps, **params)
-        self.path_length = self.params["path_length"]
-        if not isinstance(self.path_length, int) or self.path_length < 0:
-            raise InvalidOptionError(f"path_length must be a non-negative integer, got {self.path_length!r}", params)
-        self.subgroups = len(env.factor_names)
-        if self.params["moves"] not in ("generators", "elements"):
-            raise InvalidOptionError(f"moves must be 'generators' or 'elements', got {self.params['moves']!r}", params)
-        self.moves = env.moves if self.params["moves"] == "generators" else subgroup_elements(env)
-        self.group = env.group
+    def __init__(self, env: SymmetryEnv, config: SymmetryConfig) -> None:
+        super().__init__(env, config)
+        self.group, self.latent = env.group, config.latent
+        self.moves = env.moves if config.moves == "generators" else subgroup_elements(env)
+        self.owners = move_owners(env, self.moves)
+
+    @classmethod
+    def block_sizes(cls, env: SymmetryEnv) -> list[int]:
+        """d_i: the dimension of each subgroup's representation, in the world's order."""
+        return [subgroup_representation(env, name, cls.name).dim for name in env.factor_names]
+
+    @classmethod
+    def defaults(cls, env: SymmetryEnv) -> SymmetryConfig:
+        """A block per subgroup (a circle per cyclic one), paths of about 64 frames a step, Adam lr
+        1e-3 and conv_linear where the images fit it: with these LSBD-VAE and Forward-VAE pass the
+        check on ``gridworld``, ``square`` and ``arrow`` (BENCHMARKS.md)."""
+        return cls.Config(latent=sum(cls.block_sizes(env)), batch_size=cls.paths_per_step, lr=1e-3,
+                          architecture=default_architecture(env.observation_shape, linear_shortcut=True))  # fmt: skip
+
+    def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
+        return Paths(env, self.config.batch_size, self.config.path_length, self.moves)
+
+    def loss(self, batch: dict[str, torch.Tensor], step: int) -> Terms:
+        """Every term of the objective for paths: "frames" (B, L + 1, C, H, W) taking "moves" (B, L)."""
+        return self.path_loss(batch["frames"], batch["moves"], step)
+
+    @abstractmethod
+    def path_loss(self, frames: torch.Tensor, moves: torch.Tensor, step: int) -> Terms:
+        """The objective on paths; each learner has its own."""
 
     @abstractmethod
     def action_matrices(self) -> torch.Tensor:
@@ -112,11 +155,11 @@ class SymmetryLearner(VAE, ABC):
         return out
 
     def act(self, observations: torch.Tensor, elements: Sequence[GroupElement]) -> torch.Tensor:
-        """The latent action as an action on images: sigmoid(decode(ρ(g) · encode(x))) for each pair
-        (x, g) — what :func:`symgroup.check.check_action` judges."""
-        code = self.encoder(observations)[0]
+        """The latent action as an action on images: decode(ρ(g) · encode(x)) for each pair (x, g),
+        what :func:`symgroup.check.check_action` judges."""
+        code = self.encode(observations)
         matrices = torch.stack([self.latent_matrix(g) for g in elements]).to(code)
-        return torch.sigmoid(self.decoder(torch.einsum("bij,bj->bi", matrices, code)))
+        return self.decode(torch.einsum("bij,bj->bi", matrices, code))
 
     def _moves_of(self, g: GroupElement) -> list[int]:
         index = {m: i for i, m in enumerate(self.moves)}
@@ -139,147 +182,176 @@ class SymmetryLearner(VAE, ABC):
         if self.latent < needed:
             raise InvalidOptionError(f"{self.name} needs {why}: latent ≥ {needed}, got {self.latent}", self.latent)
 
-    def _frames(self, x: torch.Tensor, paths: Paths | None) -> torch.Tensor:
-        """o_0 … o_L as (B, L + 1, C, H, W)."""
-        if paths is None:
-            if self.path_length:
-                raise InvalidOptionError(f"{self.name} trains on paths of moves (moves, frames)", None)
-            return x[:, None]
-        return torch.cat([x[:, None], paths[1]], dim=1)
+
+class BlockActions(SymmetryLearner):
+    """A learner whose moves act by block-diagonal matrices: move m by ρ_i(g_m) on its subgroup's block."""
+
+    def __init__(self, env: SymmetryEnv, config: SymmetryConfig) -> None:
+        super().__init__(env, config)
+        self.sizes = self.block_sizes(env)
+        self._needs_latent(sum(self.sizes), f"a block per subgroup of {self.sizes} dims")
+        self.starts = [sum(self.sizes[:i]) for i in range(len(self.sizes))]
+        representations = [subgroup_representation(env, n, self.name) for n in env.factor_names]
+        for i, matrices in enumerate(move_matrices(env, self.moves, representations)):
+            self.register_buffer(f"rho_{i}", matrices.float(), persistent=False)
+
+    def representation_matrices(self) -> list[torch.Tensor]:
+        """ρ_i of every move's component, per subgroup: (moves, d_i, d_i)."""
+        return [getattr(self, f"rho_{i}") for i in range(len(self.sizes))]
+
+    def place(self, blocks: Sequence[torch.Tensor]) -> torch.Tensor:
+        """(moves, latent, latent): the identity with each move's block i set to blocks[i][move]."""
+        first = blocks[0]
+        out = torch.eye(self.latent, dtype=first.dtype, device=first.device).repeat(len(self.moves), 1, 1)
+        for start, size, block in zip(self.starts, self.sizes, blocks, strict=True):
+            out[:, start : start + size, start : start + size] = block
+        return out
 
 
-class ForwardVAE(SymmetryLearner):
+@dataclass
+class ForwardConfig(SymmetryConfig):
+    beta: NonNegative = 1.0
+    gamma: NonNegative = 1000.0
+    blocks: Literal["fixed", "learnt"] = "fixed"
+    forward: Literal["paper", "scale_free"] = "scale_free"
+
+
+class ForwardVAE(BlockActions):
     name = "forward_vae"
-    defaults: ClassVar[dict[str, Any]] = {
-        "beta": 1.0, "gamma": 1000.0, "blocks": "fixed", "path_length": 1, "moves": "elements", "forward": "scale_free"
-    }  # fmt: skip
+    Config = ForwardConfig
     paths_per_step = 32
 
-    def __init__(self, encoder, decoder, latent, dataset_size, total_steps, env=None, **params):
-        super().__init__(encoder, decoder, latent, dataset_size, total_steps, env, **params)
-        self._needs_latent(2 * self.subgroups, "2 latent dimensions per subgroup")
-        if self.params["blocks"] not in ("fixed", "learnt"):
-            raise InvalidOptionError(f"blocks must be 'fixed' or 'learnt', got {self.params['blocks']!r}", params)
-        if self.params["forward"] not in ("paper", "scale_free"):
-            raise InvalidOptionError(f"forward must be 'paper' or 'scale_free', got {self.params['forward']!r}", params)
-        self.owners = move_owners(env, self.moves)
-        if self.params["blocks"] == "fixed":
-            owned = move_angles(env, self.moves, self.name)[torch.arange(len(self.owners)), self.owners]
-            self.blocks = nn.Parameter(rotation(owned).float(), requires_grad=False)
-        else:
-            self.blocks = nn.Parameter(torch.eye(2).repeat(len(self.owners), 1, 1))
+    def __init__(self, env: SymmetryEnv, config: ForwardConfig) -> None:
+        super().__init__(env, config)
+        if config.blocks == "learnt":
+            size = max(self.sizes)
+            self.blocks = nn.Parameter(torch.eye(size).repeat(len(self.moves), 1, 1))
 
     def action_matrices(self) -> torch.Tensor:
-        """A_g for every move g: (moves, latent, latent)."""
-        out = torch.eye(self.latent, dtype=self.blocks.dtype, device=self.blocks.device).repeat(len(self.owners), 1, 1)
-        for m, owner in enumerate(self.owners):
-            out[m, 2 * owner : 2 * owner + 2, 2 * owner : 2 * owner + 2] = self.blocks[m]
-        return out
+        """A_g for every move g: (moves, latent, latent), on the move's own subgroup's block only."""
+        if self.config.blocks == "fixed":
+            return self.place(self.representation_matrices())
+        owned = [torch.tensor([o == i for o in self.owners], device=self.blocks.device) for i in range(len(self.sizes))]
+        eye = torch.eye(max(self.sizes), device=self.blocks.device)
+        return self.place([torch.where(owned[i][:, None, None], self.blocks, eye)[:, :d, :d]
+                           for i, d in enumerate(self.sizes)])  # fmt: skip
 
-    def loss(self, x: torch.Tensor, step: int, generator: torch.Generator, paths: Paths | None = None) -> Terms:
-        frames = self._frames(x, paths)
-        terms, mean = self.terms_and_mean(x, step, generator)
-        if self.path_length:
-            moves = paths[0]
-            means = torch.cat(
-                [mean[:, None], self.encoder(frames[:, 1:].flatten(0, 1))[0].unflatten(0, moves.shape)], 1
-            )
+    def path_loss(self, frames: torch.Tensor, moves: torch.Tensor, step: int) -> Terms:
+        terms, mean = self.elbo(frames[:, 0], step)
+        if moves.shape[1]:
+            following = self.encoder(frames[:, 1:].flatten(0, 1))[0].unflatten(0, moves.shape)
+            means = torch.cat([mean[:, None], following], 1)
             predicted = torch.einsum("blij,blj->bli", self.action_matrices()[moves], means[:, :-1])
             error = (predicted - means[:, 1:]) ** 2
-            if self.params["forward"] == "scale_free":
+            if self.config.forward == "scale_free":
                 error = error / means.flatten(0, 1).var(dim=0, unbiased=False).clamp_min(1e-12)
             terms["forward"] = error.sum(dim=2).mean()
-            terms["loss"] = terms["loss"] + self.params["gamma"] * terms["forward"]
+            terms["loss"] = terms["loss"] + self.config.gamma * terms["forward"]
         return terms
 
-    def penalty(self, mean, log_variance, z, kl, step, generator):
-        return {"regularised": self.params["beta"] * kl}
+    def penalty(self, mean, log_variance, z, kl, step):
+        return {"regularised": self.config.beta * kl}
 
 
-class LSBDVAE(SymmetryLearner):
+@dataclass
+class LSBDConfig(SymmetryConfig):
+    beta: NonNegative = 1.0
+    gamma: NonNegative = 1000.0
+    path_length: int = 7
+    labelled: int | None = None
+    transformation: Literal["paper", "scale_free"] = "scale_free"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.labelled is not None and self.labelled < 0:
+            raise InvalidOptionError(f"labelled must be None or a non-negative integer, got {self.labelled!r}",
+                                     "labelled")  # fmt: skip
+
+
+class LSBDVAE(BlockActions):
     name = "lsbd_vae"
-    defaults: ClassVar[dict[str, Any]] = {
-        "beta": 1.0, "gamma": 1000.0, "path_length": 7, "labelled": None, "transformation": "scale_free",
-        "moves": "elements",
-    }  # fmt: skip
+    Config = LSBDConfig
     paths_per_step = 8
-    TERMS: ClassVar[dict[str, Any]] = {"paper": transformation_loss, "scale_free": scale_free_transformation_loss}
+    TERMS: ClassVar[dict] = {"paper": transformation_loss, "scale_free": scale_free_transformation_loss}
 
-    def __init__(self, encoder, decoder, latent, dataset_size, total_steps, env=None, **params):
-        super().__init__(encoder, decoder, latent, dataset_size, total_steps, env, **params)
-        self._needs_latent(2 * self.subgroups, "one circle (2 dims) per subgroup")
-        labelled = self.params["labelled"]
-        if labelled is not None and (not isinstance(labelled, int) or labelled < 0):
-            raise InvalidOptionError(f"labelled must be None or a non-negative integer, got {labelled!r}", params)
-        if self.params["transformation"] not in self.TERMS:
-            raise InvalidOptionError(f"transformation must be one of {sorted(self.TERMS)}", params)
-        if labelled == 0:
-            self.path_length = 0
-        self.labelled = labelled
-        self.encoder = SphereEncoder(encoder, self.subgroups, 2)
-        self.register_buffer("angles", move_angles(env, self.moves, self.name).float())
+    def __init__(self, env: SymmetryEnv, config: LSBDConfig) -> None:
+        super().__init__(env, config)
+        self.path_length = 0 if config.labelled == 0 else config.path_length  # 0: the unsupervised Δ-VAE
+        self.encoder = SphereEncoder(self.encoder, self.sizes)
+
+    def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
+        labelled = self.config.labelled or None
+        return Paths(env, self.config.batch_size, self.path_length, self.moves, labelled, seed)
 
     def action_matrices(self) -> torch.Tensor:
-        """Each move turns its subgroup's circle by its angle and fixes every other latent dim."""
-        out = torch.eye(self.latent, dtype=self.angles.dtype, device=self.angles.device).repeat(len(self.moves), 1, 1)
-        for i in range(self.subgroups):
-            out[:, 2 * i : 2 * i + 2, 2 * i : 2 * i + 2] = rotation(self.angles[:, i])
-        return out
+        """Each move acts on its subgroup's sphere by ρ_i and fixes every other latent dim."""
+        return self.place(self.representation_matrices())
 
-    def loss(self, x: torch.Tensor, step: int, generator: torch.Generator, paths: Paths | None = None) -> Terms:
-        frames = self._frames(x, paths)
+    def path_loss(self, frames: torch.Tensor, moves: torch.Tensor, step: int) -> Terms:
         raw, log_variance = self.encoder.base(frames.flatten(0, 1))
         code = self.encoder.project(raw, log_variance)[0]
-        k, shape = 2 * self.subgroups, (self.subgroups, 2)
-        circles = code[:, :k].unflatten(1, shape)
-        z, kl = self._sample(circles, log_variance, code[:, k:], generator)
+        z, kl = self._sample(code, log_variance)
         target = frames.flatten(0, 1)
         recon = F.binary_cross_entropy_with_logits(self.decoder(z), target, reduction="sum") / len(target)
-        terms = {"recon": recon, "kl": kl, "loss": recon + self.params["beta"] * kl}
-        if self.path_length:
-            measured = circles if self.params["transformation"] == "paper" else raw[:, :k].unflatten(1, shape)
-            term = self.TERMS[self.params["transformation"]]
-            terms["transformation"] = term(measured.unflatten(0, frames.shape[:2]), path_offsets(self.angles, paths[0]))
-            terms["loss"] = terms["loss"] + self.params["gamma"] * terms["transformation"]
+        terms = {"recon": recon, "kl": kl, "loss": recon + self.config.beta * kl}
+        if moves.shape[1]:
+            measured = code if self.config.transformation == "paper" else raw
+            term = self.TERMS[self.config.transformation]
+            paths = measured.unflatten(0, frames.shape[:2])
+            terms["transformation"] = sum(
+                term(paths[..., start : start + size], path_transforms(rho, moves))
+                for start, size, rho in zip(self.starts, self.sizes, self.representation_matrices(), strict=True)
+            )
+            terms["loss"] = terms["loss"] + self.config.gamma * terms["transformation"]
         return terms
 
-    def _sample(self, circles: torch.Tensor, log_variance: torch.Tensor, rest: torch.Tensor,
-                generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:  # fmt: skip
-        """z from the posterior (angle + √t·ε on each circle, Gaussian on the rest) and its KL."""
-        k = 2 * self.subgroups
-        log_t = -10 + 5 * torch.sigmoid(log_variance[:, :k].unflatten(1, circles.shape[1:]).mean(dim=2))
-        noise = torch.randn(log_t.shape, generator=generator, device=circles.device, dtype=circles.dtype)
-        angle = torch.atan2(circles[..., 1], circles[..., 0]) + torch.exp(0.5 * log_t) * noise
-        rest_noise = torch.randn(rest.shape, generator=generator, device=rest.device, dtype=rest.dtype)
-        on_circles = torch.stack([torch.cos(angle), torch.sin(angle)], dim=2).flatten(1)
-        z = torch.cat([on_circles, rest + torch.exp(0.5 * log_variance[:, k:]) * rest_noise], dim=1)
-        kl = (math.log(2 * math.pi) - 0.5 * (math.log(2 * math.pi) + 1 + log_t)).sum(dim=1).mean()
-        return z, kl + (kl_divergence(rest, log_variance[:, k:]) if rest.shape[1] else 0.0)
+    def _sample(self, code: torch.Tensor, log_variance: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """z from the posterior (normalise(μ + √t·ε) on each sphere, Gaussian on the rest) and its KL."""
+        k = sum(self.sizes)
+        noise = torch.randn(code.shape, generator=self.generator, device=code.device, dtype=code.dtype)
+        blocks, kl = [], 0.0
+        for start, size in zip(self.starts, self.sizes, strict=True):
+            log_t = -10 + 5 * torch.sigmoid(log_variance[:, start : start + size].mean(dim=1, keepdim=True))
+            moved = code[:, start : start + size] + torch.exp(0.5 * log_t) * noise[:, start : start + size]
+            blocks.append(F.normalize(moved, dim=1))
+            log_volume = math.log(2) + size / 2 * math.log(math.pi) - math.lgamma(size / 2)
+            kl = kl + (log_volume - (size - 1) / 2 * (math.log(2 * math.pi) + 1 + log_t[:, 0])).mean()
+        rest = code[:, k:] + torch.exp(0.5 * log_variance[:, k:]) * noise[:, k:]
+        if rest.shape[1]:
+            kl = kl + kl_divergence(code[:, k:], log_variance[:, k:])
+        return torch.cat([*blocks, rest], dim=1), kl
+
+
+@dataclass
+class QuessardConfig(SymmetryConfig):
+    regulariser: NonNegative = 1e-2
+    path_length: Count = 5
+    moves: Moves = "generators"
 
 
 class Quessard(SymmetryLearner):
     name = "quessard"
-    defaults: ClassVar[dict[str, Any]] = {"regulariser": 1e-2, "path_length": 5, "moves": "generators"}
+    Config = QuessardConfig
     paths_per_step = 16
 
-    def __init__(self, encoder, decoder, latent, dataset_size, total_steps, env=None, **params):
-        super().__init__(encoder, decoder, latent, dataset_size, total_steps, env, **params)
-        if self.path_length < 1:
-            raise InvalidOptionError("quessard learns its actions from paths: path_length ≥ 1", params)
+    def __init__(self, env: SymmetryEnv, config: QuessardConfig) -> None:
+        super().__init__(env, config)
         self._needs_latent(2, "a sphere of dimension ≥ 1")
-        self.encoder = SphereEncoder(encoder, 1, latent)
-        bound = math.pi / latent
-        planes = latent * (latent - 1) // 2
+        self.encoder = SphereEncoder(self.encoder, [config.latent])
+        bound = math.pi / config.latent
+        planes = config.latent * (config.latent - 1) // 2
         self.thetas = nn.Parameter(torch.empty(len(self.moves), planes).uniform_(-bound, bound))
+
+    @classmethod
+    def block_sizes(cls, env: SymmetryEnv) -> list[int]:
+        return [2] * len(env.factor_names)  # one sphere of 2 dims per subgroup, the actions learnt
 
     def action_matrices(self) -> torch.Tensor:
         """ρ(g) ∈ SO(d) for every move g: (moves, d, d)."""
         return givens_product(self.thetas, self.latent)
 
-    def loss(self, x: torch.Tensor, step: int, generator: torch.Generator, paths: Paths | None = None) -> Terms:
-        frames = self._frames(x, paths)
-        moves = paths[0]
-        z, actions = self.encoder(x)[0], self.action_matrices()
+    def path_loss(self, frames: torch.Tensor, moves: torch.Tensor, step: int) -> Terms:
+        z, actions = self.encode(frames[:, 0]), self.action_matrices()
         codes = [z]
         for t in range(moves.shape[1]):
             codes.append(torch.einsum("bij,bj->bi", actions[moves[:, t]], codes[-1]))
@@ -288,4 +360,4 @@ class Quessard(SymmetryLearner):
         recon = F.binary_cross_entropy_with_logits(logits, target, reduction="sum") / len(target)
         squares = self.thetas**2
         one_plane = (squares.sum(dim=1) - squares.max(dim=1).values).mean()
-        return {"recon": recon, "one_plane": one_plane, "loss": recon + self.params["regulariser"] * one_plane}
+        return {"recon": recon, "one_plane": one_plane, "loss": recon + self.config.regulariser * one_plane}

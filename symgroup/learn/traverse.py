@@ -1,59 +1,61 @@
-"""Latent traversals: decode a code while sweeping one latent at a time, a row per latent, sorted by
-how much information the latent carries (its mean KL over the world, largest first). A learner whose
-code lies on circles (LSBD-VAE) is swept along each circle instead: one row per subgroup, a full turn."""
+"""Latent traversals: pictures of what a learner's code means, for learners that can draw.
+
+- A learner with a latent action (``act``) is shown acting: row i applies every element of
+  subgroup i to the code of one state, in the order of ``group.elements()``, and decodes.
+- A learner with a decoder only is swept one latent at a time: row j decodes the code of one state
+  with latent j replaced by values across the range the world's codes take on it (from the 2nd to
+  the 98th percentile), rows sorted by the latent's variance over the world, largest first.
+- A learner without ``decode`` cannot be drawn: :class:`~symgroup.errors.InvalidOptionError` says so.
+"""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import torch
 
 from envs.montage import image_grid
-from symgroup.learn.methods import kl_divergence
+from symgroup.errors import InvalidOptionError
 from symgroup.learn.run import Run
-from symgroup.learn.symmetry import SphereEncoder
 
 
-def traversal_grid(run: Run, state: np.ndarray | None = None, steps: int = 9, span: float = 2.0,
-                   gap: int = 2) -> np.ndarray:  # fmt: skip
-    """An (H, W, 3) image: row j decodes the code of ``state`` (default the first state) with latent j
-    replaced by values from −span to span (on circles: circle j turned by 2πk/steps, k = 0 … steps−1)."""
-    env, model = run.env, run.model
+def can_draw(run: Run) -> bool:
+    return hasattr(run.learner, "decode")
+
+
+def traversal_grid(run: Run, state: np.ndarray | None = None, steps: int = 9, gap: int = 2) -> np.ndarray:
+    """An (H, W, 3) image of ``state``'s code (default the first state) traversed as described above."""
+    if not can_draw(run):
+        raise InvalidOptionError(f"{run.config.learner} has no decoder: its code cannot be drawn as traversals",
+                                 run.config.learner)  # fmt: skip
+    env, learner = run.env, run.learner
     start = env.states()[:1] if state is None else env.check_states(np.asarray(state).reshape(1, -1))
     with torch.no_grad():
-        base = model.encoder(torch.from_numpy(env.render(start)))[0]
-        if isinstance(model.encoder, SphereEncoder) and model.encoder.size == 2:
-            codes = _circle_sweeps(base, model.encoder.spheres, steps)
+        x = torch.from_numpy(env.render(start))
+        if hasattr(learner, "act"):
+            rows = [learner.act(x.expand(f.group.order, -1, -1, -1),
+                                [env.group.embed(name, g) for g in f.group.elements()]).numpy()
+                    for name, f in env.factors.items()]  # fmt: skip
         else:
-            codes = _axis_sweeps(base, _informative_first(run), torch.linspace(-span, span, steps))
-            if isinstance(model.encoder, SphereEncoder):
-                codes = [model.encoder.project(c, torch.zeros_like(c))[0] for c in codes]
-        rows = [torch.sigmoid(model.decoder(c)).numpy() for c in codes]
+            codes = learner.encode(torch.from_numpy(env.render(env.states())))
+            base = learner.encode(x)
+            rows = [learner.decode(sweep).numpy() for sweep in _axis_sweeps(base, codes, steps)]
     return image_grid(rows, gap)
 
 
-def _informative_first(run: Run) -> list[int]:
-    mean, log_variance = run.model.encoder(torch.from_numpy(run.env.render(run.env.states())))
-    per_latent = torch.stack([kl_divergence(mean[:, j : j + 1], log_variance[:, j : j + 1])
-                              for j in range(mean.shape[1])])  # fmt: skip
-    return torch.argsort(per_latent, descending=True).tolist()
+def describe(run: Run) -> str:
+    """What :func:`traversal_grid` draws for this run's learner, in a sentence."""
+    if not can_draw(run):
+        return f"{run.config.learner} has no decoder: its code cannot be drawn"
+    if hasattr(run.learner, "act"):
+        return "one row per subgroup: the learnt latent action of each of its elements on one state's code"
+    return "one row per latent (largest variance over the world first), swept across the range of its codes"
 
 
-def _axis_sweeps(base: torch.Tensor, order: list[int], values: torch.Tensor) -> list[torch.Tensor]:
-    codes = []
-    for j in order:
-        codes.append(base.repeat(len(values), 1))
-        codes[-1][:, j] = values
-    return codes
-
-
-def _circle_sweeps(base: torch.Tensor, circles: int, steps: int) -> list[torch.Tensor]:
-    angles = base.new_tensor([2 * math.pi * k / steps for k in range(steps)])
-    codes = []
-    for j in range(circles):
-        start = torch.atan2(base[0, 2 * j + 1], base[0, 2 * j])
-        codes.append(base.repeat(steps, 1))
-        codes[-1][:, 2 * j] = torch.cos(start + angles)
-        codes[-1][:, 2 * j + 1] = torch.sin(start + angles)
-    return codes
+def _axis_sweeps(base: torch.Tensor, codes: torch.Tensor, steps: int) -> list[torch.Tensor]:
+    low, high = torch.quantile(codes, 0.02, dim=0), torch.quantile(codes, 0.98, dim=0)
+    out = []
+    for j in torch.argsort(codes.var(dim=0), descending=True).tolist():
+        sweep = base.repeat(steps, 1)
+        sweep[:, j] = torch.linspace(float(low[j]), float(high[j]), steps)
+        out.append(sweep)
+    return out

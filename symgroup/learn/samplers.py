@@ -1,0 +1,165 @@
+"""Samplers: the one way to draw batches from a world, for every learner and for the world's own
+:meth:`~envs.SymmetryEnv.transitions` and :meth:`~envs.SymmetryEnv.random_walks`.
+
+A sampler draws states with a seeded numpy generator (:meth:`Sampler.draw`, integer arrays) and
+renders them (:meth:`Sampler.sample`, float32 tensors). Rendering goes through the world: a world
+whose images fit its cache (:data:`envs.base.RENDER_CACHE_BYTES`) is drawn once and looked up, a
+larger one (a world of 10⁶ states) is drawn on the fly, batch by batch.
+
+- :class:`Images`: still images, s uniform.
+- :class:`Paths`: paths s_0, g_1, s_1, …, g_L, s_L with s_l = g_l · s_(l−1), s_0 and the moves
+  uniform (``moves``: the world's generators, or any elements); a path of length 1 is a transition
+  (s, g, g·s). With ``labelled`` = N, every batch comes from one fixed set of N paths drawn from
+  the seed (a supervision budget).
+- :class:`Views`: pairs (s, h·s), h a uniform element of the named subgroups: augmentation by a
+  group action.
+- :class:`Balanced`: states whose component of one subgroup (the domain) takes each of its values
+  equally often in a batch, the other components uniform.
+
+>>> import envs, numpy as np
+>>> env = envs.make("gridworld", n=4, hues=2, image_size=16)
+>>> batch = Paths(env, batch_size=3, length=2, moves=env.moves).sample(np.random.default_rng(0))
+>>> tuple(batch["frames"].shape), tuple(batch["moves"].shape)
+((3, 3, 3, 16, 16), (3, 2))
+>>> drawn = Views(env, 4, subgroups=("colour",)).draw(np.random.default_rng(0), 4)
+>>> bool((drawn["states"][:, :2] == drawn["views"][:, :2]).all())  # only the colour differs
+True
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import torch
+
+from symgroup.errors import InvalidOptionError
+from symgroup.group import GroupElement
+from symgroup.numbers import is_integer
+
+if TYPE_CHECKING:
+    from envs import SymmetryEnv
+
+Drawn = dict[str, np.ndarray]
+Batch = dict[str, torch.Tensor]
+
+
+class Sampler(ABC):
+    """Batches of ``batch_size`` items from ``env``; ``frames`` images per item."""
+
+    frames: int = 1
+
+    def __init__(self, env: SymmetryEnv, batch_size: int) -> None:
+        if not is_integer(batch_size) or batch_size < 1:
+            raise InvalidOptionError(f"batch_size must be a positive integer, got {batch_size!r}", batch_size)
+        self.env, self.batch_size = env, int(batch_size)
+
+    @property
+    def images_per_batch(self) -> int:
+        return self.batch_size * self.frames
+
+    @abstractmethod
+    def draw(self, rng: np.random.Generator, n: int) -> Drawn:
+        """n items as integer arrays (states, move or domain numbers)."""
+
+    @abstractmethod
+    def render(self, drawn: Drawn) -> Batch:
+        """The items' observations (and labels) as tensors."""
+
+    def sample(self, rng: np.random.Generator) -> Batch:
+        """One rendered batch."""
+        return self.render(self.draw(rng, self.batch_size))
+
+    def images(self, states: np.ndarray) -> torch.Tensor:
+        """Observations of states (..., n_factors): (..., C, H, W)."""
+        flat = self.env.render(states.reshape(-1, states.shape[-1]))
+        return torch.from_numpy(flat).reshape(*states.shape[:-1], *self.env.observation_shape)
+
+
+class Images(Sampler):
+    """{"x": (B, C, H, W)} of uniform states."""
+
+    def draw(self, rng: np.random.Generator, n: int) -> Drawn:
+        return {"states": self.env.sample_states(n, rng)}
+
+    def render(self, drawn: Drawn) -> Batch:
+        return {"x": self.images(drawn["states"])}
+
+
+class Paths(Sampler):
+    """{"frames": (B, L + 1, C, H, W), "moves": (B, L)}: paths of ``length`` moves, ``moves[i]`` the element of i."""
+
+    def __init__(self, env: SymmetryEnv, batch_size: int, length: int, moves: Sequence[GroupElement],
+                 labelled: int | None = None, seed: int = 0) -> None:  # fmt: skip
+        super().__init__(env, batch_size)
+        if not is_integer(length) or length < 0:
+            raise InvalidOptionError(f"path length must be a non-negative integer, got {length!r}", length)
+        if labelled is not None and (not is_integer(labelled) or labelled < 1):
+            raise InvalidOptionError(f"labelled must be None or a positive integer, got {labelled!r}", labelled)
+        self.length, self.moves, self.frames = int(length), tuple(moves), int(length) + 1
+        self.pool = None if labelled is None else self._fresh(np.random.default_rng([seed, 1]), labelled)
+
+    def _fresh(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+        return self.env.sample_states(n, rng), rng.integers(0, len(self.moves), size=(n, self.length))
+
+    def draw(self, rng: np.random.Generator, n: int) -> Drawn:
+        if self.pool is None:
+            starts, move_ids = self._fresh(rng, n)
+        else:
+            pick = rng.integers(0, len(self.pool[0]), size=n)
+            starts, move_ids = self.pool[0][pick], self.pool[1][pick]
+        states = np.empty((n, self.length + 1, starts.shape[1]), dtype=np.int64)
+        states[:, 0] = starts
+        for t in range(self.length):
+            states[:, t + 1] = self.env.act_moves(move_ids[:, t], states[:, t], self.moves)
+        return {"states": states, "moves": move_ids}
+
+    def render(self, drawn: Drawn) -> Batch:
+        return {"frames": self.images(drawn["states"]), "moves": torch.from_numpy(drawn["moves"])}
+
+
+class Views(Sampler):
+    """{"x", "y"}: images of s and h·s, h uniform in the product of the named ``subgroups``."""
+
+    frames = 2
+
+    def __init__(self, env: SymmetryEnv, batch_size: int, subgroups: Sequence[str]) -> None:
+        super().__init__(env, batch_size)
+        unknown = [s for s in subgroups if s not in env.factor_names]
+        if unknown or not subgroups:
+            raise InvalidOptionError(f"views differ by subgroups of {env.name}: {env.factor_names}, got "
+                                     f"{list(subgroups)}", unknown)  # fmt: skip
+        self.subgroups = tuple(subgroups)
+
+    def draw(self, rng: np.random.Generator, n: int) -> Drawn:
+        states = self.env.sample_states(n, rng)
+        views, chosen = states, []
+        for name in self.subgroups:
+            elements = [self.env.group.embed(name, g) for g in self.env.factors[name].group.elements()]
+            chosen.append(rng.integers(0, len(elements), size=n))
+            views = self.env.act_moves(chosen[-1], views, elements)
+        return {"states": states, "views": views, "elements": np.stack(chosen, axis=1)}
+
+    def render(self, drawn: Drawn) -> Batch:
+        return {"x": self.images(drawn["states"]), "y": self.images(drawn["views"])}
+
+
+class Balanced(Sampler):
+    """{"x", "domain"}: the ``subgroup``'s component (the domain) takes each value equally often."""
+
+    def __init__(self, env: SymmetryEnv, batch_size: int, subgroup: str) -> None:
+        super().__init__(env, batch_size)
+        if subgroup not in env.factor_names:
+            raise InvalidOptionError(f"{subgroup!r} is not a subgroup of {env.name}: {env.factor_names}", subgroup)
+        self.column = env.factor_names.index(subgroup)
+
+    def draw(self, rng: np.random.Generator, n: int) -> Drawn:
+        states = self.env.sample_states(n, rng)
+        size = self.env.factor_sizes[self.column]
+        states[:, self.column] = rng.permutation((rng.integers(size) + np.arange(n)) % size)
+        return {"states": states, "domain": states[:, self.column].copy()}
+
+    def render(self, drawn: Drawn) -> Batch:
+        return {"x": self.images(drawn["states"]), "domain": torch.from_numpy(drawn["domain"])}
