@@ -114,6 +114,14 @@ def test_custom_env_example_defines_validates_trains_and_passes_the_check(tmp_pa
 
 
 @pytest.mark.slow
+def test_custom_learner_example_is_one_file_that_trains_and_passes_the_check(tmp_path):
+    result = run(sys.executable, "examples/custom_learner.py", str(tmp_path), "300")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SBD (Higgins et al.): PASS    LSBD (linear): PASS" in result.stdout
+    assert (tmp_path / "circle_regression" / "config.json").exists()
+
+
+@pytest.mark.slow
 def test_seed_study_example_tabulates_each_method_over_its_seeds(tmp_path):
     result = run(sys.executable, "examples/seed_study.py", str(tmp_path), "300", "2")
     assert result.returncode == 0, result.stderr

@@ -79,13 +79,14 @@ class Sampler(ABC):
 
 
 class Images(Sampler):
-    """{"x": (B, C, H, W)} of uniform states."""
+    """{"x": (B, C, H, W), "states": (B, n_factors)} of uniform states (the states: labels, for
+    learners that are given them)."""
 
     def draw(self, rng: np.random.Generator, n: int) -> Drawn:
         return {"states": self.env.sample_states(n, rng)}
 
     def render(self, drawn: Drawn) -> Batch:
-        return {"x": self.images(drawn["states"])}
+        return {"x": self.images(drawn["states"]), "states": torch.from_numpy(drawn["states"])}
 
 
 class Paths(Sampler):
