@@ -28,14 +28,14 @@ import envs
 from symgroup.check import check
 from symgroup.learn import Learner, LearnerConfig, TrainConfig, register, train
 from symgroup.learn.architectures import build
-from symgroup.learn.learner import floats, minimise
+from symgroup.learn.learner import Count, Positive, floats, minimise
 from symgroup.learn.samplers import Images, Sampler
 
 
 @dataclass
 class CircleRegressionConfig(LearnerConfig):
-    lr: float = 1e-3
-    batch_size: int = 32
+    lr: Positive = 1e-3
+    batch_size: Count = 32
 
 
 @register

@@ -9,7 +9,7 @@ from symgroup import Cyclic, Dihedral, Symmetric
 from symgroup.check import check
 from symgroup.check.lsbd import faithful_representations
 from symgroup.errors import InvalidRepresentationError
-from symgroup.representation import check_homomorphism, check_orthogonal
+from symgroup.representation import Representation, check_homomorphism, check_orthogonal
 
 GLYPH = envs.make("dihedral_glyph", n=4, image_size=32)
 V0 = np.array([1.0, 0.4])
@@ -88,6 +88,18 @@ def test_a_user_given_representation_is_used():
     report = check(glyph_code(rho), GLYPH, representations={"pose": rho})
     assert report.d_lsbd.representations["pose"] == rho.name
     assert report.d_lsbd.value == pytest.approx(0, abs=1e-9)
+
+
+def test_a_worlds_own_representation_is_the_one_d_lsbd_and_the_learners_use():
+    from symgroup.learn.latent_actions import subgroup_representation
+
+    rho = Representation(Dihedral(4), Dihedral(4).irrep(1), "the world's pose representation")
+    world = CustomEnv({"pose": envs.Factor(Dihedral(4), representation=rho), "x": Cyclic(4), "y": Cyclic(4)},
+                      GLYPH.draw, GLYPH.observation_shape)  # fmt: skip
+    report = check(glyph_code(rho), world)
+    assert report.d_lsbd.representations["pose"] == "the world's pose representation"
+    assert report.d_lsbd.value == pytest.approx(0, abs=1e-9)
+    assert subgroup_representation(world, "pose", "lsbd_vae") is rho
 
 
 def test_a_representation_of_another_group_is_refused():

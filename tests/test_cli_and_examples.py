@@ -122,6 +122,14 @@ def test_custom_learner_example_is_one_file_that_trains_and_passes_the_check(tmp
 
 
 @pytest.mark.slow
+def test_an_s3_world_is_learnt_through_its_standard_representation(tmp_path):
+    result = run(sys.executable, "examples/shuffled_stripes.py", str(tmp_path), "0", "1000")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "DirectProduct(order=S3, x=C4, y=C4), 96 states" in result.stdout
+    assert "SBD (Higgins et al.): PASS    LSBD (linear): PASS" in result.stdout
+
+
+@pytest.mark.slow
 def test_seed_study_example_tabulates_each_method_over_its_seeds(tmp_path):
     result = run(sys.executable, "examples/seed_study.py", str(tmp_path), "300", "2")
     assert result.returncode == 0, result.stderr

@@ -256,7 +256,7 @@ def test_unset_parameters_take_the_learners_defaults_and_are_saved(tmp_path):
     unset = TrainConfig(env="gridworld", env_options=TINY, learner="lsbd_vae", steps=2)
     lsbd = train(unset, tmp_path / "lsbd", progress=False)
     p = lsbd.config.params
-    assert (p["latent"], p["batch_size"], p["lr"], p["path_length"]) == (6, 8, 1e-3, 7)
+    assert (p["latent"], p["batch_size"], p["lr"], p["path_length"]) == (6, 2, 1e-3, 7)
     assert p["architecture"] == "conv_linear" and isinstance(lsbd.learner.encoder.base, ShortcutEncoder)
     assert read_config(tmp_path / "lsbd") == lsbd.config
     train(dataclasses.replace(unset, steps=3), tmp_path / "lsbd", resume=True, progress=False)

@@ -19,7 +19,7 @@ import envs
 from symgroup.check import check
 from symgroup.errors import InvalidOptionError
 from symgroup.learn import METHODS, Learner, LearnerConfig, Run, TrainConfig, register, train
-from symgroup.learn.learner import NonNegative, floats, minimise
+from symgroup.learn.learner import Count, NonNegative, Positive, floats, minimise
 from symgroup.learn.samplers import Balanced, Images, Paths, Views
 
 TINY = {"n": 4, "hues": 2, "image_size": 16}
@@ -28,9 +28,9 @@ GRID = envs.make("gridworld", **TINY)
 
 @dataclass
 class TwoStepConfig(LearnerConfig):
-    latent: int = 4
-    batch_size: int = 8
-    lr: float = 1e-2
+    latent: Count = 4
+    batch_size: Count = 8
+    lr: Positive = 1e-2
     momentum: NonNegative = 0.9
 
 

@@ -298,3 +298,14 @@ def test_symmetry_learners_learn_the_colour_of_a_tiny_gridworld(model, tmp_path)
     assert report.passed and report.linear_passed, report.reasons
     assert max(report.d_lsbd.scores.values()) < 0.05
     assert main(["check", str(out), "--linear"]) == 0
+
+
+@pytest.mark.slow
+def test_lsbd_vae_learns_the_dihedral_pose_of_dihedral_glyph(tmp_path, capsys):
+    """D4 × C4 × C4: the pose's block is acted on by D4's 2-D irrep; trained until the check passes."""
+    out = tmp_path / "run"
+    args = ["train", "--learner", "lsbd_vae", "--env", "dihedral_glyph", "--steps", "600", "--out", str(out)]
+    assert main([*args, "--until-pass", "--check-every", "25"]) == 0
+    assert "passed the check at step" in capsys.readouterr().out
+    report = check(Run.load(out).encoder, "dihedral_glyph")
+    assert report.passed and report.linear_passed and report.d_lsbd.scores["pose"] < 0.05

@@ -157,7 +157,8 @@ def d_lsbd(
     world: EncodedWorld, whiten: np.ndarray, representations: Mapping[str, Representation] | None = None
 ) -> DLSBD:
     """D_LSBD of the content parts, with each cyclic part's ω and each part's best representation;
-    None (with the reason) where it is undefined. ``representations`` gives a part's ρ by name."""
+    None (with the reason) where it is undefined. ``representations`` gives a part's ρ by name (by
+    default the world's own, ``Factor.representation``, where it declares one)."""
     representations = dict(representations or {})
     scores: dict[str, float | None] = {}
     omegas: dict[str, int | None] = {}
@@ -166,7 +167,10 @@ def d_lsbd(
     for name in world.content:
         if not world.acts_by_numbers(name):
             return DLSBD(None, {}, {}, f"{name!r} is not one factor acting by left multiplication")
-        group = world.env.factors[world.parts[name][0]].group
+        factor = world.env.factors[world.parts[name][0]]
+        group = factor.group
+        if name not in representations and factor.representation is not None:  # the world's own choice
+            representations[name] = factor.representation
         variation = world.variation(name) @ whiten
         if name in representations and representations[name].group != group:
             raise InvalidRepresentationError(

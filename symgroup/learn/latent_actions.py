@@ -17,10 +17,7 @@
   equivariant), but unlike the term on the sphere it has no barriers: a constant code is not a
   local minimum, and a point can pass through the origin, so the winding number can change.
 
->>> import math, torch
->>> r = rotation(torch.tensor([math.pi / 2])) @ torch.tensor([1.0, 0.0])
->>> [round(v, 6) + 0.0 for v in r[0].tolist()]
-[0.0, 1.0]
+>>> import torch
 >>> q = givens_product(torch.tensor([0.3, -1.2, 0.7]), 3)
 >>> bool(torch.allclose(q @ q.T, torch.eye(3), atol=1e-6)), round(float(torch.det(q)), 6)
 (True, 1.0)
@@ -98,12 +95,6 @@ def path_transforms(matrices: torch.Tensor, moves: torch.Tensor) -> torch.Tensor
     for t in range(moves.shape[1]):
         out.append(matrices[moves[:, t]] @ out[-1])
     return torch.stack(out, dim=1)
-
-
-def rotation(angle: torch.Tensor) -> torch.Tensor:
-    """R(θ) = [[cos θ, −sin θ], [sin θ, cos θ]] for every angle: (..., 2, 2)."""
-    c, s = torch.cos(angle), torch.sin(angle)
-    return torch.stack([torch.stack([c, -s], -1), torch.stack([s, c], -1)], -2)
 
 
 def givens_product(angles: torch.Tensor, n: int) -> torch.Tensor:

@@ -73,6 +73,7 @@ class AtLeast:
 NonNegative = Annotated[float, AtLeast(0)]
 Positive = Annotated[float, AtLeast(0, strict=True)]
 Count = Annotated[int, AtLeast(1)]
+Natural = Annotated[int, AtLeast(0)]
 Architecture = Literal["conv", "conv_linear", "mlp"]
 
 
@@ -100,40 +101,35 @@ class LearnerConfig:
 
 def _checked(name: str, value: Any, hint: Any) -> Any:
     """``value`` if it fits ``hint`` (an int becomes a float where a float is wanted), else the error."""
-    bound = None
-    if typing.get_origin(hint) is Annotated:
-        hint, bound = typing.get_args(hint)[0], typing.get_args(hint)[1]
-    options = (
-        typing.get_args(hint)
-        if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union
-        else (hint,)
-    )
-    if value is None and type(None) in options:
-        return None
-    kinds = [o for o in options if o is not type(None)]
-    for kind in kinds:
+    union = isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union
+    kinds = [_bounded(k) for k in (typing.get_args(hint) if union else (hint,))]
+    for kind, bound in kinds:
+        if kind is type(None) and value is None:
+            return None
         if typing.get_origin(kind) is Literal and value in typing.get_args(kind):
             return value
         if kind is int and is_integer(value) and (bound is None or bound.holds(value)):
             return int(value)
         if kind is float and is_number(value) and (bound is None or bound.holds(value)):
             return float(value)
-        if kind is str and isinstance(value, str):
+        if kind in (str, bool) and isinstance(value, kind):
             return value
-        if kind is bool and isinstance(value, bool):
-            return value
-    raise InvalidOptionError(f"{name} must be {_describe(kinds, bound, type(None) in options)}, got {value!r}", name)
+    raise InvalidOptionError(f"{name} must be {' or '.join(_describe(*k) for k in kinds)}, got {value!r}", name)
 
 
-def _describe(kinds: list[Any], bound: AtLeast | None, optional: bool) -> str:
-    words = []
-    for kind in kinds:
-        if typing.get_origin(kind) is Literal:
-            words.append("one of " + ", ".join(repr(v) for v in typing.get_args(kind)))
-        else:
-            noun = {int: "an integer", float: "a finite number", str: "a string", bool: "True or False"}[kind]
-            words.append(f"{noun} {bound}" if bound is not None else noun)
-    return " or ".join(words + (["None"] if optional else []))
+def _bounded(hint: Any) -> tuple[Any, AtLeast | None]:
+    """(type, bound) of ``Annotated[type, bound]``; (type, None) of a plain type."""
+    if typing.get_origin(hint) is Annotated:
+        return typing.get_args(hint)[0], typing.get_args(hint)[1]
+    return hint, None
+
+
+def _describe(kind: Any, bound: AtLeast | None) -> str:
+    if typing.get_origin(kind) is Literal:
+        return "one of " + ", ".join(repr(v) for v in typing.get_args(kind))
+    noun = {int: "an integer", float: "a finite number", str: "a string", bool: "True or False",
+            type(None): "None"}[kind]  # fmt: skip
+    return f"{noun} {bound}" if bound is not None else noun
 
 
 def configure(learner: type[Learner], env: SymmetryEnv, params: dict[str, Any]) -> LearnerConfig:

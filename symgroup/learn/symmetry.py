@@ -68,7 +68,7 @@ from symgroup.learn.latent_actions import (
     subgroup_representation,
     transformation_loss,
 )
-from symgroup.learn.learner import Count, LearnerConfig, NonNegative
+from symgroup.learn.learner import Count, LearnerConfig, Natural, NonNegative
 from symgroup.learn.samplers import Paths, Sampler
 from symgroup.learn.vaes import VAE, Terms, kl_divergence
 
@@ -94,14 +94,8 @@ class SphereEncoder(nn.Module):
 
 @dataclass
 class SymmetryConfig(LearnerConfig):
-    path_length: int = 1
+    path_length: Natural = 1
     moves: Moves = "elements"
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.path_length < 0:
-            raise InvalidOptionError(f"path_length must be a non-negative integer, got {self.path_length!r}",
-                                     "path_length")  # fmt: skip
 
 
 class SymmetryLearner(VAE):
@@ -109,7 +103,7 @@ class SymmetryLearner(VAE):
     the latent action as an action on images (:meth:`act`)."""
 
     Config = SymmetryConfig
-    paths_per_step: ClassVar[int]  # the default batch_size: about 64 frames a step
+    paths_per_step: ClassVar[int]  # the default batch_size
 
     def __init__(self, env: SymmetryEnv, config: SymmetryConfig) -> None:
         super().__init__(env, config)
@@ -124,9 +118,9 @@ class SymmetryLearner(VAE):
 
     @classmethod
     def defaults(cls, env: SymmetryEnv) -> SymmetryConfig:
-        """A block per subgroup (a circle per cyclic one), paths of about 64 frames a step, Adam lr
+        """A block per subgroup (a circle per cyclic one), ``paths_per_step`` paths a step, Adam lr
         1e-3 and conv_linear where the images fit it: with these LSBD-VAE and Forward-VAE pass the
-        check on ``gridworld``, ``square`` and ``arrow`` (BENCHMARKS.md)."""
+        check on every built-in world (BENCHMARKS.md)."""
         return cls.Config(latent=sum(cls.block_sizes(env)), batch_size=cls.paths_per_step, lr=1e-3,
                           architecture=default_architecture(env.observation_shape, linear_shortcut=True))  # fmt: skip
 
@@ -257,21 +251,15 @@ class ForwardVAE(BlockActions):
 class LSBDConfig(SymmetryConfig):
     beta: NonNegative = 1.0
     gamma: NonNegative = 1000.0
-    path_length: int = 7
-    labelled: int | None = None
+    path_length: Natural = 7
+    labelled: Natural | None = None
     transformation: Literal["paper", "scale_free"] = "scale_free"
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.labelled is not None and self.labelled < 0:
-            raise InvalidOptionError(f"labelled must be None or a non-negative integer, got {self.labelled!r}",
-                                     "labelled")  # fmt: skip
 
 
 class LSBDVAE(BlockActions):
     name = "lsbd_vae"
     Config = LSBDConfig
-    paths_per_step = 8
+    paths_per_step = 2  # 16 frames a step: the fewest images to pass (BENCHMARKS.md)
     TERMS: ClassVar[dict] = {"paper": transformation_loss, "scale_free": scale_free_transformation_loss}
 
     def __init__(self, env: SymmetryEnv, config: LSBDConfig) -> None:

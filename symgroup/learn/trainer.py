@@ -56,7 +56,7 @@ def train(
 ) -> Run:
     """Train ``config`` into the run directory ``out`` (continuing its checkpoint with ``resume``).
 
-    The run's ``config.json`` holds ``config`` with the method's defaults filled in, written once the
+    The run's ``config.json`` holds ``config`` with the learner's defaults filled in, written once the
     first step has gone through. The directory is locked while training (:class:`RunLockedError` for a
     second trainer). A directory without a checkpoint (a crash before the first one) starts afresh,
     with or without ``resume``; resuming checks that only ``steps`` differs (and is not below the
