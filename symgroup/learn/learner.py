@@ -5,7 +5,8 @@ A learner is an ``nn.Module`` that owns
 - ``Config``, a dataclass of its hyperparameters (typed; :class:`LearnerConfig` holds the shared
   ones), and ``defaults(env)``, its recipe for a world;
 - ``sampler(env, seed)``, the batches it needs (:mod:`symgroup.learn.samplers`);
-- ``optimisers()``, made once and reused, every one of which the trainer checkpoints;
+- ``optimisers()``, made once (by ``make_optimisers``, which a learner overrides; by default Adam
+  on every parameter at ``lr``) and reused, every one of which the trainer checkpoints;
 - ``training_step(batch, step)``, one step with every sub-step it takes (a discriminator update,
   an EMA target, alternating updates), returning its loss terms as floats, the total under "loss";
 - ``encode(observations)``, the code the checker judges (``forward`` is ``encode``, so the learner
