@@ -18,6 +18,8 @@ KL = ½ Σ_j (μ_j² + σ_j² − log σ_j² − 1).
   term becomes Σ_j E_q(α)[KL(N(μ_j, σ_j²) ‖ N(0, 1/α_j))] + KL(q(α_j) ‖ Gamma(a, b)), with
   E[α] = a'/b', E[log α] = ψ(a') − log b' (a' = a + ½, b' = b + ½(μ² + σ²)). The long-tailed
   marginal (a Student-t) lets the dims that carry a factor spread without the Gaussian's cost.
+  a = b = 1 are ours; the paper's variants that keep some dims as nuisances under a fixed N(0, 1)
+  are not built.
 - ``dip_vae_i`` / ``dip_vae_ii`` (Kumar et al. 2018): recon + KL + λ_od Σ_{i≠j} C_ij² + λ_d Σ_i (C_ii − 1)²,
   C = Cov[μ] (I) or Cov[μ] + E[diag σ²] (II).
 - ``info_vae`` (Zhao et al. 2019): recon + (1 − α)·KL + (α + λ − 1)·MMD(q(z), N(0, I)), RBF kernel.
