@@ -174,16 +174,23 @@ def _check(args: argparse.Namespace) -> int:
     for output, kind in ((args.json, "file"), (args.plots, "folder")):
         if output is not None:
             check_writable(output, kind)
+    invariant = tuple(args.invariant)
     if Path(args.target).is_dir():
         run = Run.load(args.target)
         encoder, env = run.encoder, run.env
+        invariant = invariant or getattr(run.learner, "invariant", ())  # what the learner's code should ignore
+        if args.projection:
+            if not hasattr(run.learner, "projection"):
+                raise InvalidOptionError(f"{run.config.learner} has no projection head: check its code without "
+                                         "--projection", args.target)  # fmt: skip
+            encoder = run.learner.projection
     else:
         encoder, env = _load_codes(Path(args.target)), _make_env(args)
     wanted = args.metrics
     report = check(
         encoder,
         env,
-        invariant=tuple(args.invariant),
+        invariant=invariant,
         validate=not args.skip_validation,
         decomposition=_merges(args.merge),
         metrics=False if wanted is None else (tuple(wanted) or True),
@@ -288,7 +295,10 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--linear", action="store_true", help="exit 0 only when linearly disentangled (LSBD) too")
     check.add_argument("--invariant", action="append", default=[], metavar="PART",
-                       help="a subgroup (or merged part) the code must ignore; repeat for several")  # fmt: skip
+                       help="a subgroup (or merged part) the code must ignore; repeat for several (default for a "
+                            "run: those its learner ignores, e.g. a contrastive learner's augmentations)")  # fmt: skip
+    check.add_argument("--projection", action="store_true",
+                       help="check a contrastive run's projection head z instead of its backbone code h")  # fmt: skip
     check.add_argument("--merge", action="append", default=[], metavar="NAME=FACTOR,FACTOR",
                        help="judge these factors as one part (e.g. position=x,y); repeat for several")  # fmt: skip
     check.add_argument("--skip-validation", action="store_true", help="check even a world whose action laws fail")

@@ -14,6 +14,7 @@ from typing import TypeVar
 import envs
 from symgroup.errors import InvalidOptionError
 from symgroup.learn.config import TrainConfig
+from symgroup.learn.contrastive import BYOL, DCoDR, SimCLR
 from symgroup.learn.learner import Learner, configure
 from symgroup.learn.symmetry import LSBDVAE, ForwardVAE, Quessard
 from symgroup.learn.vaes import (
@@ -29,7 +30,7 @@ from symgroup.learn.vaes import (
 )
 
 BUILT_IN = (VAE, BetaVAE, AnnealedVAE, FactorVAE, BayesFactorVAE, BetaTCVAE, DIPVAE, DIPVAEII, InfoVAE, ForwardVAE,
-            LSBDVAE, Quessard)  # fmt: skip
+            LSBDVAE, Quessard, SimCLR, BYOL, DCoDR)  # fmt: skip
 METHODS: dict[str, type[Learner]] = {m.name: m for m in BUILT_IN}
 
 L = TypeVar("L", bound=type[Learner])

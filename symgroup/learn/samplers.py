@@ -122,29 +122,38 @@ class Paths(Sampler):
 
 
 class Views(Sampler):
-    """{"x", "y"}: images of s and h·s, h uniform in the product of the named ``subgroups``."""
+    """{"x", "y"}: images of s and h·s, h uniform in the product of the named ``subgroups``; with a
+    ``domain`` subgroup, s is drawn balanced over its values (as :class:`Balanced`) and the batch
+    also holds "domain"."""
 
     frames = 2
 
-    def __init__(self, env: SymmetryEnv, batch_size: int, subgroups: Sequence[str]) -> None:
+    def __init__(self, env: SymmetryEnv, batch_size: int, subgroups: Sequence[str], domain: str | None = None) -> None:
         super().__init__(env, batch_size)
         unknown = [s for s in subgroups if s not in env.factor_names]
         if unknown or not subgroups:
             raise InvalidOptionError(f"views differ by subgroups of {env.name}: {env.factor_names}, got "
                                      f"{list(subgroups)}", unknown)  # fmt: skip
         self.subgroups = tuple(subgroups)
+        self.domain = None if domain is None else Balanced(env, batch_size, domain)
 
     def draw(self, rng: np.random.Generator, n: int) -> Drawn:
-        states = self.env.sample_states(n, rng)
+        states = self.env.sample_states(n, rng) if self.domain is None else self.domain.draw(rng, n)["states"]
         views, chosen = states, []
         for name in self.subgroups:
             elements = [self.env.group.embed(name, g) for g in self.env.factors[name].group.elements()]
             chosen.append(rng.integers(0, len(elements), size=n))
             views = self.env.act_moves(chosen[-1], views, elements)
-        return {"states": states, "views": views, "elements": np.stack(chosen, axis=1)}
+        drawn = {"states": states, "views": views, "elements": np.stack(chosen, axis=1)}
+        if self.domain is not None:
+            drawn["domain"] = states[:, self.domain.column].copy()
+        return drawn
 
     def render(self, drawn: Drawn) -> Batch:
-        return {"x": self.images(drawn["states"]), "y": self.images(drawn["views"])}
+        out = {"x": self.images(drawn["states"]), "y": self.images(drawn["views"])}
+        if "domain" in drawn:
+            out["domain"] = torch.from_numpy(drawn["domain"])
+        return out
 
 
 class Balanced(Sampler):
