@@ -109,6 +109,7 @@ class SymmetryLearner(VAE):
         super().__init__(env, config)
         self.group, self.latent = env.group, config.latent
         self.moves = env.moves if config.moves == "generators" else subgroup_elements(env)
+        self.move_index = {m: i for i, m in enumerate(self.moves)}
         self.owners = move_owners(env, self.moves)
 
     @classmethod
@@ -142,21 +143,27 @@ class SymmetryLearner(VAE):
     def latent_matrix(self, g: GroupElement) -> torch.Tensor:
         """ρ(g) for any element of the world's group: the product of the matrices of the moves that
         make it up (a move per subgroup component, or a power of its generator)."""
+        return self.latent_matrices([g])[0]
+
+    def latent_matrices(self, elements: Sequence[GroupElement]) -> torch.Tensor:
+        """ρ(g) of each of ``elements``: (n, latent, latent), the moves' matrices computed once."""
         matrices = self.action_matrices()
-        out = torch.eye(self.latent, dtype=matrices.dtype, device=matrices.device)
-        for m in self._moves_of(g):
-            out = matrices[m] @ out
-        return out
+        out = []
+        for g in elements:
+            product = torch.eye(self.latent, dtype=matrices.dtype, device=matrices.device)
+            for m in self._moves_of(g):
+                product = matrices[m] @ product
+            out.append(product)
+        return torch.stack(out)
 
     def act(self, observations: torch.Tensor, elements: Sequence[GroupElement]) -> torch.Tensor:
         """The latent action as an action on images: decode(ρ(g) · encode(x)) for each pair (x, g),
         what :func:`symgroup.check.check_action` judges."""
         code = self.encode(observations)
-        matrices = torch.stack([self.latent_matrix(g) for g in elements]).to(code)
-        return self.decode(torch.einsum("bij,bj->bi", matrices, code))
+        return self.decode(torch.einsum("bij,bj->bi", self.latent_matrices(elements).to(code), code))
 
     def _moves_of(self, g: GroupElement) -> list[int]:
-        index = {m: i for i, m in enumerate(self.moves)}
+        index = self.move_index
         out: list[int] = []
         for name, factor in self.group.factors.items():
             component = self.group.project(name, g)
@@ -182,10 +189,10 @@ class BlockActions(SymmetryLearner):
 
     def __init__(self, env: SymmetryEnv, config: SymmetryConfig) -> None:
         super().__init__(env, config)
-        self.sizes = self.block_sizes(env)
+        representations = [subgroup_representation(env, n, self.name) for n in env.factor_names]
+        self.sizes = [rho.dim for rho in representations]
         self._needs_latent(sum(self.sizes), f"a block per subgroup of {self.sizes} dims")
         self.starts = [sum(self.sizes[:i]) for i in range(len(self.sizes))]
-        representations = [subgroup_representation(env, n, self.name) for n in env.factor_names]
         for i, matrices in enumerate(move_matrices(env, self.moves, representations)):
             self.register_buffer(f"rho_{i}", matrices.float(), persistent=False)
 
