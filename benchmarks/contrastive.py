@@ -54,7 +54,7 @@ def run_one(job: tuple[str, str, str, int, int, Path]) -> dict:
     params = {"augment": augment} if learner in CONTRASTIVE else {}
     config = TrainConfig(env=world, learner=learner, steps=steps, seed=seed, checkpoint_every=200, params=params)
     started = time.perf_counter()
-    run = train(config, out / f"{world}-{learner}-{augment}-{seed}", progress=False)
+    run = train(config, out / f"{world}-{learner}-{augment}-{seed}", resume=True, progress=False)
     trained = time.perf_counter()
     invariant = tuple(getattr(run.learner, "invariant", ()))
     states = run.env.states()
