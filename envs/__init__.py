@@ -8,7 +8,7 @@
 (2, 3, 64, 64)
 """
 
-from envs import arrow, dihedral_glyph, flatland, gridworld, multi_object, square  # noqa: F401  (register)
+from envs import arrow, dihedral_glyph, flatland, gridworld, multi_object, square, styled_gridworld  # noqa: F401  (register)
 from envs.base import CustomEnv, Factor, SymmetryEnv, Transitions, Walks
 from envs.registry import make, names, options, register
 

@@ -154,6 +154,11 @@ class SymmetryEnv(ABC):
         """n states drawn uniformly (with replacement)."""
         return np.random.default_rng(rng).integers(0, self.factor_sizes, size=(n, len(self.factor_sizes)))
 
+    def training_states(self, n: int, rng: np.random.Generator | int | None = None) -> np.ndarray:
+        """n states of the distribution learners train on: :meth:`sample_states` unless a world says
+        otherwise (correlated factors); the checker judges every state all the same."""
+        return self.sample_states(n, rng)
+
     # --- acting -----------------------------------------------------------------------------------
     @cached_property
     def moves(self) -> tuple[GroupElement, ...]:

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import envs
 from envs.dataset import GroundTruthData, load_npz, save_npz
-from symgroup.errors import NotAnActionError
+from symgroup.errors import InvalidOptionError, NotAnActionError
 from symgroup.strategies import env_elements, env_states, env_transitions
 
 LAWFUL = [name for name in envs.names() if name != "walled_gridworld"]
@@ -19,6 +19,7 @@ SMALL = {  # small options, so that property tests stay fast; the defaults are v
     "flatland": {"n": 6, "image_size": 24},
     "multi_object": {"n": 3, "hues": 2, "image_size": 48},
     "dihedral_glyph": {"n": 3, "image_size": 30},
+    "styled_gridworld": {"n": 4, "hues": 3, "image_size": 24},
 }
 _made: dict[str, envs.SymmetryEnv] = {}
 
@@ -107,6 +108,40 @@ def test_square_moves_one_pixel_and_wraps():
     a, b = env.render([[63, 0], [0, 0]])
     assert a.sum() == b.sum() == 16 * 16
     assert a[0, 0, 63] == 1 and a[0, 0, 15] == 0 and a[0, 0, 14] == 1 and b[0, 0, 15] == 1
+
+
+def test_styled_gridworld_draws_each_style_and_cycles_them():
+    env = envs.make("styled_gridworld")
+    assert env.factor_names == ("x", "y", "colour", "style") and env.n_states == 8 * 8 * 8 * 3
+    filled, outlined, hatched = env.render([[1, 2, 0, 0], [1, 2, 0, 1], [1, 2, 0, 2]])[:, 0]  # hue 0 is red
+    assert filled.sum() == 36 and outlined.sum() == 20 and hatched.sum() == 12  # a 6×6 object in an 8-pixel cell
+    assert (outlined <= filled).all() and (hatched <= filled).all() and filled[16:24, 8:16].sum() == 36
+    assert env.act(env.group.embed("style", 1), [[1, 2, 0, 2]]).tolist() == [[1, 2, 0, 0]]
+    two = envs.make("styled_gridworld", styles=2, image_size=32)
+    assert two.factors["style"].group.order == 2 and two.observation_shape == (3, 32, 32)
+    assert two.validate()["states_checked"] == two.n_states  # distinct images at 32×32: 4-pixel objects
+
+
+def test_correlation_changes_the_training_distribution_only():
+    env = envs.make("styled_gridworld", correlation=0.8)
+    drawn = env.training_states(20_000, rng=0)
+    tied = np.mean(drawn[:, 3] == drawn[:, 2] % 3)
+    assert abs(tied - (0.8 + 0.2 / 3)) < 0.01  # tied, or untied and equal by chance
+    uniform = env.sample_states(20_000, rng=0)
+    assert abs(np.mean(uniform[:, 3] == uniform[:, 2] % 3) - 1 / 3) < 0.01
+    assert len(env.states()) == env.n_states  # the checker's states are every state all the same
+    plain = envs.make("styled_gridworld")
+    assert np.array_equal(plain.training_states(50, rng=4), plain.sample_states(50, rng=4))
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"styles": 4}, "styles must be 2 or 3"), ({"correlation": 1.5}, "correlation must be a number in"),
+     ({"n": 8, "image_size": 16}, "too small to draw styles")],
+)  # fmt: skip
+def test_styled_gridworld_refuses_bad_options(options, message):
+    with pytest.raises(InvalidOptionError, match=message):
+        envs.make("styled_gridworld", **options)
 
 
 def test_random_walks_are_paths_of_moves():

@@ -191,13 +191,18 @@ def ctrl_c_at(step):
     return callback
 
 
-@pytest.mark.parametrize("name", ["beta_vae", "factor_vae", "forward_vae", "lsbd_vae", "quessard"])
-def test_resume_after_ctrl_c_gives_the_same_weights(name, tmp_path):
-    straight = weights(train(tiny(name), tmp_path / "straight", progress=False).directory)
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [("beta_vae", {}), ("factor_vae", {}), ("forward_vae", {}), ("lsbd_vae", {}), ("quessard", {}),
+     ("adda", {"source_steps": 3}), ("ufdn", {}), ("stargan", {}), ("discogan", {})],
+)  # fmt: skip
+def test_resume_after_ctrl_c_gives_the_same_weights(name, params, tmp_path):
+    """Alternating updates too (a critic's and a generator's; ADDA's phase switch at step 3)."""
+    straight = weights(train(tiny(name, params), tmp_path / "straight", progress=False).directory)
     with pytest.raises(KeyboardInterrupt):
-        train(tiny(name), tmp_path / "resumed", progress=False, callbacks=[ctrl_c_at(4)])
+        train(tiny(name, params), tmp_path / "resumed", progress=False, callbacks=[ctrl_c_at(4)])
     assert Run.load(tmp_path / "resumed").step == 4  # step 4 finished and was saved, between regular checkpoints
-    resumed = weights(train(tiny(name), tmp_path / "resumed", resume=True, progress=False).directory)
+    resumed = weights(train(tiny(name, params), tmp_path / "resumed", resume=True, progress=False).directory)
     assert all(torch.equal(straight[k], resumed[k]) for k in straight)
 
 

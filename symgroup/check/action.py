@@ -130,11 +130,14 @@ def check_action(
     share: float = 0.95,
 ) -> ActionReport:
     """Judge ``action(observations, elements) → observations`` as an action of ``env``'s group on its
-    images, for the generators of ``subgroups`` (default: every factor). ``action`` may be a callable,
+    images, for the generators of ``subgroups`` (default: those the action's learner ``acts_by`` — a
+    translator's domain — else every factor). ``action`` may be a callable,
     a torch module called the same way, or a run whose learner has a latent action (``env`` then
     defaults to the run's). Worlds above ``max_states`` states are checked on a seeded sample."""
     action, env = _resolve(action, env)
-    names = tuple(env.factor_names if subgroups is None else subgroups)
+    if subgroups is None:
+        subgroups = getattr(getattr(action, "__self__", None), "acts_by", env.factor_names)
+    names = tuple(subgroups)
     for name in names:
         if name not in env.factor_names:
             raise FactorNameError(f"{env.name} has no subgroup {name!r}; its subgroups are {env.factor_names}", name)

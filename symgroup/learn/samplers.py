@@ -6,7 +6,10 @@ renders them (:meth:`Sampler.sample`, float32 tensors). Rendering goes through t
 whose images fit its cache (:data:`envs.base.RENDER_CACHE_BYTES`) is drawn once and looked up, a
 larger one (a world of 10⁶ states) is drawn on the fly, batch by batch.
 
-- :class:`Images`: still images, s uniform.
+States come from the world's training distribution (:meth:`~envs.SymmetryEnv.training_states`:
+uniform unless the world correlates its factors).
+
+- :class:`Images`: still images.
 - :class:`Paths`: paths s_0, g_1, s_1, …, g_L, s_L with s_l = g_l · s_(l−1), s_0 and the moves
   uniform (``moves``: the world's generators, or any elements); a path of length 1 is a transition
   (s, g, g·s). With ``labelled`` = N, every batch comes from one fixed set of N paths drawn from
@@ -15,6 +18,8 @@ larger one (a world of 10⁶ states) is drawn on the fly, batch by batch.
   group action.
 - :class:`Balanced`: states whose component of one subgroup (the domain) takes each of its values
   equally often in a batch, the other components uniform.
+- :class:`Domains`: a batch from the source domain (the domain's value 0) and one from the target
+  (every other value), each from the training distribution given its domain.
 
 >>> import envs, numpy as np
 >>> env = envs.make("gridworld", n=4, hues=2, image_size=16)
@@ -79,11 +84,11 @@ class Sampler(ABC):
 
 
 class Images(Sampler):
-    """{"x": (B, C, H, W), "states": (B, n_factors)} of uniform states (the states: labels, for
+    """{"x": (B, C, H, W), "states": (B, n_factors)} of training states (the states: labels, for
     learners that are given them)."""
 
     def draw(self, rng: np.random.Generator, n: int) -> Drawn:
-        return {"states": self.env.sample_states(n, rng)}
+        return {"states": self.env.training_states(n, rng)}
 
     def render(self, drawn: Drawn) -> Batch:
         return {"x": self.images(drawn["states"]), "states": torch.from_numpy(drawn["states"])}
@@ -103,7 +108,7 @@ class Paths(Sampler):
         self.pool = None if labelled is None else self._fresh(np.random.default_rng([seed, 1]), labelled)
 
     def _fresh(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
-        return self.env.sample_states(n, rng), rng.integers(0, len(self.moves), size=(n, self.length))
+        return self.env.training_states(n, rng), rng.integers(0, len(self.moves), size=(n, self.length))
 
     def draw(self, rng: np.random.Generator, n: int) -> Drawn:
         if self.pool is None:
@@ -138,7 +143,7 @@ class Views(Sampler):
         self.domain = None if domain is None else Balanced(env, batch_size, domain)
 
     def draw(self, rng: np.random.Generator, n: int) -> Drawn:
-        states = self.env.sample_states(n, rng) if self.domain is None else self.domain.draw(rng, n)["states"]
+        states = self.env.training_states(n, rng) if self.domain is None else self.domain.draw(rng, n)["states"]
         views, chosen = states, []
         for name in self.subgroups:
             elements = [self.env.group.embed(name, g) for g in self.env.factors[name].group.elements()]
@@ -166,10 +171,43 @@ class Balanced(Sampler):
         self.column = env.factor_names.index(subgroup)
 
     def draw(self, rng: np.random.Generator, n: int) -> Drawn:
-        states = self.env.sample_states(n, rng)
+        states = self.env.training_states(n, rng)
         size = self.env.factor_sizes[self.column]
         states[:, self.column] = rng.permutation((rng.integers(size) + np.arange(n)) % size)
         return {"states": states, "domain": states[:, self.column].copy()}
 
     def render(self, drawn: Drawn) -> Batch:
         return {"x": self.images(drawn["states"]), "domain": torch.from_numpy(drawn["domain"])}
+
+
+class Domains(Sampler):
+    """{"source", "target"} images and {"source_states", "target_states"}: ``batch_size`` states whose
+    ``subgroup`` component (the domain) is 0 and as many whose component is not, each drawn from
+    the training distribution conditioned on its domain (by rejection, so a world's correlations
+    between the domain and other factors are kept)."""
+
+    frames = 2
+    ROUNDS = 1000
+
+    def __init__(self, env: SymmetryEnv, batch_size: int, subgroup: str) -> None:
+        super().__init__(env, batch_size)
+        if subgroup not in env.factor_names:
+            raise InvalidOptionError(f"{subgroup!r} is not a subgroup of {env.name}: {env.factor_names}", subgroup)
+        self.column = env.factor_names.index(subgroup)
+
+    def draw(self, rng: np.random.Generator, n: int) -> Drawn:
+        found: dict[str, list[np.ndarray]] = {"source": [], "target": []}
+        for _ in range(self.ROUNDS):
+            states = self.env.training_states(4 * n, rng)
+            source = states[:, self.column] == 0
+            found["source"].append(states[source])
+            found["target"].append(states[~source])
+            if all(sum(map(len, parts)) >= n for parts in found.values()):
+                return {f"{k}_states": np.concatenate(parts)[:n] for k, parts in found.items()}
+        raise InvalidOptionError(f"{self.env.name}'s training distribution hardly holds both domains of "
+                                 f"{self.env.factor_names[self.column]!r}: too few states after "
+                                 f"{self.ROUNDS} rounds", self.env.factor_names[self.column])  # fmt: skip
+
+    def render(self, drawn: Drawn) -> Batch:
+        out = {k: self.images(drawn[f"{k}_states"]) for k in ("source", "target")}
+        return out | {k: torch.from_numpy(v) for k, v in drawn.items()}

@@ -1,11 +1,12 @@
 """Latent traversals: pictures of what a learner's code means, for learners that can draw.
 
-- A learner with a latent action (``act``) is shown acting: row i applies every element of
-  subgroup i to the code of one state, in the order of ``group.elements()``, and decodes.
+- A learner with an action on images (``act``: a latent action decoded, a translator) is shown
+  acting: row i applies every element of subgroup i to one state's image, in the order of
+  ``group.elements()`` (a translator's rows: the subgroups it ``acts_by``, its domain).
 - A learner with a decoder only is swept one latent at a time: row j decodes the code of one state
   with latent j replaced by values across the range the world's codes take on it (from the 2nd to
   the 98th percentile), rows sorted by the latent's variance over the world, largest first.
-- A learner without ``decode`` cannot be drawn: :class:`~symgroup.errors.InvalidOptionError` says so.
+- A learner without ``decode`` or ``act`` cannot be drawn: :class:`~symgroup.errors.InvalidOptionError` says so.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from symgroup.learn.run import Run
 
 
 def can_draw(run: Run) -> bool:
-    return hasattr(run.learner, "decode")
+    return hasattr(run.learner, "decode") or hasattr(run.learner, "act")
 
 
 def traversal_grid(run: Run, state: np.ndarray | None = None, steps: int = 9, gap: int = 2) -> np.ndarray:
@@ -32,9 +33,9 @@ def traversal_grid(run: Run, state: np.ndarray | None = None, steps: int = 9, ga
     with torch.no_grad():
         x = torch.from_numpy(env.render(start))
         if hasattr(learner, "act"):
-            rows = [learner.act(x.expand(f.group.order, -1, -1, -1),
-                                [env.group.embed(name, g) for g in f.group.elements()]).numpy()
-                    for name, f in env.factors.items()]  # fmt: skip
+            rows = [learner.act(x.expand(env.factors[name].group.order, -1, -1, -1),
+                                [env.group.embed(name, g) for g in env.factors[name].group.elements()]).numpy()
+                    for name in acted_by(run)]  # fmt: skip
         else:
             codes = learner.encode(torch.from_numpy(env.render(env.states())))
             base = learner.encode(x)
@@ -47,8 +48,16 @@ def describe(run: Run) -> str:
     if not can_draw(run):
         return f"{run.config.learner} has no decoder: its code cannot be drawn"
     if hasattr(run.learner, "act"):
-        return "one row per subgroup: the learnt latent action of each of its elements on one state's code"
+        return (
+            f"one row per subgroup it acts by ({', '.join(acted_by(run))}): the learnt action of each of "
+            "its elements on one state's image"
+        )
     return "one row per latent (largest variance over the world first), swept across the range of its codes"
+
+
+def acted_by(run: Run) -> tuple[str, ...]:
+    """The subgroups a learner's ``act`` takes: its ``acts_by`` (a translator's domain), else all."""
+    return tuple(getattr(run.learner, "acts_by", run.env.factor_names))
 
 
 def _axis_sweeps(base: torch.Tensor, codes: torch.Tensor, steps: int) -> list[torch.Tensor]:

@@ -1,0 +1,227 @@
+"""Image-to-image translators between the domains of a world (see :mod:`symgroup.learn.domains`):
+each claims that its generator *is* the domain subgroup's action, which
+:func:`symgroup.check.check_action` tests (lands on g·s, keeps the other subgroups, obeys the laws,
+names an automorphism when it maps consistently the wrong way).
+
+- ``stargan`` (Choi et al. 2018, arXiv 1711.09020): one generator G(x, c) to any domain c, a
+  critic D with an adversarial and a domain-classification head:
+  L_D = −E log σ(D_adv(x)) − E log(1 − σ(D_adv(G(x, c)))) + λ_cls·CE(D_cls(x), d),
+  L_G = −E log σ(D_adv(G(x, c))) + λ_cls·CE(D_cls(G(x, c)), c) + λ_rec·E|x − G(G(x, c), d)|,
+  c a uniform target domain. Its code (``encode``) is D_cls's logits: an encoder of the domain alone.
+- ``discogan`` (Kim et al. 2017, arXiv 1703.05192): two domains A, B (a C2 subgroup), generators
+  G_AB, G_BA and critics D_A, D_B: L_G = −E log σ(D_B(G_AB x_A)) − E log σ(D_A(G_BA x_B)) +
+  λ_rec·(E‖G_BA G_AB x_A − x_A‖² + E‖G_AB G_BA x_B − x_B‖²) (squared errors per pixel, averaged),
+  L_D the critics' real/fake cross-entropy. Its code is G_AB's bottleneck (the paper's 100-d 1×1
+  layer) of images of either domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from envs import SymmetryEnv
+from symgroup.errors import InvalidOptionError
+from symgroup.learn.architectures import GaussianEncoder, build
+from symgroup.learn.domains import DomainConfig, DomainTranslator, adam, binary_cross_entropy, critic_loss
+from symgroup.learn.learner import Count, Natural, NonNegative, floats, minimise
+from symgroup.learn.samplers import Domains, Sampler
+
+
+class Residual(nn.Module):
+    """x + conv(ReLU(conv(x))), 3×3 convolutions of ``width`` channels."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(width, width, 3, 1, 1), nn.ReLU(), nn.Conv2d(width, width, 3, 1, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.body(x)
+
+
+class ConvTranslator(nn.Module):
+    """StarGAN's generator in miniature: x with the target domain's one-hot planes as extra
+    channels → conv 3×3 (w) → conv 4×4 stride 2 (2w) → ``blocks`` residual blocks → transposed conv
+    4×4 stride 2 (w) → conv 3×3 → sigmoid; fully convolutional, so any even image side."""
+
+    def __init__(self, channels: int, conditions: int, width: int, blocks: int) -> None:
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(channels + conditions, width, 3, 1, 1), nn.ReLU(),
+            nn.Conv2d(width, 2 * width, 4, 2, 1), nn.ReLU(),
+            *(Residual(2 * width) for _ in range(blocks)),
+            nn.ConvTranspose2d(2 * width, width, 4, 2, 1), nn.ReLU(),
+            nn.Conv2d(width, channels, 3, 1, 1),
+        )  # fmt: skip
+
+    def forward(self, x: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
+        planes = condition[:, :, None, None].expand(-1, -1, *x.shape[2:])
+        return torch.sigmoid(self.net(torch.cat([x, planes], dim=1)))
+
+
+class Bottleneck(nn.Module):
+    """DiscoGAN's generator: x → sigmoid(decoder(encoder mean)), the reference encoder–decoder
+    through a ``latent``-wide bottleneck."""
+
+    def __init__(self, architecture: str, shape: tuple[int, int, int], latent: int) -> None:
+        super().__init__()
+        self.encoder: GaussianEncoder
+        self.encoder, self.decoder = build(architecture, shape, latent)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.decoder(self.encoder(x)[0]))
+
+
+def critic(architecture: str, shape: tuple[int, ...], outputs: int) -> nn.Module:
+    """The reference conv encoder's trunk with ``outputs`` logits (its mean head)."""
+    encoder = build(architecture, shape, outputs)[0]
+    return nn.Sequential(encoder.features, nn.Linear(encoder.head.in_features, outputs))
+
+
+@dataclass
+class StarGANConfig(DomainConfig):
+    """λ_cls ``classification``, λ_rec ``reconstruction``; the generator's ``width`` and residual ``blocks``."""
+
+    classification: NonNegative = 1.0
+    reconstruction: NonNegative = 10.0
+    width: Count = 16
+    blocks: Natural = 2
+
+
+class StarGAN(DomainTranslator):
+    """StarGAN (Choi et al. 2018).
+
+    The paper's recipe (128 px, batch 16, 200k steps, Adam 1e-4 β (0.5, 0.999), WGAN-GP with λ_gp 10
+    and 5 critic steps per generator step, a residual generator with c tiled as input channels, a
+    PatchGAN critic): here G with one down-sampling of width 16 → 32 and 2 residual blocks
+    (:class:`ConvTranslator`), the reference conv trunk as D, the paper's Eq. 1 cross-entropy
+    adversarial loss instead of WGAN-GP, one critic step per generator step, lr 2e-4, λ_cls 1,
+    λ_rec 10.
+    """
+
+    name = "stargan"
+    Config = StarGANConfig
+
+    def __init__(self, env: SymmetryEnv, config: StarGANConfig) -> None:
+        super().__init__(env, config)
+        channels, height, width = env.observation_shape
+        if height % 2 or width % 2:
+            raise InvalidOptionError(
+                f"stargan's generator needs even image sides, got {height}×{width}", (height, width)
+            )
+        self.translator = ConvTranslator(channels, self.domains, config.width, config.blocks)
+        self.critic = critic(config.architecture, env.observation_shape, 1 + self.domains)
+        self.others = tuple(n for n in env.factor_names if n != config.domain)
+
+    @property
+    def invariant(self) -> tuple[str, ...]:
+        """Its code, D_cls, should ignore every subgroup but the domain."""
+        return self.others
+
+    def make_optimisers(self) -> dict[str, torch.optim.Optimizer]:
+        return {"generator": adam(self.translator.parameters(), self.config.lr),
+                "critic": adam(self.critic.parameters(), self.config.lr)}  # fmt: skip
+
+    def encode(self, observations: torch.Tensor) -> torch.Tensor:
+        """D_cls(x), the domain logits."""
+        return self.classify_domain(observations)
+
+    def classify_domain(self, x: torch.Tensor) -> torch.Tensor:
+        return self.critic(x)[:, 1:]
+
+    def translate(self, x: torch.Tensor, source: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """G(x, c)."""
+        return self.translator(x, F.one_hot(target, self.domains).to(x))
+
+    def training_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, float]:
+        x, domain = batch["x"], self.domain_of(batch["states"])
+        target = torch.randint(self.domains, domain.shape, generator=self.generator, device=domain.device)
+        fake = self.translate(x, domain, target)
+        real = self.critic(x)
+        critic = critic_loss(real[:, 0], self.critic(fake.detach())[:, 0])
+        critic = critic + self.config.classification * F.cross_entropy(real[:, 1:], domain)
+        minimise(self.optimisers()["critic"], critic)
+        out = self.critic(fake)
+        adversarial = binary_cross_entropy(out[:, 0], True)
+        classification = F.cross_entropy(out[:, 1:], target)
+        cycle = (x - self.translate(fake, target, domain)).abs().mean()
+        generator = adversarial + self.config.classification * classification + self.config.reconstruction * cycle
+        minimise(self.optimisers()["generator"], generator)
+        return floats({"loss": critic + generator, "critic": critic, "adversarial": adversarial,
+                       "classification": classification, "cycle": cycle})  # fmt: skip
+
+
+@dataclass
+class DiscoGANConfig(DomainConfig):
+    """λ_rec ``reconstruction``; ``latent``: each generator's bottleneck (the paper's 100)."""
+
+    latent: Count = 100
+    reconstruction: NonNegative = 0.5
+
+
+class DiscoGAN(DomainTranslator):
+    """DiscoGAN (Kim et al. 2017).
+
+    The paper's code (64 px, batch 64, Adam 2e-4 β (0.5, 0.999), conv generators through a 100-d
+    1×1 bottleneck, 0.9·feature matching + 0.1·GAN, λ_rec 0.01 for 10k steps then 0.5): here the
+    reference conv encoder–decoder with a 100-d bottleneck, the plain cross-entropy GAN loss, λ_rec
+    0.5 from the start, lr 2e-4. A is the domain's value 0, B its value 1. ``act`` needs each
+    image's domain: a conv domain classifier, trained on real images beside (not in) the objective,
+    gives it.
+    """
+
+    name = "discogan"
+    Config = DiscoGANConfig
+
+    def __init__(self, env: SymmetryEnv, config: DiscoGANConfig) -> None:
+        super().__init__(env, config)
+        if self.domains != 2:
+            raise InvalidOptionError(f"discogan translates between two domains: {config.domain!r} of {env.name} has "
+                                     f"{self.domains} values (use a C2 subgroup, e.g. styled_gridworld "
+                                     "styles=2)", config.domain)  # fmt: skip
+        shape = env.observation_shape
+        self.ab, self.ba = (Bottleneck(config.architecture, shape, config.latent) for _ in range(2))
+        self.critic_a, self.critic_b = (critic(config.architecture, shape, 1) for _ in range(2))
+        self.domain_head = critic(config.architecture, shape, 2)
+
+    def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
+        return Domains(env, self.config.batch_size, self.config.domain)
+
+    def make_optimisers(self) -> dict[str, torch.optim.Optimizer]:
+        lr = self.config.lr
+        return {"generators": adam([*self.ab.parameters(), *self.ba.parameters()], lr),
+                "critics": adam([*self.critic_a.parameters(), *self.critic_b.parameters()], lr),
+                "domain_head": adam(self.domain_head.parameters(), lr)}  # fmt: skip
+
+    def encode(self, observations: torch.Tensor) -> torch.Tensor:
+        """G_AB's bottleneck code."""
+        return self.ab.encoder(observations)[0]
+
+    def classify_domain(self, x: torch.Tensor) -> torch.Tensor:
+        return self.domain_head(x)
+
+    def translate(self, x: torch.Tensor, source: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """x where the domain stays, G_AB(x) from A to B, G_BA(x) from B to A."""
+        moved = (source != target)[:, None, None, None]
+        return torch.where(moved & (source == 0)[:, None, None, None], self.ab(x), torch.where(moved, self.ba(x), x))
+
+    def training_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, float]:
+        a, b = batch["source"], batch["target"]
+        ab, ba = self.ab(a), self.ba(b)
+        critics = critic_loss(self.critic_a(a), self.critic_a(ba.detach())) + critic_loss(
+            self.critic_b(b), self.critic_b(ab.detach())
+        )
+        minimise(self.optimisers()["critics"], critics)
+        adversarial = binary_cross_entropy(self.critic_b(ab), True) + binary_cross_entropy(self.critic_a(ba), True)
+        cycle = F.mse_loss(self.ba(ab), a) + F.mse_loss(self.ab(ba), b)
+        generators = adversarial + self.config.reconstruction * cycle
+        minimise(self.optimisers()["generators"], generators)
+        x = torch.cat([a, b])
+        domains = torch.cat([torch.zeros(len(a)), torch.ones(len(b))]).long().to(x.device)
+        head = F.cross_entropy(self.classify_domain(x), domains)
+        minimise(self.optimisers()["domain_head"], head)
+        return floats({"loss": critics + generators, "critics": critics, "adversarial": adversarial, "cycle": cycle,
+                       "domain_head": head})  # fmt: skip

@@ -1,0 +1,196 @@
+"""Learners for worlds with a domain (ADDA, UFDN, StarGAN, DiscoGAN): each loss term against an
+independent numpy formula on a fixed batch, the domain sampler, the translators' action on images,
+and seeded runs that show the direction of each learner's claim."""
+
+import numpy as np
+import pytest
+import torch
+
+import envs
+from symgroup.check import check, check_action
+from symgroup.errors import InvalidOptionError
+from symgroup.learn import TrainConfig, train
+from symgroup.learn.registry import build_learner
+from symgroup.learn.samplers import Domains
+
+TINY = {"n": 4, "hues": 2, "image_size": 16}  # 96 states (styles 3), 3×16×16 images
+FROZEN = 1e-12  # a learning rate that leaves the modules as they were: terms logged after an update match
+
+
+def made(name, styles=3, **params):
+    options = {**TINY, "styles": styles}
+    config = TrainConfig(env="styled_gridworld", env_options=options, learner=name,
+                         params={"architecture": "mlp", "batch_size": 8, "latent": 4, **params})  # fmt: skip
+    env = envs.make("styled_gridworld", **options)
+    torch.manual_seed(0)
+    learner = build_learner(config, env)[1]
+    return learner, learner.sampler(env, 0).sample(np.random.default_rng(0)), env
+
+
+def numpy(t):
+    return t.detach().double().numpy()
+
+
+def bce(logits, real):
+    """−mean log σ(l) (real) or −mean log(1 − σ(l))."""
+    v = numpy(logits)
+    return float(np.mean(np.log1p(np.exp(-v if real else v))))
+
+
+def cross_entropy(logits, labels):
+    v, y = numpy(logits), labels.numpy()
+    top = v.max(axis=1, keepdims=True)
+    log_softmax = v - top - np.log(np.exp(v - top).sum(axis=1, keepdims=True))
+    return float(-np.mean(log_softmax[np.arange(len(y)), y])), log_softmax
+
+
+def bce_sum(logits, x):
+    v, t = numpy(logits), numpy(x)
+    return float(np.sum(np.maximum(v, 0) - v * t + np.log1p(np.exp(-np.abs(v)))) / len(v))
+
+
+def copy_of(generator):
+    twin = torch.Generator()
+    twin.set_state(generator.get_state())
+    return twin
+
+
+def test_adda_classifies_the_source_then_adapts_the_target_against_a_critic():
+    adda, batch, _ = made("adda", source_steps=1, source_lr=FROZEN, lr=FROZEN)
+    labels = batch["source_states"][:, adda.label_column]
+    with torch.no_grad():
+        expected, _ = cross_entropy(adda.classifier(adda.source(batch["source"])[0]), labels)
+    assert adda.training_step(batch, 0)["classification"] == pytest.approx(expected, rel=1e-5)
+    assert not adda.adapting
+    with torch.no_grad():  # the first adaptation step starts M_t from M_s
+        on_source, on_target = (
+            adda.critic(adda.source(batch["source"])[0]),
+            adda.critic(adda.source(batch["target"])[0]),
+        )
+    terms = adda.training_step(batch, 1)
+    pairs = zip(adda.source.parameters(), adda.target.parameters(), strict=True)
+    assert adda.adapting and all(torch.allclose(a, b, atol=1e-9) for a, b in pairs)
+    assert terms["critic"] == pytest.approx(bce(on_source, True) + bce(on_target, False), rel=1e-5)
+    assert terms["mapping"] == pytest.approx(bce(on_target, True), rel=1e-5)
+
+
+def test_ufdn_terms_and_the_inverted_domain_code():
+    ufdn, batch, _ = made("ufdn", lr=FROZEN, kl=0.5, adversary=2.0)
+    x, domain = batch["x"], batch["states"][:, 3]
+    noise = torch.randn(len(x), 4, generator=copy_of(ufdn.generator))
+    with torch.no_grad():
+        mean, log_variance = ufdn.encoder(x)
+        z = mean + torch.exp(0.5 * log_variance) * noise
+        critic, log_softmax = cross_entropy(ufdn.critic(z), domain)
+        inverted = (1 - np.eye(3)[domain.numpy()]) / 2  # (1 − onehot(d))/(K − 1)
+        confusion = float(-np.mean((inverted * log_softmax).sum(axis=1)))
+        recon = bce_sum(ufdn.decoder(torch.cat([z, torch.eye(3)[domain]], dim=1)), x)
+        m, v = numpy(mean), numpy(log_variance)
+        kl = float(np.mean(0.5 * (m**2 + np.exp(v) - v - 1).sum(axis=1)))
+        head, _ = cross_entropy(ufdn.domain_head(x)[0], domain)
+    terms = ufdn.training_step(batch, 0)
+    for name, value in (("critic", critic), ("confusion", confusion), ("recon", recon), ("kl", kl),
+                        ("domain_head", head)):  # fmt: skip
+        assert terms[name] == pytest.approx(value, rel=1e-5), name
+    assert terms["loss"] == pytest.approx(recon + 0.5 * kl + 2.0 * confusion, rel=1e-5)
+
+
+def test_stargan_critic_and_generator_terms():
+    star, batch, _ = made("stargan", lr=FROZEN, classification=0.7, reconstruction=3.0)
+    x, domain = batch["x"], batch["states"][:, 3]
+    target = torch.randint(3, domain.shape, generator=copy_of(star.generator))
+    with torch.no_grad():
+        fake = star.translator(x, torch.eye(3)[target])
+        real_out, fake_out = star.critic(x), star.critic(fake)
+        cycle = float(np.mean(np.abs(numpy(x) - numpy(star.translator(fake, torch.eye(3)[domain])))))
+    terms = star.training_step(batch, 0)
+    critic = bce(real_out[:, 0], True) + bce(fake_out[:, 0], False) + 0.7 * cross_entropy(real_out[:, 1:], domain)[0]
+    assert terms["critic"] == pytest.approx(critic, rel=1e-5)
+    assert terms["adversarial"] == pytest.approx(bce(fake_out[:, 0], True), rel=1e-5)
+    assert terms["classification"] == pytest.approx(cross_entropy(fake_out[:, 1:], target)[0], rel=1e-5)
+    assert terms["cycle"] == pytest.approx(cycle, rel=1e-5)
+
+
+def test_discogan_critics_generators_and_cycle():
+    disco, batch, _ = made("discogan", styles=2, lr=FROZEN, reconstruction=0.3)
+    a, b = batch["source"], batch["target"]
+    with torch.no_grad():
+        ab, ba = disco.ab(a), disco.ba(b)
+        critics = (bce(disco.critic_a(a), True) + bce(disco.critic_a(ba), False) + bce(disco.critic_b(b), True)
+                   + bce(disco.critic_b(ab), False))  # fmt: skip
+        adversarial = bce(disco.critic_b(ab), True) + bce(disco.critic_a(ba), True)
+        cycle = float(np.mean((numpy(disco.ba(ab)) - numpy(a)) ** 2) + np.mean((numpy(disco.ab(ba)) - numpy(b)) ** 2))
+    terms = disco.training_step(batch, 0)
+    assert terms["critics"] == pytest.approx(critics, rel=1e-5)
+    assert terms["adversarial"] == pytest.approx(adversarial, rel=1e-5)
+    assert terms["cycle"] == pytest.approx(cycle, rel=1e-5)
+    assert terms["loss"] == pytest.approx(critics + adversarial + 0.3 * cycle, rel=1e-5)
+
+
+def test_domain_batches_keep_the_training_distribution_of_each_domain():
+    env = envs.make("styled_gridworld", **TINY, correlation=1.0)
+    drawn = Domains(env, 200, "style").draw(np.random.default_rng(0), 200)
+    source, target = drawn["source_states"], drawn["target_states"]
+    assert (source[:, 3] == 0).all() and (target[:, 3] != 0).all() and len(source) == len(target) == 200
+    assert (source[:, 3] == source[:, 2] % 3).all() and (target[:, 3] == target[:, 2] % 3).all()  # still tied
+    assert set(target[:, 3]) == {1}  # hues 2: colour mod 3 is never 2
+
+
+def test_a_translator_acts_through_its_domain_classifier():
+    star, _, env = made("stargan")
+    states = env.states()[:6]
+    x = torch.from_numpy(env.render(states))
+    seen = {}
+    star.translate = lambda images, source, target: seen.update(source=source, target=target) or images
+    star.classify_domain = lambda images: torch.eye(3)[torch.from_numpy(states[:, 3])] * 5
+    star.act(x, [env.group.embed("style", 2)] * len(x))
+    assert seen["source"].tolist() == states[:, 3].tolist()
+    assert seen["target"].tolist() == ((states[:, 3] + 2) % 3).tolist()
+    with pytest.raises(InvalidOptionError, match="acts by its domain 'style' only"):
+        star.act(x, [env.group.embed("x", 1)] * len(x))
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "message"),
+    [("discogan", {}, "translates between two domains"), ("adda", {"label": "style"}, "adda's label must be"),
+     ("ufdn", {"domain": "shape"}, "domain must be a cyclic subgroup")],
+)  # fmt: skip
+def test_domain_learners_refuse_what_they_cannot_learn(name, params, message):
+    with pytest.raises(InvalidOptionError, match=message):
+        made(name, **params)
+
+
+def movement(learner, env):
+    report = check(learner.eval(), env, invariant=("style",), validate=False)
+    return report.sbd.invariances["style"].movement
+
+
+@pytest.mark.slow
+def test_adda_target_code_moves_less_with_the_style_and_keeps_the_label(tmp_path):
+    options = {**TINY, "styles": 3}
+    config = TrainConfig(env="styled_gridworld", env_options=options, learner="adda", steps=400, seed=0,
+                         checkpoint_every=400, params={"architecture": "mlp", "batch_size": 32, "latent": 6,
+                                                       "source_steps": 200})  # fmt: skip
+    env = envs.make("styled_gridworld", **options)
+    torch.manual_seed(0)
+    untrained = build_learner(config, env)[1]
+    run = train(config, tmp_path / "adda", progress=False)
+    assert movement(run.learner, env) < 0.6 * movement(untrained, env)
+    with torch.no_grad():
+        guessed = run.learner.classify(torch.from_numpy(env.render(env.states()))).argmax(dim=1).numpy()
+    assert np.mean(guessed == env.states()[:, run.learner.label_column]) > 0.95  # every domain, target included
+
+
+@pytest.mark.slow
+def test_ufdn_code_moves_less_with_the_style_and_its_decoder_acts_by_it(tmp_path):
+    options = {**TINY, "styles": 3}
+    config = TrainConfig(env="styled_gridworld", env_options=options, learner="ufdn", steps=400, seed=0,
+                         checkpoint_every=400, params={"architecture": "mlp", "batch_size": 32, "latent": 6,
+                                                       "lr": 1e-3})  # fmt: skip
+    env = envs.make("styled_gridworld", **options)
+    torch.manual_seed(0)
+    untrained = build_learner(config, env)[1]
+    run = train(config, tmp_path / "ufdn", progress=False)
+    assert movement(run.learner, env) < 0.5 * movement(untrained, env)
+    hits = [g.hit for g in check_action(run.learner.act, env).generators]
+    assert min(hits) > 5 * max(g.hit for g in check_action(untrained.act, env).generators)
