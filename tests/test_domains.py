@@ -194,3 +194,31 @@ def test_ufdn_code_moves_less_with_the_style_and_its_decoder_acts_by_it(tmp_path
     assert movement(run.learner, env) < 0.5 * movement(untrained, env)
     hits = [g.hit for g in check_action(run.learner.act, env).generators]
     assert min(hits) > 5 * max(g.hit for g in check_action(untrained.act, env).generators)
+
+
+def trained(name, tmp_path, steps, styles=3, **params):
+    options = {**TINY, "styles": styles}
+    params = {"architecture": "mlp", "batch_size": 32, **params}
+    config = TrainConfig(env="styled_gridworld", env_options=options, learner=name, steps=steps, seed=0,
+                         checkpoint_every=steps, params=params)  # fmt: skip
+    env = envs.make("styled_gridworld", **options)
+    torch.manual_seed(0)
+    return build_learner(config, env)[1], train(config, tmp_path / name, progress=False), env
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "styles", "steps"), [("stargan", 3, 800), ("discogan", 2, 600)])
+def test_a_trained_translator_moves_the_style_and_keeps_the_rest(name, styles, steps, tmp_path):
+    untrained, run, env = trained(name, tmp_path, steps, styles)
+    before, after = check_action(untrained.act, env), check_action(run)  # a run: its learner's domain
+    assert after.subgroups == ("style",) and max(g.hit for g in before.generators) < 0.05
+    assert min(g.hit for g in after.generators) > 0.4 and min(g.kept for g in after.generators) > 0.4
+
+
+def test_a_translator_is_drawn_acting_by_its_domain(tmp_path):
+    from symgroup.learn.traverse import describe, traversal_grid
+
+    run = trained("stargan", tmp_path, 2)[1]
+    grid = traversal_grid(run)
+    assert grid.shape == (16 + 2 * 2, 3 * 16 + 4 * 2, 3)  # one row: the 3 styles, 2-pixel gaps around each
+    assert "(style)" in describe(run)

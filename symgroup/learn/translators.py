@@ -45,7 +45,9 @@ class Residual(nn.Module):
 class ConvTranslator(nn.Module):
     """StarGAN's generator in miniature: x with the target domain's one-hot planes as extra
     channels → conv 3×3 (w) → conv 4×4 stride 2 (2w) → ``blocks`` residual blocks → transposed conv
-    4×4 stride 2 (w) → conv 3×3 → sigmoid; fully convolutional, so any even image side."""
+    4×4 stride 2 (w) → conv 3×3 = Δ, and G(x, c) = clip(x + Δ, 0, 1) with the last layer starting at
+    zero: G starts as the identity, so that on worlds of small objects on black it does not first
+    collapse to blank images (which nearly satisfy the cycle loss). Fully convolutional: any even side."""
 
     def __init__(self, channels: int, conditions: int, width: int, blocks: int) -> None:
         super().__init__()
@@ -56,23 +58,33 @@ class ConvTranslator(nn.Module):
             nn.ConvTranspose2d(2 * width, width, 4, 2, 1), nn.ReLU(),
             nn.Conv2d(width, channels, 3, 1, 1),
         )  # fmt: skip
+        zero_last_layer(self.net)
 
     def forward(self, x: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
         planes = condition[:, :, None, None].expand(-1, -1, *x.shape[2:])
-        return torch.sigmoid(self.net(torch.cat([x, planes], dim=1)))
+        return torch.clamp(x + self.net(torch.cat([x, planes], dim=1)), 0, 1)
 
 
 class Bottleneck(nn.Module):
-    """DiscoGAN's generator: x → sigmoid(decoder(encoder mean)), the reference encoder–decoder
-    through a ``latent``-wide bottleneck."""
+    """DiscoGAN's generator: the reference encoder–decoder through a ``latent``-wide bottleneck as
+    the change, G(x) = clip(x + decoder(encoder mean(x)), 0, 1), starting as the identity (as
+    :class:`ConvTranslator`)."""
 
     def __init__(self, architecture: str, shape: tuple[int, int, int], latent: int) -> None:
         super().__init__()
         self.encoder: GaussianEncoder
         self.encoder, self.decoder = build(architecture, shape, latent)
+        zero_last_layer(self.decoder)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(self.decoder(self.encoder(x)[0]))
+        return torch.clamp(x + self.decoder(self.encoder(x)[0]), 0, 1)
+
+
+def zero_last_layer(net: nn.Module) -> None:
+    """Zero the weights and bias of the last layer that has them: the branch starts at 0."""
+    last = [m for m in net.modules() if isinstance(getattr(m, "weight", None), torch.Tensor)][-1]
+    nn.init.zeros_(last.weight)
+    nn.init.zeros_(last.bias)
 
 
 def critic(architecture: str, shape: tuple[int, ...], outputs: int) -> nn.Module:
