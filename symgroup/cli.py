@@ -307,7 +307,9 @@ def parser() -> argparse.ArgumentParser:
     act.add_argument(
         "run_dir", metavar="RUN", help="a run whose learner has a latent action (forward_vae, lsbd_vae, ...)"
     )
-    act.add_argument("--subgroup", action="append", default=[], help="a subgroup to judge (default: those the learner acts by, e.g. a translator's domain; else all); repeat")
+    act.add_argument("--subgroup", action="append", default=[],
+                     help="a subgroup to judge (default: those the learner acts by, e.g. a translator's domain; "
+                     "else all); repeat")  # fmt: skip
     act.add_argument("--json", help="write the report as JSON to this file")
     act.set_defaults(run=_check_action)
     from symgroup.learn.registry import METHODS, load_plugins
