@@ -1,4 +1,4 @@
-"""Learners for worlds with a domain (ADDA, UFDN, StarGAN, DiscoGAN): each loss term against an
+"""Learners for worlds with a domain (ADDA, UFDN, StarGAN, DiscoGAN) and InfoGAN: each loss term against an
 independent numpy formula on a fixed batch, the domain sampler, the translators' action on images,
 and seeded runs that show the direction of each learner's claim."""
 
@@ -7,11 +7,13 @@ import pytest
 import torch
 
 import envs
-from symgroup.check import check, check_action
+from symgroup.check import check, check_action, metrics
+from symgroup.check.encoding import encode_states
 from symgroup.errors import InvalidOptionError
 from symgroup.learn import TrainConfig, train
 from symgroup.learn.registry import build_learner
 from symgroup.learn.samplers import Domains
+from symgroup.learn.traverse import describe, traversal_grid
 
 TINY = {"n": 4, "hues": 2, "image_size": 16}  # 96 states (styles 3), 3×16×16 images
 FROZEN = 1e-12  # a learning rate that leaves the modules as they were: terms logged after an update match
@@ -216,9 +218,57 @@ def test_a_trained_translator_moves_the_style_and_keeps_the_rest(name, styles, s
 
 
 def test_a_translator_is_drawn_acting_by_its_domain(tmp_path):
-    from symgroup.learn.traverse import describe, traversal_grid
-
     run = trained("stargan", tmp_path, 2)[1]
     grid = traversal_grid(run)
     assert grid.shape == (16 + 2 * 2, 3 * 16 + 4 * 2, 3)  # one row: the 3 styles, 2-pixel gaps around each
     assert "(style)" in describe(run)
+
+
+def infogan(**params):
+    config = TrainConfig(env="gridworld", env_options=TINY, learner="infogan",
+                         params={"architecture": "mlp", "batch_size": 8, **params})  # fmt: skip
+    env = envs.make("gridworld", **TINY)
+    torch.manual_seed(0)
+    return build_learner(config, env)[1], env
+
+
+def test_infogan_codes_one_per_subgroup_and_its_information_term():
+    gan, _ = infogan()
+    codes, draws = gan.draw_codes(6, torch.device("cpu"))
+    assert gan.sizes == [4, 4, 2] and codes.shape == (6, 10) and (codes.sum(dim=1) == 3).all()  # one-hot each
+    q = torch.randn(6, 10, dtype=torch.float64)
+    expected = sum(cross_entropy(part, d)[0] for part, d in zip(q.split([4, 4, 2], dim=1), draws, strict=True))
+    assert float(gan.information_loss(q, codes, draws)) == pytest.approx(expected, rel=1e-9)
+    circles, _ = infogan(codes="circle")
+    codes, draws = circles.draw_codes(6, torch.device("cpu"))
+    assert codes.shape == (6, 6) and torch.allclose(codes[:, 0], draws[0].cos())
+    q = torch.randn(6, 6)
+    expected = float(np.mean(0.5 * ((numpy(q) - numpy(codes)) ** 2).sum(axis=1)))
+    assert float(circles.information_loss(q, codes, draws)) == pytest.approx(expected, rel=1e-5)
+    encoded = gan.encode(torch.zeros(2, 3, 16, 16))
+    assert encoded.shape == (2, 10) and torch.allclose(encoded[:, :4].sum(dim=1), torch.ones(2))  # Q's softmaxes
+
+
+@pytest.mark.slow
+def test_infogan_recovers_its_codes_and_its_q_code_tells_the_factors_apart(tmp_path):
+    config = TrainConfig(
+        env="gridworld",
+        env_options=TINY,
+        learner="infogan",
+        steps=3000,
+        seed=0,
+        log_every=50,
+        checkpoint_every=3000,
+        params={"architecture": "mlp", "batch_size": 32, "information": 2.0},
+    )
+    env = envs.make("gridworld", **TINY)
+    torch.manual_seed(0)
+    untrained = build_learner(config, env)[1]
+    run = train(config, tmp_path / "infogan", progress=False)
+    log = run.log()
+    assert log[-1]["information"] < 0.5 * log[0]["information"]  # Q recovers the codes from G's images
+
+    def mig(learner):
+        return metrics(encode_states(learner, env, env.states()), env.states(), ("mig",))["mig"]
+
+    assert mig(run.learner) > 2 * mig(untrained)
