@@ -97,6 +97,7 @@ def critic(architecture: str, shape: tuple[int, ...], outputs: int) -> nn.Module
 class StarGANConfig(DomainConfig):
     """λ_cls ``classification``, λ_rec ``reconstruction``; the generator's ``width`` and residual ``blocks``."""
 
+    batch_size: Count = 16
     classification: NonNegative = 1.0
     reconstruction: NonNegative = 10.0
     width: Count = 16
@@ -110,8 +111,8 @@ class StarGAN(DomainTranslator):
     and 5 critic steps per generator step, a residual generator with c tiled as input channels, a
     PatchGAN critic): here G with one down-sampling of width 16 → 32 and 2 residual blocks
     (:class:`ConvTranslator`), the reference conv trunk as D, the paper's Eq. 1 cross-entropy
-    adversarial loss instead of WGAN-GP, one critic step per generator step, lr 2e-4, λ_cls 1,
-    λ_rec 10.
+    adversarial loss instead of WGAN-GP, one critic step per generator step, the paper's batch of
+    16, lr 2e-4, λ_cls 1, λ_rec 10.
     """
 
     name = "stargan"
