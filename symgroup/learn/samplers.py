@@ -161,14 +161,18 @@ class Views(Sampler):
         return out
 
 
-class Balanced(Sampler):
-    """{"x", "domain"}: the ``subgroup``'s component (the domain) takes each value equally often."""
+class DomainSampler(Sampler):
+    """A sampler keyed by one subgroup, the domain: ``column`` is its place in the states."""
 
     def __init__(self, env: SymmetryEnv, batch_size: int, subgroup: str) -> None:
         super().__init__(env, batch_size)
         if subgroup not in env.factor_names:
             raise InvalidOptionError(f"{subgroup!r} is not a subgroup of {env.name}: {env.factor_names}", subgroup)
         self.column = env.factor_names.index(subgroup)
+
+
+class Balanced(DomainSampler):
+    """{"x", "domain"}: the ``subgroup``'s component (the domain) takes each value equally often."""
 
     def draw(self, rng: np.random.Generator, n: int) -> Drawn:
         states = self.env.training_states(n, rng)
@@ -180,7 +184,7 @@ class Balanced(Sampler):
         return {"x": self.images(drawn["states"]), "domain": torch.from_numpy(drawn["domain"])}
 
 
-class Domains(Sampler):
+class Domains(DomainSampler):
     """{"source", "target"} images and {"source_states", "target_states"}: ``batch_size`` states whose
     ``subgroup`` component (the domain) is 0 and as many whose component is not, each drawn from
     the training distribution conditioned on its domain (by rejection, so a world's correlations
@@ -188,12 +192,6 @@ class Domains(Sampler):
 
     frames = 2
     ROUNDS = 1000
-
-    def __init__(self, env: SymmetryEnv, batch_size: int, subgroup: str) -> None:
-        super().__init__(env, batch_size)
-        if subgroup not in env.factor_names:
-            raise InvalidOptionError(f"{subgroup!r} is not a subgroup of {env.name}: {env.factor_names}", subgroup)
-        self.column = env.factor_names.index(subgroup)
 
     def draw(self, rng: np.random.Generator, n: int) -> Drawn:
         found: dict[str, list[np.ndarray]] = {"source": [], "target": []}
