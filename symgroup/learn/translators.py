@@ -200,6 +200,11 @@ class DiscoGAN(DomainTranslator):
         self.critic_a, self.critic_b = (critic(config.architecture, shape, 1) for _ in range(2))
         self.domain_head = critic(config.architecture, shape, 2)
 
+    @property
+    def invariant(self) -> tuple[str, ...]:
+        """None declared: DiscoGAN claims its translators act as the domain, nothing of its code."""
+        return ()
+
     def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
         return Domains(env, self.config.batch_size, self.config.domain)
 
