@@ -33,6 +33,7 @@ from envs import SymmetryEnv
 from symgroup.cyclic import Cyclic
 from symgroup.errors import InvalidOptionError
 from symgroup.group import GroupElement
+from symgroup.learn.adversarial import adam, binary_cross_entropy, critic_loss
 from symgroup.learn.architectures import build
 from symgroup.learn.learner import Count, Learner, LearnerConfig, NonNegative, Positive, floats, minimise
 from symgroup.learn.samplers import Domains, Images, Sampler
@@ -45,11 +46,6 @@ class DomainConfig(LearnerConfig):
 
     domain: str = ""
     lr: Positive = 2e-4
-
-
-def adam(parameters: Sequence[nn.Parameter] | object, lr: float) -> torch.optim.Adam:
-    """Adam with β = (0.5, 0.999), the GANs' setting."""
-    return torch.optim.Adam(parameters, lr=lr, betas=(0.5, 0.999))
 
 
 class DomainLearner(Learner):
@@ -110,16 +106,6 @@ class DomainTranslator(DomainLearner):
             raise InvalidOptionError(f"{self.name} acts by its domain {self.config.domain!r} only; {g} also moves "
                                      f"{moved}", g)  # fmt: skip
         return int(self.group.project(self.config.domain, g).value)
-
-
-def binary_cross_entropy(logits: torch.Tensor, real: bool) -> torch.Tensor:
-    """−mean log σ(l) for ``real``, −mean log(1 − σ(l)) otherwise: a GAN's critic term."""
-    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, float(real)))
-
-
-def critic_loss(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-    """A critic's cross-entropy from its logits: −E log σ(real) − E log(1 − σ(fake))."""
-    return binary_cross_entropy(real, True) + binary_cross_entropy(fake, False)
 
 
 @dataclass

@@ -23,8 +23,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from envs import SymmetryEnv
+from symgroup.learn.adversarial import adam, binary_cross_entropy, critic_loss
 from symgroup.learn.architectures import build
-from symgroup.learn.domains import adam, binary_cross_entropy, critic_loss
 from symgroup.learn.learner import Count, Learner, LearnerConfig, NonNegative, Positive, floats, minimise
 from symgroup.learn.samplers import Images, Sampler
 

@@ -25,8 +25,9 @@ from torch import nn
 
 from envs import SymmetryEnv
 from symgroup.errors import InvalidOptionError
+from symgroup.learn.adversarial import adam, binary_cross_entropy, critic_loss
 from symgroup.learn.architectures import GaussianEncoder, build
-from symgroup.learn.domains import DomainConfig, DomainTranslator, adam, binary_cross_entropy, critic_loss
+from symgroup.learn.domains import DomainConfig, DomainTranslator
 from symgroup.learn.learner import Count, Natural, NonNegative, floats, minimise
 from symgroup.learn.samplers import Domains, Sampler
 
