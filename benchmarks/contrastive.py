@@ -84,11 +84,17 @@ def _cells(got: list[dict]) -> list[str]:
 
 
 def table(rows: list[dict]) -> str:
-    header = "world | learner | code | invariant | block | split | linear | movement | MIG | DCI | train s | check s"
+    header = (
+        "world | learner | code | invariant | block | split | linear | movement | MIG | DCI | train s [min] | check s"
+    )
     lines = [f"| {header} |", "|---" * 12 + "|"]
     for world, learner in dict.fromkeys((r["world"], r["learner"]) for r in rows):
         mine = [r for r in rows if (r["world"], r["learner"]) == (world, learner)]
-        seconds = [f"{statistics.median(r[k] for r in mine):.0f}" for k in ("train_s", "check_s")]
+        train = [r["train_s"] for r in mine]
+        seconds = [
+            f"{statistics.median(train):.0f} [{min(train):.0f}]",
+            f"{statistics.median(r['check_s'] for r in mine):.0f}",
+        ]
         for code in ("h", "z"):
             if code in mine[0]:
                 cells = [world, learner, code, *_cells([r[code] for r in mine]), *seconds]
