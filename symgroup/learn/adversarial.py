@@ -24,3 +24,8 @@ def binary_cross_entropy(logits: torch.Tensor, real: bool) -> torch.Tensor:
 def critic_loss(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     """A critic's cross-entropy from its logits: −E log σ(real) − E log(1 − σ(fake))."""
     return binary_cross_entropy(real, True) + binary_cross_entropy(fake, False)
+
+
+def last_layer(net: nn.Module) -> nn.Module:
+    """The last submodule of ``net`` with a weight tensor: where a generator's output is set at the start."""
+    return [m for m in net.modules() if isinstance(getattr(m, "weight", None), torch.Tensor)][-1]

@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from envs import SymmetryEnv
-from symgroup.learn.adversarial import adam, binary_cross_entropy, critic_loss
+from symgroup.learn.adversarial import adam, binary_cross_entropy, critic_loss, last_layer
 from symgroup.learn.architectures import build
 from symgroup.learn.learner import Count, Learner, LearnerConfig, NonNegative, Positive, floats, minimise
 from symgroup.learn.samplers import Images, Sampler
@@ -35,8 +35,7 @@ def start_at_the_mean_image(decoder: nn.Module, env: SymmetryEnv, samples: int =
     grey from real at once and G's gradient fades before it learns anything (Radford et al.
     2015's DCGAN lore; a seeded sample of 256 states)."""
     mean = float(env.render(env.sample_states(samples, 0)).mean())
-    last = [m for m in decoder.modules() if isinstance(getattr(m, "bias", None), torch.Tensor)][-1]
-    nn.init.constant_(last.bias, math.log(max(mean, 1e-3) / max(1 - mean, 1e-3)))
+    nn.init.constant_(last_layer(decoder).bias, math.log(max(mean, 1e-3) / max(1 - mean, 1e-3)))
 
 
 @dataclass

@@ -25,7 +25,7 @@ from torch import nn
 
 from envs import SymmetryEnv
 from symgroup.errors import InvalidOptionError
-from symgroup.learn.adversarial import adam, binary_cross_entropy, critic_loss
+from symgroup.learn.adversarial import adam, binary_cross_entropy, critic_loss, last_layer
 from symgroup.learn.architectures import GaussianEncoder, build
 from symgroup.learn.domains import DomainConfig, DomainTranslator
 from symgroup.learn.learner import Count, Natural, NonNegative, floats, minimise
@@ -83,7 +83,7 @@ class Bottleneck(nn.Module):
 
 def zero_last_layer(net: nn.Module) -> None:
     """Zero the weights and bias of the last layer that has them: the branch starts at 0."""
-    last = [m for m in net.modules() if isinstance(getattr(m, "weight", None), torch.Tensor)][-1]
+    last = last_layer(net)
     nn.init.zeros_(last.weight)
     nn.init.zeros_(last.bias)
 
