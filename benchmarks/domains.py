@@ -4,12 +4,14 @@ judged on every state by the claim it makes:
 
 - encoders (every learner's ``encode``) by the check with the learner's declared invariance (ADDA,
   UFDN: the style; StarGAN: everything but the style) — does the code ignore it, and are the other
-  subgroups split ("split": each its own part, SBD)? β-VAE and LSBD-VAE are checked with every
-  subgroup a part; MIG beside;
-- ADDA's classifier by its label accuracy on the target domain's states;
+  subgroups split ("split": each its own part, SBD; and each subgroup's own verdict)? β-VAE,
+  LSBD-VAE and InfoGAN are checked with every subgroup a part; MIG beside;
+- ADDA's classifier by its label accuracy on the target domains' states, beside the source
+  encoder's (M_s, frozen since the switch: the source-only baseline adaptation must beat);
 - translators (UFDN's decoder, StarGAN, DiscoGAN) by ``check_action`` on the style: the smallest
   share of outputs landing on g·s, keeping the other subgroups, and closing the cycle, and the
-  automorphism when it maps consistently the wrong way.
+  automorphism when it maps consistently the wrong way; and how much of the style's change the
+  translator makes in its worst direction ("moved": 1 all of it, 0 none).
 
 DiscoGAN runs on the two-domain world (``styles=2``), the others on three styles.
 
@@ -43,21 +45,40 @@ def judged(run: object) -> dict:
     codes = encode_states(learner, env, states)
     invariant = tuple(getattr(learner, "invariant", ()))
     report = check(codes, env, invariant=invariant, validate=False)
-    got = {"split": report.passed, "mig": metrics(codes, states, ("mig",))["mig"]}
+    got = {"split": report.passed, "mig": metrics(codes, states, ("mig",))["mig"],
+           "subgroups": {name: sub.passed for name, sub in report.sbd.subspaces.items()}}  # fmt: skip
     if invariant:
         got["invariant"] = all(report.sbd.invariances[n].passed for n in invariant)
         got["movement"] = max(report.sbd.invariances[n].movement for n in invariant)
     if hasattr(learner, "classify"):
-        target = states[:, learner.column] != 0
+        target = states[states[:, learner.column] != 0]
+        images, labels = torch.from_numpy(env.render(target)), target[:, learner.label_column]
         with torch.no_grad():
-            guessed = learner.classify(torch.from_numpy(env.render(states[target]))).argmax(dim=1).numpy()
-        got["target_accuracy"] = float(np.mean(guessed == states[target][:, learner.label_column]))
+            adapted = learner.classify(images).argmax(dim=1).numpy()
+            source_only = learner.classifier(learner.source(images)[0]).argmax(dim=1).numpy()
+        got["target_accuracy"] = float(np.mean(adapted == labels))
+        got["source_only_accuracy"] = float(np.mean(source_only == labels))
     if hasattr(learner, "acts_by"):
         action = check_action(learner.act, env)
-        got |= {"action": action.passed, "hit": min(g.hit for g in action.generators),
+        got["moved"] = moved(learner, env, states)
+        got |= {"action": action.passed, "identity": action.identity, "hit": min(g.hit for g in action.generators),
                 "kept": min(g.kept for g in action.generators), "inverse": min(g.inverse for g in action.generators),
                 "automorphism": action.automorphism}  # fmt: skip
     return got
+
+
+def moved(learner: object, env: object, states: np.ndarray) -> float:
+    """How much of the style's change a translator makes, in its worst direction: the smallest over
+    source styles of the median over their states of the projection ⟨T(x, g) − x, x(g·s) − x⟩ /
+    |x(g·s) − x|² (1: all of it, 0: none — it leaves the image as it is or changes other pixels)."""
+    generator = env.group.generators[env.factor_names.index(learner.config.domain)]
+    x = env.render(states)
+    change = (env.render(env.act(generator, states)) - x).reshape(len(x), -1)
+    with torch.no_grad():
+        made = (learner.act(torch.from_numpy(x), [generator] * len(x)).numpy() - x).reshape(len(x), -1)
+    share = (made * change).sum(axis=1) / (change * change).sum(axis=1)
+    style = states[:, env.factor_names.index(learner.config.domain)]
+    return float(min(np.median(share[style == v]) for v in np.unique(style)))
 
 
 def run_one(job: tuple[str, float, int, int, int, Path]) -> dict:
@@ -73,11 +94,12 @@ def run_one(job: tuple[str, float, int, int, int, Path]) -> dict:
     return row | {"train_s": round(trained - started, 1), "check_s": round(time.perf_counter() - trained, 1)}
 
 
-COLUMNS = ("invariant", "split", "action", "movement", "hit", "kept", "inverse", "target_accuracy", "mig")
+COLUMNS = ("invariant", "split", "action", "movement", "identity", "moved", "hit", "kept", "inverse",
+           "source_only_accuracy", "target_accuracy", "mig")  # fmt: skip
 
 
 def table(rows: list[dict]) -> str:
-    lines = [f"| learner | ρ | {' | '.join(COLUMNS)} | train s |", "|---" * (len(COLUMNS) + 3) + "|"]
+    lines = [f"| learner | ρ | {' | '.join(COLUMNS)} | SBD per subgroup | train s |", "|---" * (len(COLUMNS) + 4) + "|"]
     for learner, correlation in dict.fromkeys((r["learner"], r["correlation"]) for r in rows):
         mine = [r for r in rows if (r["learner"], r["correlation"]) == (learner, correlation)]
         cells = []
@@ -88,8 +110,9 @@ def table(rows: list[dict]) -> str:
                 cells.append(f"{sum(r[key] for r in mine)}/{len(mine)}")
             else:
                 cells.append(f"{statistics.median(r[key] for r in mine):.3f}")
+        parts = ", ".join(f"{n} {sum(r['subgroups'][n] for r in mine)}" for n in mine[0]["subgroups"])
         seconds = statistics.median(r["train_s"] for r in mine)
-        lines.append(f"| {learner} | {correlation} | {' | '.join(cells)} | {seconds:.0f} |")
+        lines.append(f"| {learner} | {correlation} | {' | '.join(cells)} | {parts} | {seconds:.0f} |")
     return "\n".join(lines)
 
 
