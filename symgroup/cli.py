@@ -265,7 +265,15 @@ def _study_run(args: argparse.Namespace) -> int:
         print(f"interrupted: finished runs are in {out}/results.csv; run the study again to continue", file=sys.stderr)
         return 130
     sbd, lsbd = sum(r["sbd"] for r in rows), sum(r["lsbd"] for r in rows)
-    print(f"{len(rows)} runs in {out}: SBD {sbd}/{len(rows)}, LSBD {lsbd}/{len(rows)}; the table: {out}/results.csv")
+    print(f"{len(rows)} runs in {out}: SBD {sbd}/{len(rows)}, LSBD {lsbd}/{len(rows)}; the table: {out}/results.csv; "
+          f"the page: symgroup study report {out}")  # fmt: skip
+    return 0
+
+
+def _study_report(args: argparse.Namespace) -> int:
+    from symgroup.study.report_page import write_study_report
+
+    print(f"wrote {write_study_report(args.folder, args.out)}")
     return 0
 
 
@@ -367,6 +375,10 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, help="runs at a time (default: one per core)")
     run.add_argument("--address", help="a Ray cluster's address (--executor ray; default: start a local one)")
     run.set_defaults(run=_study_run)
+    page = study.add_parser("report", help="write one self-contained HTML page about a study's runs")
+    page.add_argument("folder", help="the study folder")
+    page.add_argument("--out", help="the HTML file to write (default FOLDER/report.html)")
+    page.set_defaults(run=_study_report)
     report = commands.add_parser("report", help="write one self-contained HTML page about trained runs")
     report.add_argument("run_dirs", nargs="+", metavar="RUN", help="run directories")
     report.add_argument("--out", required=True, help="the HTML file to write")

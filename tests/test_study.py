@@ -11,12 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import load_in_chromium, needs_browser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symgroup.cli import main
 from symgroup.errors import InvalidOptionError, RunsFailedError
 from symgroup.study import Cell, Evaluation, Study, Sweep, gather, run_study
+from symgroup.study.report_page import write_study_report
+from symgroup.study.summary import agreement, learner_share, rank_correlation, time_to_pass
 
 BASE = {"env": "square", "steps": 600, "env_options": {"size": 16, "side": 4},
         "params": {"architecture": "mlp", "latent": 4, "lr": 1e-3, "batch_size": 16}}  # fmt: skip
@@ -257,3 +260,60 @@ def test_training_seconds_add_up_over_resumes(tmp_path):
     first = train(config.with_settings({"steps": 20}), tmp_path, progress=False)
     second = train(config, tmp_path, resume=True, progress=False)
     assert 0 < first.train_s < second.train_s == Run.load(tmp_path).train_s
+
+
+def row(learner, seed, sbd, d_lsbd, mig, time_to_pass=None, lsbd=None, env_options=None):
+    """A hand-made result."""
+    return {"key": f"{learner}{seed}", "learner": learner, "env": "square", "seed": seed, "sbd": sbd,
+            "lsbd": sbd if lsbd is None else lsbd, "d_lsbd": d_lsbd, "metrics": {"mig": mig},
+            "time_to_pass_s": time_to_pass, "evaluation": {"until_pass": 50},
+            "config": {"env_options": env_options or {}, "params": {}, "learner": learner, "seed": seed}}  # fmt: skip
+
+
+def test_a_metric_that_ranks_runs_as_d_lsbd_does_correlates_perfectly():
+    rows = [row("a", i, d < 0.1, d, 1 - d) for i, d in enumerate([0.01, 0.05, 0.3, 0.6, 0.9])]
+    matrix = agreement(rows)
+    assert matrix["mig"]["D_LSBD"] == (pytest.approx(-1.0), 5)
+    assert matrix["mig"]["SBD"] == matrix["SBD"]["mig"]
+    assert matrix["mig"]["SBD"][0] == pytest.approx(0.866, abs=1e-3)  # the passing runs rank highest
+    constant = [row("a", i, True, 0.1 * i, 0.5) for i in range(4)]
+    assert agreement(constant)["mig"]["D_LSBD"] == (None, 4)  # undefined, not 0
+    assert rank_correlation([1.0, None, 3.0, 2.0], [1.0, 2.0, None, 2.0]) == (None, 2)
+
+
+def test_the_learner_share_is_one_when_the_learner_decides_and_zero_when_seeds_do():
+    decided = [row(learner, s, True, d, 0.5) for learner, d in (("a", 0.1), ("b", 0.7)) for s in range(3)]
+    assert learner_share(decided)["D_LSBD"] == pytest.approx(1.0)
+    seeds = [row(learner, s, True, d, 0.5) for learner in ("a", "b") for s, d in enumerate((0.1, 0.5, 0.9))]
+    assert learner_share(seeds)["D_LSBD"] == pytest.approx(0.0)
+    mixed = [row("a", 0, True, 0.0, 0), row("a", 1, True, 2.0, 0), row("b", 0, True, 4.0, 0), row("b", 1, True, 6.0, 0)]
+    assert learner_share(mixed)["D_LSBD"] == pytest.approx(16 / 20)  # between 4·2², total 4+4+... = 20
+    assert learner_share(mixed)["mig"] is None  # it does not vary
+    assert learner_share(decided[:3])["D_LSBD"] is None  # one learner
+
+
+def test_time_to_pass_counts_runs_that_never_passed_as_slowest():
+    rows = [row("a", 0, True, 0, 0, 10.0), row("a", 1, True, 0, 0, 30.0), row("a", 2, False, 1, 0)]
+    assert time_to_pass(rows) == (2, 30.0)
+    assert time_to_pass(rows[1:]) == (1, None)  # half never passed: the median is "never"
+
+
+def test_the_study_page_tabulates_the_study(serial_study, tmp_path):
+    out, _ = serial_study
+    assert main(["study", "report", str(out), "--out", str(tmp_path / "page.html")]) == 0
+    page = (tmp_path / "page.html").read_text()
+    assert "square(side=4, size=16)" in page and "SBD 2/2 · LSBD 2/2" in page and "SBD 0/1 · LSBD 0/1" in page
+    for section in ("pass-rates", "time-to-pass", "agreement", "seeds-vs-learners"):
+        assert f"id='{section}'" in page
+    assert page.count("<img") == 1 and "src='data:image/png;base64," in page and "http" not in page
+    assert main(["study", "report", str(tmp_path / "empty")]) == 2
+
+
+@pytest.mark.slow
+@needs_browser
+def test_the_study_page_loads_in_headless_chromium(serial_study, tmp_path):
+    out, _ = serial_study
+    page = load_in_chromium(write_study_report(out, tmp_path / "page.html"), "pass-rates", tmp_path / "page.png")
+    assert page.errors == [] and page.shown and page.images_loaded
+    assert "lsbd_vae" in page.text and "SBD 2/2 · LSBD 2/2" in page.text
+    assert page.screenshot.std() > 0.05

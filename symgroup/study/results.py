@@ -26,8 +26,8 @@ def write_tables(rows: list[dict[str, Any]], out: str | Path) -> tuple[Path, Pat
     out = Path(out)
     lines, table = out / "results.jsonl", out / "results.csv"
     lines.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    flat = [_flat_config(row["config"]) for row in rows]
-    varying = sorted({k for f in flat for k in f if len({json.dumps(g.get(k)) for g in flat}) > 1} - set(COLUMNS))
+    flat = [flat_config(row["config"]) for row in rows]
+    varying = [k for k in varying_settings(rows) if k not in COLUMNS]
     metrics = sorted({name for row in rows for name in row["metrics"]})
     with table.open("w", newline="") as handle:
         writer = csv.writer(handle)
@@ -38,7 +38,13 @@ def write_tables(rows: list[dict[str, Any]], out: str | Path) -> tuple[Path, Pat
     return lines, table
 
 
-def _flat_config(config: dict[str, Any]) -> dict[str, Any]:
+def varying_settings(rows: list[dict[str, Any]]) -> list[str]:
+    """The settings (``with_settings`` keys) whose values differ across the runs, sorted."""
+    flat = [flat_config(row["config"]) for row in rows]
+    return sorted(k for k in {k for f in flat for k in f} if len({json.dumps(f.get(k)) for f in flat}) > 1)
+
+
+def flat_config(config: dict[str, Any]) -> dict[str, Any]:
     """A saved config's settings as ``with_settings`` keys (``env.<option>``, learner parameters bare)."""
     top = {k: v for k, v in config.items() if k not in ("env_options", "params")}
     return top | {f"env.{k}": v for k, v in config["env_options"].items()} | config["params"]
