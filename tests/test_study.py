@@ -317,3 +317,17 @@ def test_the_study_page_loads_in_headless_chromium(serial_study, tmp_path):
     assert page.errors == [] and page.shown and page.images_loaded
     assert "lsbd_vae" in page.text and "SBD 2/2 · LSBD 2/2" in page.text
     assert page.screenshot.std() > 0.05
+
+
+def test_the_readmes_study_file_is_a_valid_study():
+    import tomllib
+
+    text = Path("README.md").read_text()
+    block = next(b.split("```", 1)[0] for b in text.split("```toml\n")[1:] if b.startswith("[base]"))
+    cells = Study.from_dict(tomllib.loads(block)).cells()
+    assert len(cells) == 2 * 10 + 3 * 3  # β-VAE: each seed with each zipped (beta, latent)
+    assert [(c.config.seed, c.config.params["beta"], c.config.params["latent"]) for c in cells[-3:]] == [
+        (2, 1.0, 6), (2, 4.0, 10), (2, 16.0, 10)]  # fmt: skip
+    from symgroup.study.runner import validate
+
+    validate(cells)

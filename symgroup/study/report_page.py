@@ -21,10 +21,11 @@ def html_study_report(rows: list[Row], title: str = "symgroup study") -> str:
     """The page of the runs ``rows`` (at least one)."""
     cells = groups(rows)
     learners, worlds = list(dict.fromkeys(k[0] for k in cells)), list(dict.fromkeys(k[1] for k in cells))
-    varied = ", ".join(varying_settings(rows)) or "nothing but the learner and seed"
+    varied = ", ".join(k for k in varying_settings(rows) if k not in ("learner", "seed")) or "nothing else"
     rates = [[learner, *(_rates(cells.get((learner, w), [])) for w in worlds)] for learner in learners]
     parts = [
-        f"<p>{len(rows)} runs: {len(learners)} learners on {len(worlds)} worlds; varied: {html.escape(varied)}.</p>",
+        f"<p>{len(rows)} runs: {_count(learners, 'learner')} on {_count(worlds, 'world')}; besides learners and "
+        f"seeds, varied: {html.escape(varied)}.</p>",
         "<h2>Pass rates</h2>",
         "<p>SBD: every subgroup moves only its own latent subspace (Higgins et al. 2018); LSBD: and acts there "
         "linearly. Each learner's declared invariance applied.</p>",
@@ -51,6 +52,10 @@ def write_study_report(folder: str | Path, out: str | Path | None = None) -> Pat
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html_study_report(rows, f"symgroup study: {Path(folder).name}"), encoding="utf-8")
     return out
+
+
+def _count(items: list[str], noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
 def _rates(rows: list[Row]) -> str:
