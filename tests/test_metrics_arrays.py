@@ -153,3 +153,38 @@ def test_bad_arrays_are_refused_naming_what_is_wrong():
         array_metrics(codes, factors, names=("factor_vae_score",))
     with pytest.raises(InvalidOptionError, match="test_share"):
         array_metrics(codes, factors, test_share=1.5)
+
+
+def circles(seed, n, sizes=(4, 6)):
+    """The oracle code: each factor a noisy point on its own circle."""
+    rng = np.random.default_rng(seed)
+    factors = np.stack([rng.integers(0, k, n) for k in sizes], axis=1)
+    angles = 2 * np.pi * factors / np.array(sizes)
+    return np.concatenate([np.cos(angles), np.sin(angles)], 1) + 0.02 * rng.standard_normal(
+        (n, 2 * len(sizes))
+    ), factors
+
+
+def test_the_fast_dci_agrees_with_the_exact_one_on_an_oracle_code_and_is_flagged():
+    codes, factors = circles(0, 2000)
+    test_codes, test_factors = circles(1, 1000)
+    exact = array_metrics(codes, factors, test_codes, test_factors, names=("dci",))
+    fast = array_metrics(codes, factors, test_codes, test_factors, names=("dci_fast",))
+    assert set(fast) == {k.replace("dci_", "dci_fast_") for k in exact}  # an approximation says so in its keys
+    for key, value in exact.items():
+        assert fast[key.replace("dci_", "dci_fast_")] == pytest.approx(value, abs=0.03), key
+    assert "dci_fast_disentanglement" not in array_metrics(codes, factors, test_codes, test_factors)  # opt-in
+
+
+def test_the_fast_dci_is_refused_outside_its_measured_range():
+    from symgroup.check.classic import FAST_DCI_MAX_VALUES, metrics
+
+    rng = np.random.default_rng(0)
+    factors = np.stack([rng.permutation(np.arange(200) % (FAST_DCI_MAX_VALUES + 1)), rng.integers(0, 2, 200)], 1)
+    codes = factors + 0.1 * rng.standard_normal(factors.shape)
+    with pytest.raises(
+        InvalidOptionError, match=rf"at most {FAST_DCI_MAX_VALUES} values; these have \[{FAST_DCI_MAX_VALUES + 1}, 2\]"
+    ):
+        metrics(codes, factors, ("dci_fast",))
+    with pytest.raises(InvalidOptionError, match="use dci"):
+        array_metrics(codes, factors, names=("dci_fast",))
