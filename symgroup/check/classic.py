@@ -128,7 +128,7 @@ def dci_of(train_codes: np.ndarray, train_factors: np.ndarray, test_codes: np.nd
     }
 
 
-FAST_DCI_MAX_VALUES = 16  # the most values a factor has where dci_fast is measured within 0.03 (BENCHMARKS.md)
+FAST_DCI_MAX_VALUES = 8  # the most values a factor has where dci_fast is measured within 0.03 (BENCHMARKS.md)
 
 
 def _measured_range(factors: np.ndarray) -> np.ndarray:
