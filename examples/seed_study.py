@@ -1,9 +1,10 @@
 """A study across seeds: how often does each learner reach a (linearly) disentangled code?
 
 Trains β-VAE and LSBD-VAE with several seeds on Tonnaer et al.'s square (a square translated on a
-torus, G = C_size × C_size), checks every run and prints, per method, the SBD and LSBD pass rates
-and the median and range of D_LSBD. Runs already in OUT_DIR are resumed, not retrained.
-(benchmarks/study.py is the full version behind BENCHMARKS.md: staged checks, time to pass.)
+torus, G = C_size × C_size) with :mod:`symgroup.study`, checks every run and prints, per learner,
+the SBD and LSBD pass rates and the median and range of D_LSBD. Runs already in OUT_DIR are
+skipped or resumed, not retrained. (``symgroup study run FILE`` runs any study written as a file;
+benchmarks/study.py is the version behind BENCHMARKS.md.)
 
 Run: ``python examples/seed_study.py [OUT_DIR] [STEPS] [SEEDS]`` (defaults: a temporary folder,
 300 steps, 3 seeds; square at 16×16 with a 4-pixel side and the MLP pair, so a run takes seconds).
@@ -17,32 +18,26 @@ from pathlib import Path
 
 import numpy as np
 
-from symgroup.check import check
 from symgroup.learn.demo import demo_config
-from symgroup.learn.trainer import train
+from symgroup.study import Study, Sweep, run_study
 
 WORLD = {"size": 16, "side": 4}
 
 
-def study(out: Path, steps: int, seeds: int, methods: tuple[str, ...] = ("beta_vae", "lsbd_vae")) -> dict:
-    """{method: [(SBD passed, LSBD passed, D_LSBD) per seed]}."""
-    results: dict[str, list[tuple[bool, bool, float]]] = {}
-    for method in methods:
-        for seed in range(seeds):
-            config = demo_config(method, "square", WORLD, steps, seed).with_settings({"architecture": "mlp"})
-            directory = out / f"{method}-seed{seed}"
-            run = train(config, directory, resume=(directory / "config.json").exists(), progress=False)
-            report = check(run.encoder, run.env)
-            results.setdefault(method, []).append((report.passed, report.linear_passed, report.d_lsbd.value))
-    return results
+def study(out: Path, steps: int, seeds: int, learners: tuple[str, ...] = ("beta_vae", "lsbd_vae")) -> list[dict]:
+    """The runs' results: each learner with the demo's shared recipe (lr 1e-3, here the MLP pair)."""
+    base = demo_config(learners[0], "square", WORLD, steps, 0).with_settings({"architecture": "mlp"})
+    sweep = Sweep({"learner": list(learners), "seed": list(range(seeds))})
+    return run_study(Study(base, (sweep,)), out, progress=False)
 
 
-def table(results: dict) -> str:
-    lines = ["| method | SBD pass | LSBD pass | D_LSBD median [min, max] |", "|---|---|---|---|"]
-    for method, rows in results.items():
-        sbd, lsbd, d = (np.array(column) for column in zip(*rows, strict=True))
-        lines.append(f"| {method} | {sbd.sum()}/{len(rows)} | {lsbd.sum()}/{len(rows)} | "
-                     f"{np.median(d):.3f} [{d.min():.3f}, {d.max():.3f}] |")  # fmt: skip
+def table(rows: list[dict]) -> str:
+    lines = ["| learner | SBD pass | LSBD pass | D_LSBD median [min, max] |", "|---|---|---|---|"]
+    for learner in dict.fromkeys(r["learner"] for r in rows):
+        mine = [r for r in rows if r["learner"] == learner]
+        d = np.array([r["d_lsbd"] for r in mine])
+        lines.append(f"| {learner} | {sum(r['sbd'] for r in mine)}/{len(mine)} | {sum(r['lsbd'] for r in mine)}/"
+                     f"{len(mine)} | {np.median(d):.3f} [{d.min():.3f}, {d.max():.3f}] |")  # fmt: skip
     return "\n".join(lines)
 
 

@@ -254,6 +254,29 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _study_run(args: argparse.Namespace) -> int:
+    from symgroup.study import Study, run_study
+
+    study = Study.from_file(args.spec)
+    out = args.out or Path("runs") / Path(args.spec).stem
+    try:
+        rows = run_study(study, out, args.executor, args.workers, args.address)
+    except KeyboardInterrupt:
+        print(f"interrupted: finished runs are in {out}/results.csv; run the study again to continue", file=sys.stderr)
+        return 130
+    sbd, lsbd = sum(r["sbd"] for r in rows), sum(r["lsbd"] for r in rows)
+    print(f"{len(rows)} runs in {out}: SBD {sbd}/{len(rows)}, LSBD {lsbd}/{len(rows)}; the table: {out}/results.csv; "
+          f"the page: symgroup study report {out}")  # fmt: skip
+    return 0
+
+
+def _study_report(args: argparse.Namespace) -> int:
+    from symgroup.study.report_page import write_study_report
+
+    print(f"wrote {write_study_report(args.folder, args.out)}")
+    return 0
+
+
 def _add_env_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("env", help="a registered environment (see `symgroup envs`)")
     command.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an environment option")
@@ -341,6 +364,21 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--out", default="runs/demo", help="where the runs and report.html go (default runs/demo)")
     demo.set_defaults(run=_demo)
+    study = commands.add_parser("study", help="run a study of many runs; report on it").add_subparsers(
+        dest="study_command", metavar="STUDY_COMMAND", required=True
+    )
+    run = study.add_parser("run", help="train and check every run of a study file (.toml or .json), resumably")
+    run.add_argument("spec", help="the study file (see symgroup.study.spec)")
+    run.add_argument("--out", help="the study folder (default runs/<the file's name>)")
+    run.add_argument("--executor", default="process", choices=["serial", "process", "ray"],
+                     help="where runs execute (default process: a local process per run)")  # fmt: skip
+    run.add_argument("--workers", type=int, help="runs at a time (default: one per core)")
+    run.add_argument("--address", help="a Ray cluster's address (--executor ray; default: start a local one)")
+    run.set_defaults(run=_study_run)
+    page = study.add_parser("report", help="write one self-contained HTML page about a study's runs")
+    page.add_argument("folder", help="the study folder")
+    page.add_argument("--out", help="the HTML file to write (default FOLDER/report.html)")
+    page.set_defaults(run=_study_report)
     report = commands.add_parser("report", help="write one self-contained HTML page about trained runs")
     report.add_argument("run_dirs", nargs="+", metavar="RUN", help="run directories")
     report.add_argument("--out", required=True, help="the HTML file to write")

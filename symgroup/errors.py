@@ -108,3 +108,7 @@ class RunLockedError(CheckpointError):
 
 class NonFiniteLossError(SymgroupError):
     """Training produced a NaN or infinite loss; the last good checkpoint is kept."""
+
+
+class RunsFailedError(SymgroupError):
+    """Some runs of a study failed (each says why in its ``error.json``); running the study again retries them."""

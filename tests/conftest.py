@@ -1,9 +1,56 @@
-"""Hypothesis settings: no deadline (CI machines vary); a derandomised profile for CI."""
+"""Hypothesis settings: no deadline (CI machines vary); a derandomised profile for CI. Pages in a real
+headless browser (Debian's chromium, installed by `make test`)."""
 
 import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
 
+import matplotlib.image
+import numpy as np
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("default", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+needs_browser = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("SYMGROUP_REQUIRE_BROWSER"),
+    reason="chromium and chromedriver are installed by `make test`",
+)
+
+
+@dataclass
+class LoadedPage:
+    errors: list  # the console's SEVERE entries
+    text: str  # the text of the element asked for, as shown
+    shown: bool
+    images_loaded: bool
+    screenshot: np.ndarray
+
+
+def load_in_chromium(page: Path, element_id: str, screenshot: Path) -> LoadedPage:
+    """``page`` loaded in a real headless chromium (1200 px wide), and what it shows."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,1600"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        browser.get(page.as_uri())
+        errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+        element = browser.find_element("id", element_id)
+        loaded = browser.execute_script(
+            "return Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+        )
+        assert browser.save_screenshot(str(screenshot))
+        return LoadedPage(errors, element.text, element.is_displayed(), loaded, matplotlib.image.imread(screenshot))
+    finally:
+        browser.quit()

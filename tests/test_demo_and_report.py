@@ -1,22 +1,19 @@
 """`symgroup demo` and `symgroup report`: the side-by-side comparison, the self-contained HTML page,
-and the page in a real headless browser (Debian's chromium, installed by `make test`)."""
+and the page in a real headless browser."""
 
-import os
 import re
-import shutil
 from pathlib import Path
 
-import matplotlib.image
 import numpy as np
 import pytest
 import torch
+from conftest import load_in_chromium, needs_browser
 
 from symgroup.cli import main
 from symgroup.learn.run import Run
 from symgroup.learn.traverse import traversal_grid
 
 TINY = ["--set", "n=4", "--set", "hues=4", "--set", "image_size=16"]
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
 
 @pytest.fixture(scope="module")
@@ -72,36 +69,10 @@ def test_a_vaes_traversals_sweep_each_latent_across_its_codes(demo_dir):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("SYMGROUP_REQUIRE_BROWSER"),
-    reason="chromium and chromedriver are installed by `make test`",
-)
+@needs_browser
 def test_report_loads_in_headless_chromium_without_console_errors(demo_dir, tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,1600"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        browser.get((demo_dir / "report.html").as_uri())
-        errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
-        table = browser.find_element("id", "verdicts")
-        table_shown, table_text = table.is_displayed(), table.text
-        images_loaded = browser.execute_script(
-            "return Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
-        )
-        shot = tmp_path / "report.png"
-        assert browser.save_screenshot(str(shot))
-    finally:
-        browser.quit()
-    assert errors == []
-    assert table_shown
-    assert "SBD (Higgins)" in table_text and "lsbd_vae" in table_text
-    assert re.search(r"(PASS|FAIL) (PASS|FAIL)", table_text)
-    assert images_loaded
-    picture = matplotlib.image.imread(shot)
-    assert picture.shape[1] == 1200 and picture.std() > 0.05  # the page, drawn: not a blank window
+    page = load_in_chromium(demo_dir / "report.html", "verdicts", tmp_path / "report.png")
+    assert page.errors == [] and page.shown and page.images_loaded
+    assert "SBD (Higgins)" in page.text and "lsbd_vae" in page.text
+    assert re.search(r"(PASS|FAIL) (PASS|FAIL)", page.text)
+    assert page.screenshot.shape[1] == 1200 and page.screenshot.std() > 0.05  # the page, drawn: not a blank window

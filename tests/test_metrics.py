@@ -87,6 +87,7 @@ def test_bad_input():
     assert set(METRICS) == {
         "mig",
         "dci",
+        "dci_fast",
         "sap",
         "factor_vae_score",
         "beta_vae_score",

@@ -16,8 +16,8 @@
 
 from symgroup.check.action import ActionReport, check_action
 from symgroup.check.checker import check
-from symgroup.check.classic import metrics
+from symgroup.check.classic import array_metrics, metrics
 from symgroup.check.report import CheckReport
 from symgroup.check.sbd import Tolerances
 
-__all__ = ["ActionReport", "CheckReport", "Tolerances", "check", "check_action", "metrics"]
+__all__ = ["ActionReport", "CheckReport", "Tolerances", "array_metrics", "check", "check_action", "metrics"]

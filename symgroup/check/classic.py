@@ -1,15 +1,24 @@
 """The classic disentanglement metrics, with disentanglement_lib's definitions and defaults.
 
 Inputs are arrays: ``codes`` (n, d) — the representation (e.g. the encoder mean) of n states — and
-``factors`` (n, K), their integer factor values. Samples are drawn uniformly from the rows (uniform
-over the world when the rows are every state once); a batch "with factor k fixed" is drawn from the
-rows sharing one value of factor k. Defaults: 10000 training and 5000 test samples, 20 histogram
-bins, batches of 64 (Locatello et al. 2019, arXiv 1811.12359; google-research/disentanglement_lib).
+``factors`` (n, K), their integer factor values. Two protocols:
+
+- sampled (:func:`metrics`, the default): samples are drawn uniformly from the rows (uniform over
+  the world when the rows are every state once); a batch "with factor k fixed" is drawn from the
+  rows sharing one value of factor k. Defaults: 10000 training and 5000 test samples, 20 histogram
+  bins, batches of 64 (Locatello et al. 2019, arXiv 1811.12359; google-research/disentanglement_lib).
+- fixed arrays (:func:`array_metrics`): given train and test arrays, MIG, DCI, SAP, modularity and
+  explicitness and IRS are what disentanglement_lib's private array-level functions compute from
+  them (``_compute_mig``, ``_compute_dci``, ``_compute_sap``, ``modularity`` and
+  ``explicitness_per_factor``, ``scalable_disentanglement_score``), to 1e-9; its classifiers, which
+  it leaves unseeded, are seeded (random_state 0). The sampled protocol draws its rows and calls
+  these.
 
 - MIG (Chen et al. 2018): mean_k (I(z_(1); v_k) − I(z_(2); v_k)) / H(v_k) over the two latents with
   the largest mutual information, latents discretised into 20 equal-width bins, in nats.
 - DCI (Eastwood & Williams 2018): R_jk = |importance| of latent j in a GradientBoostingClassifier for
   factor k; D = Σ_j ρ_j (1 − H_K(R_j·)), C = Σ_k ρ_k (1 − H_J(R_·k)); informativeness = accuracy.
+  ``dci_fast``: the same with LightGBM's gain importances, ≥ 20× faster, approximate (see :func:`dci_of`).
 - SAP (Kumar et al. 2018): S_jk = test accuracy of LinearSVC(C=0.01, balanced) on latent j alone;
   SAP = mean_k (top1 − top2 over j).
 - FactorVAE score (Kim & Mnih 2018): argmin over active latents (std ≥ 0.05) of the variance within
@@ -27,11 +36,13 @@ bins, batches of 64 (Locatello et al. 2019, arXiv 1811.12359; google-research/di
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable
 
 import numpy as np
 from scipy.stats import entropy
 from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import mutual_info_score, roc_auc_score
 from sklearn.preprocessing import label_binarize
@@ -76,31 +87,82 @@ def _mutual_information(discrete: np.ndarray, factors: np.ndarray) -> np.ndarray
     return np.array([[mutual_info_score(f, z) for f in factors.T] for z in discrete.T])
 
 
-def mig(s: _Sampler, num_train: int = 10000, bins: int = 20) -> float:
-    rows = s.rows(num_train)
-    factors = s.factors[rows]
-    m = _mutual_information(_discretise(s.codes[rows], bins), factors)
+def mig_of(codes: np.ndarray, factors: np.ndarray, bins: int = 20) -> float:
+    """MIG of fixed arrays (disentanglement_lib's ``_compute_mig``)."""
+    m = _mutual_information(_discretise(codes, bins), factors)
     entropies = np.array([mutual_info_score(f, f) for f in factors.T])
     top = np.sort(m, axis=0)[::-1]
     second = top[1] if len(top) > 1 else np.zeros_like(top[0])
     return float(np.mean(np.divide(top[0] - second, entropies, out=np.zeros_like(entropies), where=entropies > 0)))
 
 
-def dci(s: _Sampler, num_train: int = 10000, num_test: int = 5000) -> dict[str, float]:
-    train, test = s.rows(num_train), s.rows(num_test)
-    d, k = s.codes.shape[1], s.factors.shape[1]
+def mig(s: _Sampler, num_train: int = 10000, bins: int = 20) -> float:
+    rows = s.rows(num_train)
+    return mig_of(s.codes[rows], s.factors[rows], bins)
+
+
+def dci_of(train_codes: np.ndarray, train_factors: np.ndarray, test_codes: np.ndarray,
+           test_factors: np.ndarray, fast: bool = False) -> dict[str, float]:  # fmt: skip
+    """DCI of fixed arrays (disentanglement_lib's ``_compute_dci``, its GBT importances seeded).
+
+    ``fast``: LightGBM in place of scikit-learn's GBT, its settings matched (100 rounds, rate 0.1,
+    depth 3, one sample a leaf, no regularisation; 1023 histogram bins) and its total-gain importances
+    normalised; the keys then start ``dci_fast_`` — an approximation, which the metric ``dci_fast``
+    refuses for factors of more values than :data:`FAST_DCI_MAX_VALUES` (the range where it is
+    measured within 0.03 of the exact values: benchmarks/dci.py).
+    """
+    d, k = train_codes.shape[1], train_factors.shape[1]
     importance, train_acc, test_acc = np.zeros((d, k)), [], []
     for j in range(k):
-        model = GradientBoostingClassifier(random_state=0).fit(s.codes[train], s.factors[train, j])
-        importance[:, j] = np.abs(model.feature_importances_)
-        train_acc.append(model.score(s.codes[train], s.factors[train, j]))
-        test_acc.append(model.score(s.codes[test], s.factors[test, j]))
+        model = _fast_gbt() if fast else GradientBoostingClassifier(random_state=0)
+        model.fit(train_codes, train_factors[:, j])
+        importance[:, j] = _importances(model)
+        train_acc.append(np.mean(model.predict(train_codes) == train_factors[:, j]))
+        test_acc.append(np.mean(model.predict(test_codes) == test_factors[:, j]))
+    prefix = "dci_fast" if fast else "dci"
     return {
-        "dci_disentanglement": _weighted_one_minus_entropy(importance, k),
-        "dci_completeness": _weighted_one_minus_entropy(importance.T, d),
-        "dci_informativeness_train": float(np.mean(train_acc)),
-        "dci_informativeness_test": float(np.mean(test_acc)),
+        f"{prefix}_disentanglement": _weighted_one_minus_entropy(importance, k),
+        f"{prefix}_completeness": _weighted_one_minus_entropy(importance.T, d),
+        f"{prefix}_informativeness_train": float(np.mean(train_acc)),
+        f"{prefix}_informativeness_test": float(np.mean(test_acc)),
     }
+
+
+FAST_DCI_MAX_VALUES = 8  # the most values a factor has where dci_fast is measured within 0.03 (BENCHMARKS.md)
+
+
+def _measured_range(factors: np.ndarray) -> np.ndarray:
+    """``factors``, or :class:`InvalidOptionError` when one has more values than dci_fast is measured on."""
+    values = [len(np.unique(column)) for column in factors.T]
+    if max(values) > FAST_DCI_MAX_VALUES:
+        raise InvalidOptionError(f"dci_fast is measured within 0.03 of the exact DCI only for factors of at most "
+                                 f"{FAST_DCI_MAX_VALUES} values; these have {values}: use dci", values)  # fmt: skip
+    return factors
+
+
+def _fast_gbt() -> object:
+    import lightgbm
+
+    return lightgbm.LGBMClassifier(n_estimators=100, learning_rate=0.1, max_depth=3, num_leaves=8,
+                                   min_child_samples=1, min_split_gain=0.0, reg_lambda=0.0, max_bin=1023,
+                                   importance_type="gain", random_state=0, n_jobs=1, deterministic=True,
+                                   force_row_wise=True, verbose=-1)  # fmt: skip
+
+
+def _importances(model: object) -> np.ndarray:
+    """|feature importances|, summing to 1 (scikit-learn's are; LightGBM's total gains are normalised)."""
+    raw = np.abs(np.asarray(model.feature_importances_, dtype=np.float64))
+    return raw / raw.sum() if raw.sum() > 0 else raw
+
+
+def dci(s: _Sampler, num_train: int = 10000, num_test: int = 5000) -> dict[str, float]:
+    train, test = s.rows(num_train), s.rows(num_test)
+    return dci_of(s.codes[train], s.factors[train], s.codes[test], s.factors[test])
+
+
+def dci_fast(s: _Sampler, num_train: int = 10000, num_test: int = 5000) -> dict[str, float]:
+    train, test = s.rows(num_train), s.rows(num_test)
+    return dci_of(s.codes[train], _measured_range(s.factors[train]), s.codes[test], s.factors[test], fast=True)
 
 
 def _weighted_one_minus_entropy(r: np.ndarray, base: int) -> float:
@@ -111,17 +173,23 @@ def _weighted_one_minus_entropy(r: np.ndarray, base: int) -> float:
     return float(np.sum(per_row * r.sum(axis=1) / r.sum()))
 
 
-def sap(s: _Sampler, num_train: int = 10000, num_test: int = 5000) -> float:
-    train, test = s.rows(num_train), s.rows(num_test)
-    d, k = s.codes.shape[1], s.factors.shape[1]
+def sap_of(train_codes: np.ndarray, train_factors: np.ndarray, test_codes: np.ndarray,
+           test_factors: np.ndarray) -> float:  # fmt: skip
+    """SAP of fixed arrays (disentanglement_lib's ``_compute_sap``, discrete factors, the SVCs seeded)."""
+    d, k = train_codes.shape[1], train_factors.shape[1]
     scores = np.zeros((d, k))
     for j in range(d):
         for f in range(k):
             model = LinearSVC(C=0.01, class_weight="balanced", random_state=0)
-            model.fit(s.codes[train, j : j + 1], s.factors[train, f])
-            scores[j, f] = model.score(s.codes[test, j : j + 1], s.factors[test, f])
+            model.fit(train_codes[:, j : j + 1], train_factors[:, f])
+            scores[j, f] = model.score(test_codes[:, j : j + 1], test_factors[:, f])
     top = np.sort(scores, axis=0)
     return float(np.mean(top[-1] - top[-2])) if d > 1 else float(np.mean(top[-1]))
+
+
+def sap(s: _Sampler, num_train: int = 10000, num_test: int = 5000) -> float:
+    train, test = s.rows(num_train), s.rows(num_test)
+    return sap_of(s.codes[train], s.factors[train], s.codes[test], s.factors[test])
 
 
 def factor_vae_score(
@@ -160,26 +228,28 @@ def beta_vae_score(s: _Sampler, num_train: int = 10000, num_eval: int = 5000, ba
     return float(model.score(x_eval, y_eval))
 
 
-def modularity_explicitness(
-    s: _Sampler, num_train: int = 10000, num_test: int = 5000, bins: int = 20
-) -> dict[str, float]:
-    train, test = s.rows(num_train), s.rows(num_test)
-    m = _mutual_information(_discretise(s.codes[train], bins), s.factors[train])
+def modularity_explicitness_of(train_codes: np.ndarray, train_factors: np.ndarray, test_codes: np.ndarray,
+                               test_factors: np.ndarray, bins: int = 20) -> dict[str, float]:  # fmt: skip
+    """Modularity and explicitness of fixed arrays (disentanglement_lib's ``modularity`` of the binned
+    mutual information and ``explicitness_per_factor`` on standardised codes)."""
+    m = _mutual_information(_discretise(train_codes, bins), train_factors)
     squared = m**2
     largest = squared.max(axis=1)
     k = squared.shape[1]
     delta = np.divide(squared.sum(axis=1) - largest, largest * (k - 1), out=np.ones_like(largest), where=largest > 0)
     modularity = np.where(largest > 0, 1.0 - delta, 0.0) if k > 1 else np.where(largest > 0, 1.0, 0.0)
-    mean, std = s.codes[train].mean(axis=0), s.codes[train].std(axis=0)
+    mean, std = train_codes.mean(axis=0), train_codes.std(axis=0)
     std[std == 0] = 1.0
-    x_train, x_test = (s.codes[train] - mean) / std, (s.codes[test] - mean) / std
+    x_train, x_test = (train_codes - mean) / std, (test_codes - mean) / std
     auc_train, auc_test = [], []
-    for f in range(s.factors.shape[1]):
-        y_train, y_test = s.factors[train, f], s.factors[test, f]
+    for f in range(train_factors.shape[1]):
+        y_train, y_test = train_factors[:, f], test_factors[:, f]
         classes = np.unique(y_train)
         if len(classes) < 2:
             continue
-        model = LogisticRegression(max_iter=1000).fit(x_train, y_train)
+        with warnings.catch_warnings():  # disentanglement_lib's LogisticRegression(): 100 iterations, as it is
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model = LogisticRegression().fit(x_train, y_train)
         auc_train.append(_auc(model, x_train, y_train, classes))
         auc_test.append(_auc(model, x_test, y_test, classes))
     return {
@@ -187,6 +257,13 @@ def modularity_explicitness(
         "explicitness_train": float(np.mean(auc_train)) if auc_train else 0.0,
         "explicitness_test": float(np.mean(auc_test)) if auc_test else 0.0,
     }
+
+
+def modularity_explicitness(
+    s: _Sampler, num_train: int = 10000, num_test: int = 5000, bins: int = 20
+) -> dict[str, float]:
+    train, test = s.rows(num_train), s.rows(num_test)
+    return modularity_explicitness_of(s.codes[train], s.factors[train], s.codes[test], s.factors[test], bins)
 
 
 def _auc(model: LogisticRegression, x: np.ndarray, y: np.ndarray, classes: np.ndarray) -> float:
@@ -199,10 +276,10 @@ def _auc(model: LogisticRegression, x: np.ndarray, y: np.ndarray, classes: np.nd
     return float(roc_auc_score(truth[:, present], probabilities[:, present], average="macro"))
 
 
-def irs(s: _Sampler, num_train: int = 10000, bins: int = 20, quantile: float = 0.99) -> float:
-    rows = s.rows(num_train)
-    latents, factors = s.codes[rows], _discretise(s.factors[rows].astype(float), bins)
-    latents = latents[:, latents.var(axis=0) > 0]
+def irs_of(codes: np.ndarray, factors: np.ndarray, bins: int = 20, quantile: float = 0.99) -> float:
+    """IRS of fixed arrays (disentanglement_lib's ``scalable_disentanglement_score`` on the binned
+    factors and the non-constant latents)."""
+    latents, factors = codes[:, codes.var(axis=0) > 0], _discretise(factors.astype(float), bins)
     if not latents.size:
         return 0.0
     max_deviation = np.abs(latents - latents.mean(axis=0)).max(axis=0)
@@ -215,6 +292,11 @@ def irs(s: _Sampler, num_train: int = 10000, bins: int = 20, quantile: float = 0
         deviation[:, i] /= len(values)
     scores = (1.0 - deviation / max_deviation[:, None]).max(axis=1)
     return float(np.average(scores, weights=max_deviation) if max_deviation.sum() > 0 else np.mean(scores))
+
+
+def irs(s: _Sampler, num_train: int = 10000, bins: int = 20, quantile: float = 0.99) -> float:
+    rows = s.rows(num_train)
+    return irs_of(s.codes[rows], s.factors[rows], bins, quantile)
 
 
 def independence(s: _Sampler, num_train: int = 10000) -> float:
@@ -238,9 +320,66 @@ def independence(s: _Sampler, num_train: int = 10000) -> float:
     return float(1.0 - np.mean(cosines)) if cosines else 1.0
 
 
+ARRAY_METRICS: dict[str, Callable[..., float | dict[str, float]]] = {
+    "mig": lambda train, test: mig_of(*train),
+    "dci": lambda train, test: dci_of(*train, *test),
+    "dci_fast": lambda train, test: dci_of(train[0], _measured_range(train[1]), *test, fast=True),
+    "sap": lambda train, test: sap_of(*train, *test),
+    "modularity_explicitness": lambda train, test: modularity_explicitness_of(*train, *test),
+    "irs": lambda train, test: irs_of(*train),
+}
+
+
+OPT_IN = ("dci_fast",)  # computed only when named: it refuses worlds outside its measured range
+
+
+def array_metrics(codes: np.ndarray, factors: np.ndarray, test_codes: np.ndarray | None = None,
+                  test_factors: np.ndarray | None = None, names: tuple[str, ...] | None = None,
+                  test_share: float = 1 / 3, seed: int = 0) -> dict[str, float]:  # fmt: skip
+    """The metrics of :data:`ARRAY_METRICS` on fixed arrays, as disentanglement_lib's private functions
+    compute them from ``mus_train, ys_train[, mus_test, ys_test]`` (its arrays transposed: here a row
+    per sample): to reproduce a published number, pass the samples it was computed on. Without test
+    arrays the rows are split, a seeded ``test_share`` of them held out (MIG and IRS use the train rows)."""
+    train = _arrays(codes, factors, "")
+    if test_codes is None and test_factors is None:
+        if not 0 < test_share < 1 or len(train[0]) < 2:
+            raise InvalidOptionError(f"test_share must lie in (0, 1) with two rows or more, got {test_share!r} "
+                                     f"and {len(train[0])} rows", test_share)  # fmt: skip
+        order = np.random.default_rng(seed).permutation(len(train[0]))
+        held = order[: max(1, round(test_share * len(order)))]
+        kept = order[len(held) :]
+        train, test = (train[0][kept], train[1][kept]), (train[0][held], train[1][held])
+    else:
+        test = _arrays(test_codes, test_factors, "test ")
+        if test[0].shape[1] != train[0].shape[1] or test[1].shape[1] != train[1].shape[1]:
+            raise EncoderError(f"test arrays {test[0].shape}, {test[1].shape} do not match the train arrays' columns "
+                               f"{train[0].shape}, {train[1].shape}")  # fmt: skip
+    unknown = set(names or ()) - set(ARRAY_METRICS)
+    if unknown:
+        raise InvalidOptionError(f"no array-level metric {sorted(unknown)}; choose from {sorted(ARRAY_METRICS)} "
+                                 "(the others sample batches: use metrics)", sorted(unknown))  # fmt: skip
+    out: dict[str, float] = {}
+    for name in names or tuple(n for n in ARRAY_METRICS if n not in OPT_IN):
+        value = ARRAY_METRICS[name](train, test)
+        out.update(value if isinstance(value, dict) else {name: value})
+    return out
+
+
+def _arrays(codes: np.ndarray | None, factors: np.ndarray | None, which: str) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (n, d) as float64 and integer factors (n, K), or :class:`EncoderError`."""
+    codes, factors = np.asarray(codes, dtype=np.float64), np.asarray(factors)
+    if codes.ndim != 2 or factors.ndim != 2 or len(codes) != len(factors) or not len(codes):
+        raise EncoderError(f"metrics need {which}codes (n, d) and {which}factors (n, K), got {codes.shape} and "
+                           f"{factors.shape}")  # fmt: skip
+    if not np.isfinite(codes).all():
+        raise EncoderError(f"metrics got NaN or inf {which}codes")
+    return codes, factors
+
+
 METRICS: dict[str, Callable[[_Sampler], float | dict[str, float]]] = {
     "mig": mig,
     "dci": dci,
+    "dci_fast": dci_fast,
     "sap": sap,
     "factor_vae_score": factor_vae_score,
     "beta_vae_score": beta_vae_score,
@@ -253,16 +392,13 @@ METRICS: dict[str, Callable[[_Sampler], float | dict[str, float]]] = {
 def metrics(
     codes: np.ndarray, factors: np.ndarray, names: tuple[str, ...] | None = None, seed: int = 0, **options: int
 ) -> dict[str, float]:
-    """The classic metrics (all of :data:`METRICS`, or ``names``) as a flat dict of floats.
+    """The classic metrics (all of :data:`METRICS` but the opt-in ``dci_fast``, or ``names``) as a flat
+    dict of floats.
 
     ``options`` override the defaults of the metrics that take them (num_train, num_test, num_eval,
     num_variance, bins, batch), e.g. ``metrics(codes, factors, ("dci",), num_train=1000)``.
     """
-    codes, factors = np.asarray(codes, dtype=np.float64), np.asarray(factors)
-    if codes.ndim != 2 or factors.ndim != 2 or len(codes) != len(factors) or not len(codes):
-        raise EncoderError(f"metrics need codes (n, d) and factors (n, K), got {codes.shape} and {factors.shape}")
-    if not np.isfinite(codes).all():
-        raise EncoderError("metrics got NaN or inf codes")
+    codes, factors = _arrays(codes, factors, "")
     unknown = set(names or ()) - set(METRICS)
     if unknown:
         raise InvalidOptionError(f"unknown metrics {sorted(unknown)}; choose from {sorted(METRICS)}", sorted(unknown))
@@ -275,7 +411,7 @@ def metrics(
             what = "a positive integer" if integral else "a positive number"
             raise InvalidOptionError(f"metric option {key} must be {what}, got {value!r}", key)
     out: dict[str, float] = {}
-    for name in names or tuple(METRICS):
+    for name in names or tuple(n for n in METRICS if n not in OPT_IN):
         accepted = inspect.signature(METRICS[name]).parameters
         value = METRICS[name](
             _Sampler(codes, factors, np.random.default_rng(seed)), **{k: v for k, v in options.items() if k in accepted}

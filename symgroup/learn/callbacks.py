@@ -19,18 +19,21 @@ if TYPE_CHECKING:
 Callback = Callable[[int, "Learner", "SymmetryEnv"], bool]
 
 
-def until_pass(check_every: int = 25, linear: bool = True) -> Callback:
+class until_pass:
     """Stop at the first multiple of ``check_every`` steps whose encoder passes the check: SBD, and
-    LSBD too with ``linear``. The world is the trainer's, rendered once, so each check costs one
-    encoder pass over it."""
-    if not is_integer(check_every) or check_every < 1:
-        raise InvalidOptionError(f"check_every must be a positive integer, got {check_every!r}", check_every)
-    from symgroup.check import check
+    LSBD too with ``linear``, with the learner's declared invariance (as ``symgroup check RUN``). The
+    world is the trainer's, rendered once, so each check costs one encoder pass over it."""
 
-    def callback(step: int, learner: Learner, env: SymmetryEnv) -> bool:
-        if step % check_every:
-            return False
-        report = check(learner, env, validate=False)
-        return report.passed and (report.linear_passed or not linear)
+    def __init__(self, check_every: int = 25, linear: bool = True) -> None:
+        if not is_integer(check_every) or check_every < 1:
+            raise InvalidOptionError(f"check_every must be a positive integer, got {check_every!r}", check_every)
+        self.check_every, self.linear = check_every, linear
 
-    return callback
+    def passes(self, learner: Learner, env: SymmetryEnv) -> bool:
+        from symgroup.check import check
+
+        report = check(learner, env, invariant=tuple(getattr(learner, "invariant", ())), validate=False)
+        return report.passed and (report.linear_passed or not self.linear)
+
+    def __call__(self, step: int, learner: Learner, env: SymmetryEnv) -> bool:
+        return step % self.check_every == 0 and self.passes(learner, env)

@@ -5,13 +5,10 @@ Every image is an inlined PNG, so the page is one file with no requests."""
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib.image
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -20,17 +17,9 @@ from symgroup.check import CheckReport, check
 from symgroup.check.plots import check_figures
 from symgroup.learn.run import Run
 from symgroup.learn.traverse import can_draw, describe, traversal_grid
+from symgroup.page import document, figure, image, number, table, verdict
 
 METRICS = ("mig", "dci")
-_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
-table { border-collapse: collapse; margin: 1em 0; }
-th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
-.pass { color: #17702a; font-weight: bold; } .fail { color: #b00020; font-weight: bold; }
-img { max-width: 100%; margin: 0.4em 0; image-rendering: pixelated; }
-section { border-top: 2px solid #ddd; margin-top: 2em; }
-"""
 
 
 def check_run(run: Run, metrics: Sequence[str] = METRICS) -> CheckReport:
@@ -46,25 +35,25 @@ def summary(run: Run, report: CheckReport) -> dict[str, str]:
         "learner": run.config.learner,
         "env": run.env.name,
         "steps": str(run.step),
-        "SBD (Higgins)": _verdict(report.passed),
-        "LSBD (linear)": _verdict(report.linear_passed),
-        "D_LSBD": _number(report.d_lsbd.value),
-        "MIG": _number(report.metrics.get("mig")),
-        "DCI disentanglement": _number(report.metrics.get("dci_disentanglement")),
+        "SBD (Higgins)": verdict(report.passed),
+        "LSBD (linear)": verdict(report.linear_passed),
+        "D_LSBD": number(report.d_lsbd.value),
+        "MIG": number(report.metrics.get("mig")),
+        "DCI disentanglement": number(report.metrics.get("dci_disentanglement")),
     }
     for name, sub in report.sbd.subspaces.items():
-        row[f"subgroup {name}"] = _verdict(sub.passed)
+        row[f"subgroup {name}"] = verdict(sub.passed)
     for name in report.sbd.subspaces:
-        row[f"D_LSBD of {name}"] = _number(report.d_lsbd.scores.get(name))
+        row[f"D_LSBD of {name}"] = number(report.d_lsbd.scores.get(name))
     for name, sub in report.sbd.subspaces.items():
-        row[f"leakage into {name}"] = _number(max(sub.leakage.values(), default=float("nan")))
+        row[f"leakage into {name}"] = number(max(sub.leakage.values(), default=float("nan")))
     for name, sub in report.sbd.subspaces.items():
-        row[f"noise of {name}"] = _number(sub.noise) if sub.dimension else "-"
+        row[f"noise of {name}"] = number(sub.noise) if sub.dimension else "-"
     for name, invariance in report.sbd.invariances.items():
-        row[f"invariant {name}"] = _verdict(invariance.passed)
-        row[f"movement by {name}"] = _number(invariance.movement)
+        row[f"invariant {name}"] = verdict(invariance.passed)
+        row[f"movement by {name}"] = number(invariance.movement)
     if report.undecidable:
-        row["undecidable"] = f"only the noise criterion fails (basis margin {_number(report.sbd.basis_margin)})"
+        row["undecidable"] = f"only the noise criterion fails (basis margin {number(report.sbd.basis_margin)})"
     return row
 
 
@@ -80,21 +69,17 @@ def html_report(runs: Sequence[Run], reports: Sequence[CheckReport] | None = Non
     reports = [check_run(run) for run in runs] if reports is None else list(reports)
     columns = [summary(run, report) for run, report in zip(runs, reports, strict=True)]
     parts = [
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
-        f"<link rel='icon' href='data:,'><style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>",
         "<h2>Verdicts</h2>",
-        _table(comparison_table(columns), [f"run {i + 1}" for i in range(len(runs))], table_id="verdicts"),
+        table(comparison_table(columns), [f"run {i + 1}" for i in range(len(runs))], table_id="verdicts"),
         "<p>SBD: every subgroup moves only its own latent subspace (Higgins et al. 2018). LSBD: and acts there "
         "linearly, block-diagonally. D_LSBD (Tonnaer et al. 2022): 0 for a linear disentangled code.</p>",
     ]
     for env in {run.env.name: run.env for run in runs}.values():
         parts += [f"<section><h2>World: {html.escape(env.name)}, G = {html.escape(str(env.group))}</h2>",
                   "<p>The orbit of each generator from one state (a row per generator).</p>",
-                  _image(orbit_montage(env), f"orbits of the generators of {env.name}"), "</section>"]  # fmt: skip
-    for i, (run, report) in enumerate(zip(runs, reports, strict=True)):
-        parts.append(_run_section(i + 1, run, report))
-    parts.append("</body></html>")
-    return "\n".join(parts)
+                  image(orbit_montage(env), f"orbits of the generators of {env.name}"), "</section>"]  # fmt: skip
+    parts += [_run_section(i + 1, run, report) for i, (run, report) in enumerate(zip(runs, reports, strict=True))]
+    return document(title, parts)
 
 
 def write_report(runs: Sequence[Run], out: str | Path, reports: Sequence[CheckReport] | None = None) -> Path:
@@ -106,20 +91,20 @@ def write_report(runs: Sequence[Run], out: str | Path, reports: Sequence[CheckRe
 
 
 def _run_section(number: int, run: Run, report: CheckReport) -> str:
-    verdict = _verdict(report.passed and report.linear_passed)
+    overall = verdict(report.passed and report.linear_passed)
     figures = check_figures(report)
     return "\n".join([
         f"<section id='run-{number}'><h2>Run {number}: {html.escape(run.config.learner)} on {html.escape(run.env.name)}"
-        f" <span class='{verdict.lower()}'>{verdict}</span></h2>",
+        f" <span class='{overall.lower()}'>{overall}</span></h2>",
         f"<p><code>{html.escape(str(run.directory))}</code>, step {run.step}, seed {run.config.seed}, "
         f"parameters {html.escape(str(run.config.params))}</p>",
         f"<h3>Check: verdict, each subgroup, reasons</h3><pre>{html.escape(str(report))}</pre>",
-        "<h3>Training curves</h3>", _figure(_training_curves(run), "training curves"),
+        "<h3>Training curves</h3>", figure(_training_curves(run), "training curves"),
         "<h3>Latent traversals</h3>", f"<p>{html.escape(describe(run))}</p>",
-        _image(traversal_grid(run), "latent traversals") if can_draw(run) else "",
-        "<h3>Sensitivity and leakage</h3>", _figure(figures["sensitivity"], "sensitivity heatmap"),
-        _figure(figures["leakage"], "leakage matrix"),
-        "<h3>Each subgroup's orbits in its subspace</h3>", _figure(figures["orbits"], "subgroup orbits"),
+        image(traversal_grid(run), "latent traversals") if can_draw(run) else "",
+        "<h3>Sensitivity and leakage</h3>", figure(figures["sensitivity"], "sensitivity heatmap"),
+        figure(figures["leakage"], "leakage matrix"),
+        "<h3>Each subgroup's orbits in its subspace</h3>", figure(figures["orbits"], "subgroup orbits"),
         "</section>",
     ])  # fmt: skip
 
@@ -137,42 +122,3 @@ def _training_curves(run: Run) -> Figure:
         axes.set_title(key, fontsize=9)
         axes.set_xlabel("step")
     return figure
-
-
-def _table(rows: list[list[str]], header: list[str], table_id: str) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in ["", *header])
-    body = "".join(
-        "<tr>" + "".join(f"<td{_verdict_class(cell)}>{html.escape(cell)}</td>" for cell in row) + "</tr>"
-        for row in rows
-    )
-    return f"<table id='{table_id}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _verdict_class(cell: str) -> str:
-    return f" class='{cell.lower()}'" if cell in ("PASS", "FAIL") else ""
-
-
-def _figure(figure: Figure, alt: str) -> str:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90)
-    return _png(buffer.getvalue(), alt)
-
-
-def _image(image: np.ndarray, alt: str) -> str:
-    """An (H, W, 3) picture, pixels doubled when it is small."""
-    scale = 2 if image.shape[1] < 500 else 1
-    buffer = io.BytesIO()
-    matplotlib.image.imsave(buffer, np.clip(image.repeat(scale, 0).repeat(scale, 1), 0, 1), format="png")
-    return _png(buffer.getvalue(), alt)
-
-
-def _png(data: bytes, alt: str) -> str:
-    return f"<img alt='{html.escape(alt)}' src='data:image/png;base64,{base64.b64encode(data).decode()}'>"
-
-
-def _verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
-
-
-def _number(value: float | None) -> str:
-    return "-" if value is None or value != value else f"{value:.3f}"

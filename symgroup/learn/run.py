@@ -3,7 +3,7 @@
     RUN/config.json       the TrainConfig and the symgroup version that wrote it
     RUN/log.jsonl         one JSON line per logged step: every loss term, images/s
     RUN/checkpoint/       model.safetensors (weights), training.pt (optimiser and RNG states,
-                          tensors only) and state.json (step, numpy RNG state)
+                          tensors only) and state.json (step, numpy RNG state, training seconds)
     RUN/.lock             held (an OS file lock) by the process training into RUN, with its pid
 
 A checkpoint is written into ``checkpoint.partial/`` and then swapped in by renames, so a crash
@@ -46,6 +46,7 @@ class Checkpoint:
     weights: dict[str, torch.Tensor]
     training: dict[str, Any]  # optimiser state dicts and the torch generator state
     numpy_state: dict[str, Any]
+    train_s: float | None = None  # wall seconds of training steps up to ``step``, over every resume
 
 
 def save_checkpoint(directory: Path, checkpoint: Checkpoint) -> None:
@@ -54,7 +55,12 @@ def save_checkpoint(directory: Path, checkpoint: Checkpoint) -> None:
     partial.mkdir(parents=True)
     save_file({k: v.detach().cpu().contiguous() for k, v in checkpoint.weights.items()}, partial / "model.safetensors")
     torch.save(checkpoint.training, partial / "training.pt")
-    state = {"step": checkpoint.step, "numpy_state": checkpoint.numpy_state, "version": symgroup.__version__}
+    state = {
+        "step": checkpoint.step,
+        "numpy_state": checkpoint.numpy_state,
+        "train_s": checkpoint.train_s,
+        "version": symgroup.__version__,
+    }
     (partial / "state.json").write_text(json.dumps(state))
     if current.exists():
         shutil.rmtree(old, ignore_errors=True)
@@ -74,7 +80,7 @@ def load_checkpoint(directory: Path) -> Checkpoint:
             warnings.filterwarnings("ignore", message="Detected pickle protocol")
             training = torch.load(folder / "training.pt", weights_only=True, map_location="cpu")
         state = json.loads((folder / "state.json").read_text())
-        return Checkpoint(int(state["step"]), weights, training, state["numpy_state"])
+        return Checkpoint(int(state["step"]), weights, training, state["numpy_state"], state.get("train_s"))
     except (OSError, EOFError, SafetensorError, RuntimeError, ValueError, KeyError, TypeError,
             pickle.UnpicklingError) as error:  # fmt: skip
         # the weights-only unpickler refuses anything but tensors and plain containers; torch's advice to
@@ -86,9 +92,10 @@ def load_checkpoint(directory: Path) -> Checkpoint:
 class Run:
     """A trained (or training) run, rebuilt from its directory: its config, world and learner."""
 
-    def __init__(self, directory: Path, config: TrainConfig, env: envs.SymmetryEnv, learner: Learner,
-                 step: int) -> None:  # fmt: skip
-        self.directory, self.config, self.env, self.learner, self.step = directory, config, env, learner, step
+    def __init__(self, directory: Path, config: TrainConfig, env: envs.SymmetryEnv, learner: Learner, step: int,
+                 train_s: float | None) -> None:  # fmt: skip
+        self.directory, self.config, self.env, self.learner = directory, config, env, learner
+        self.step, self.train_s = step, train_s  # train_s: None for a checkpoint written before it was kept
 
     @classmethod
     def load(cls, path: str | Path) -> Run:
@@ -108,7 +115,7 @@ class Run:
                 f"the weights in {directory} do not fit its configuration: {error}", directory
             ) from error
         learner.eval()
-        return cls(directory, config, env, learner, checkpoint.step)
+        return cls(directory, config, env, learner, checkpoint.step, checkpoint.train_s)
 
     @property
     def encoder(self) -> Learner:

@@ -88,7 +88,7 @@ def _train(config: TrainConfig, env: envs.SymmetryEnv, learner: Learner, device:
     optimisers = learner.optimisers()
     rng = np.random.default_rng(config.seed)
     learner.generator = torch.Generator(device=device).manual_seed(config.seed)
-    step, saved = 0, None
+    step, saved, train_s = 0, None, 0.0
     log_path = out / "log.jsonl"
     if resume:
         checkpoint = load_checkpoint(out)
@@ -100,6 +100,7 @@ def _train(config: TrainConfig, env: envs.SymmetryEnv, learner: Learner, device:
         learner.generator.set_state(checkpoint.training["generator"])
         rng.bit_generator.state = checkpoint.numpy_state
         step = saved = checkpoint.step
+        train_s = checkpoint.train_s or 0.0
         _truncate_log(log_path, step)
         write_config(out, config)
     else:
@@ -109,6 +110,7 @@ def _train(config: TrainConfig, env: envs.SymmetryEnv, learner: Learner, device:
     started, done_images, pending = time.perf_counter(), 0, None
     with log_path.open("a") as log, _deferred_interrupt() as interrupted, _flushing_denormals():
         while step < config.steps:
+            step_started = time.perf_counter()
             batch = {k: v.to(device) for k, v in sampler.sample(rng).items()}
             terms = _finite_terms(learner.training_step(batch, step), step, saved)
             if step == 0 and not resume:
@@ -124,12 +126,13 @@ def _train(config: TrainConfig, env: envs.SymmetryEnv, learner: Learner, device:
                 log.flush()
                 bar.set_postfix(loss=f"{terms['loss']:.1f}", images_per_s=f"{rate:.0f}")
             bar.update(1)
+            train_s += time.perf_counter() - step_started
             stop = any([callback(step, learner, env) for callback in callbacks])
             if step == config.steps or interrupted() or stop:
-                save_checkpoint(out, _finite(_snapshot(step, learner, optimisers, rng), saved))
+                save_checkpoint(out, _finite(_snapshot(step, learner, optimisers, rng, train_s), saved))
                 saved = step
             elif step % config.checkpoint_every == 0:
-                pending = _snapshot(step, learner, optimisers, rng)
+                pending = _snapshot(step, learner, optimisers, rng, train_s)
             if interrupted():
                 bar.close()
                 raise KeyboardInterrupt(f"interrupted after step {step}; the checkpoint is saved")
@@ -137,7 +140,7 @@ def _train(config: TrainConfig, env: envs.SymmetryEnv, learner: Learner, device:
                 break
     bar.close()
     learner.eval()
-    return Run(out, config, env, learner.cpu(), step)
+    return Run(out, config, env, learner.cpu(), step, train_s)
 
 
 def _finite_terms(terms: dict[str, float], step: int, saved: int | None) -> dict[str, float]:
@@ -189,12 +192,12 @@ def _logged_step(line: str) -> int | None:
 
 
 def _snapshot(step: int, learner: Learner, optimisers: dict[str, torch.optim.Optimizer],
-              rng: np.random.Generator) -> Checkpoint:  # fmt: skip
+              rng: np.random.Generator, train_s: float) -> Checkpoint:  # fmt: skip
     """A copy of everything a checkpoint holds, taken now and written later."""
     training = {f"optimiser.{name}": copy.deepcopy(o.state_dict()) for name, o in optimisers.items()}
     training["generator"] = learner.generator.get_state()
     weights = {k: v.detach().clone() for k, v in learner.state_dict().items()}
-    return Checkpoint(step, weights, training, copy.deepcopy(rng.bit_generator.state))
+    return Checkpoint(step, weights, training, copy.deepcopy(rng.bit_generator.state), train_s)
 
 
 def _kept(saved: int | None) -> str:

@@ -1,0 +1,102 @@
+"""One cell of a study, trained and judged into its run directory.
+
+    RUN/config.json, log.jsonl, checkpoint/   the run (:mod:`symgroup.learn.run`)
+    RUN/cell.json                             the cell as the study gave it
+    RUN/results.json                          its verdicts, written last (atomically): the run is done
+    RUN/error.json                            why its last attempt failed (removed once it is done)
+
+A directory with ``results.json`` is finished; one without is resumed from its checkpoint. A run
+trained ``until_pass`` whose checkpoint is at one of its checks is checked before it trains on, so
+one interrupted between passing and writing its results is not trained past the step it passed at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from symgroup.study.spec import Cell
+
+RESULTS, CELL, ERROR = "results.json", "cell.json", "error.json"
+
+
+def run_cell(cell: Cell, directory: Path) -> dict[str, Any]:
+    """Train ``cell`` into ``directory`` (resuming it), check it and write its results; those results.
+
+    The check applies the learner's declared invariance (as ``symgroup check RUN`` does). ``passed_at``
+    (and ``time_to_pass_s``, training seconds over every resume) is the step the run passed at when
+    trained ``until_pass``, None when it never did.
+    """
+    from symgroup.check import check
+    from symgroup.learn.callbacks import until_pass
+    from symgroup.learn.run import Run, has_checkpoint
+    from symgroup.learn.trainer import train
+
+    directory.mkdir(parents=True, exist_ok=True)
+    if finished(cell, directory):
+        return json.loads((directory / RESULTS).read_text())
+    _write(directory / CELL, cell.to_dict())
+    evaluation = cell.evaluation
+    rule = until_pass(evaluation.until_pass, evaluation.linear) if evaluation.until_pass else None
+    run = Run.load(directory) if has_checkpoint(directory) else None
+    at_a_check = rule is not None and run is not None and run.step % rule.check_every == 0
+    if run is None or not (run.step == cell.config.steps or (at_a_check and rule.passes(run.learner, run.env))):
+        run = train(cell.config, directory, resume=True, progress=False, callbacks=[rule] if rule else [])
+    started = time.perf_counter()
+    invariant = tuple(getattr(run.learner, "invariant", ()))
+    report = check(run.encoder, run.env, invariant=invariant, metrics=evaluation.metrics or False, validate=False)
+    passed = report.passed and (report.linear_passed or not evaluation.linear)
+    results = {
+        "key": cell.key,
+        "learner": run.config.learner,
+        "env": run.config.env,
+        "seed": run.config.seed,
+        "config": run.config.to_dict(),
+        "evaluation": cell.to_dict()["evaluation"],
+        "step": run.step,
+        "train_s": run.train_s,
+        "check_s": round(time.perf_counter() - started, 2),
+        "invariant": list(invariant),
+        "sbd": report.passed,
+        "lsbd": report.linear_passed,
+        "d_lsbd": report.d_lsbd.value,
+        "passed_at": run.step if rule and passed else None,
+        "time_to_pass_s": run.train_s if rule and passed else None,
+        "metrics": report.metrics,
+    }
+    _write(directory / RESULTS, results)
+    (directory / ERROR).unlink(missing_ok=True)
+    return results
+
+
+def finished(cell: Cell, directory: Path) -> bool:
+    """Whether ``directory`` holds ``cell``'s results, judged by the cell's evaluation."""
+    path = directory / RESULTS
+    return path.exists() and json.loads(path.read_text())["evaluation"] == cell.to_dict()["evaluation"]
+
+
+def attempt(cell: dict[str, Any], directory: str, threads: int | None = None) -> str | None:
+    """Run a cell (given as its dict, with ``threads`` torch threads): None when it finished, else
+    the error, also written to ``error.json``. Ctrl-C is raised (the run's checkpoint is saved)."""
+    if threads is not None:
+        import torch
+
+        torch.set_num_threads(threads)
+    try:
+        run_cell(Cell.from_dict(cell), Path(directory))
+        return None
+    except Exception as error:
+        message = f"{type(error).__name__}: {error}"
+        _write(Path(directory) / ERROR, {"error": message, "traceback": traceback.format_exc()})
+        return message
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    """``data`` as JSON into ``path``, atomically (a reader never sees half a file)."""
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(data, indent=1))
+    os.replace(partial, path)

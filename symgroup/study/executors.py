@@ -1,0 +1,122 @@
+"""Where a study's runs execute: one after another, in local processes, or as Ray tasks.
+
+Every executor takes the jobs (a cell and its run directory) and calls ``done(cell, directory,
+error)`` as each ends — ``error`` None when it finished, else why it failed. What a run produced is
+in its directory (:mod:`symgroup.study.cell_run`), never in the executor, so a job that fails or a
+worker that dies loses only its own run, which the next invocation resumes from its checkpoint.
+
+- ``serial``: in this process, with torch's threads.
+- ``process`` (the default): a fresh process per run, ``workers`` at a time (default: as many as
+  cores), one torch thread each, forked from a server that has imported torch and symgroup once.
+  Ctrl-C reaches the workers, whose trainers checkpoint and stop.
+- ``ray``: a Ray core task per run (one CPU, no retries), on the cluster at ``address`` or on a local
+  one of ``workers`` CPUs; an already initialised Ray is used as it is. On a cluster the study folder
+  must be on storage every node shares. Ctrl-C cancels the tasks; each resumes from its last checkpoint.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import wait
+from pathlib import Path
+
+from symgroup.errors import InvalidOptionError
+from symgroup.study.cell_run import ERROR, attempt
+from symgroup.study.spec import Cell
+
+Job = tuple[Cell, Path]
+Done = Callable[[Cell, Path, "str | None"], None]
+
+
+def serial(jobs: Sequence[Job], done: Done, workers: int | None = None, address: str | None = None) -> None:
+    for cell, directory in jobs:
+        done(cell, directory, attempt(cell.to_dict(), str(directory)))
+
+
+def processes(jobs: Sequence[Job], done: Done, workers: int | None = None, address: str | None = None) -> None:
+    context, waiting, running = _context(), list(jobs), {}
+    workers = workers or os.cpu_count() or 1
+    try:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                cell, directory = waiting.pop(0)
+                process = context.Process(target=_process_main, args=(cell.to_dict(), str(directory)), daemon=True)
+                process.start()
+                running[process.sentinel] = (process, cell, directory)
+            for sentinel in wait(list(running)):
+                process, cell, directory = running.pop(sentinel)
+                process.join()
+                done(cell, directory, None if process.exitcode == 0 else _failure(directory, process.exitcode))
+    except KeyboardInterrupt:
+        for process, _, _ in running.values():  # the terminal's Ctrl-C reached them already; a signal may not have
+            if process.is_alive():
+                os.kill(process.pid, signal.SIGINT)
+        for process, _, _ in running.values():
+            process.join()
+        raise
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Forkserver where the platform has it (a worker starts in a fraction of a second, and never
+    inherits a parent's torch threads), else spawn."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # torch._dynamo: what torch.optim imports at its first optimiser, 2 s
+    context.set_forkserver_preload(["torch", "torch._dynamo", "symgroup.learn.trainer", "symgroup.check.classic",
+                                    "symgroup.study.cell_run"])  # fmt: skip
+    return context
+
+
+def _process_main(cell: dict, directory: str) -> None:
+    try:
+        sys.exit(0 if attempt(cell, directory, threads=1) is None else 1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+def _failure(directory: Path, exitcode: int) -> str:
+    if exitcode == 130:
+        return "interrupted (its checkpoint is saved)"
+    if (directory / ERROR).exists() and exitcode == 1:
+        import json
+
+        return json.loads((directory / ERROR).read_text())["error"]
+    return f"its worker died (exit code {exitcode})"
+
+
+def ray_tasks(jobs: Sequence[Job], done: Done, workers: int | None = None, address: str | None = None) -> None:
+    try:
+        import ray
+    except ImportError as error:
+        raise InvalidOptionError("the ray executor needs Ray: pip install 'symgroup[ray]'", "ray") from error
+    started = not ray.is_initialized()
+    if started:
+        ray.init(address=address, num_cpus=None if address else workers or os.cpu_count(), include_dashboard=False,
+                 logging_level="ERROR", log_to_driver=False)  # fmt: skip
+    task = ray.remote(num_cpus=1, max_retries=0)(attempt)
+    pending = {task.remote(cell.to_dict(), str(directory.resolve()), 1): (cell, directory) for cell, directory in jobs}
+    try:
+        while pending:
+            ready, _ = ray.wait(list(pending), num_returns=1)
+            for ref in ready:
+                cell, directory = pending.pop(ref)
+                try:
+                    error = ray.get(ref)
+                except ray.exceptions.RayError as lost:  # the worker died, or the task was cancelled
+                    error = f"its Ray task was lost: {type(lost).__name__}"
+                done(cell, directory, error)
+    except KeyboardInterrupt:
+        for ref in pending:
+            ray.cancel(ref)
+        raise
+    finally:
+        if started:
+            ray.shutdown()
+
+
+EXECUTORS: dict[str, Callable[..., None]] = {"serial": serial, "process": processes, "ray": ray_tasks}

@@ -1,0 +1,106 @@
+"""One self-contained HTML page about a study, from its run directories: pass rates per learner ×
+world, time to pass, D_LSBD's distribution, how the classic metrics agree with the Higgins verdict
+and with D_LSBD (rank correlations across runs), and how much of each figure the learner explains
+against the seeds (:mod:`symgroup.study.summary`)."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from symgroup.errors import InvalidOptionError
+from symgroup.page import document, figure, number, table
+from symgroup.study.results import gather, varying_settings
+from symgroup.study.summary import Row, agreement, groups, learner_share, quantities, time_to_pass, world
+
+
+def html_study_report(rows: list[Row], title: str = "symgroup study") -> str:
+    """The page of the runs ``rows`` (at least one)."""
+    cells = groups(rows)
+    learners, worlds = list(dict.fromkeys(k[0] for k in cells)), list(dict.fromkeys(k[1] for k in cells))
+    varied = ", ".join(k for k in varying_settings(rows) if k not in ("learner", "seed")) or "nothing else"
+    rates = [[learner, *(_rates(cells.get((learner, w), [])) for w in worlds)] for learner in learners]
+    parts = [
+        f"<p>{len(rows)} runs: {_count(learners, 'learner')} on {_count(worlds, 'world')}; besides learners and "
+        f"seeds, varied: {html.escape(varied)}.</p>",
+        "<h2>Pass rates</h2>",
+        "<p>SBD: every subgroup moves only its own latent subspace (Higgins et al. 2018); LSBD: and acts there "
+        "linearly. Each learner's declared invariance applied.</p>",
+        table(rates, worlds, "pass-rates"),
+    ]
+    if any(r["evaluation"]["until_pass"] for r in rows):
+        parts += ["<h2>Time to pass</h2>", "<p>Training seconds until the first passing check (checks excluded), "
+                  "median over the runs; a run that never passed counts as slower than any that did.</p>",
+                  table([[learner, *(_time(cells.get((learner, w), [])) for w in worlds)] for learner in learners],
+                        worlds, "time-to-pass")]  # fmt: skip
+    parts += ["<h2>D_LSBD</h2>", "<p>Tonnaer et al. 2022: 0 for a linear disentangled code; one point a run.</p>",
+              figure(_distribution(cells), "D_LSBD per learner and world")]  # fmt: skip
+    parts += _agreement_section(rows)
+    parts += _seeds_section(rows, worlds)
+    return document(title, parts)
+
+
+def write_study_report(folder: str | Path, out: str | Path | None = None) -> Path:
+    """Write the page of the study in ``folder`` to ``out`` (default ``folder/report.html``)."""
+    rows = gather(folder)
+    if not rows:
+        raise InvalidOptionError(f"{folder} holds no finished runs (run a study into it first)", folder)
+    out = Path(out) if out is not None else Path(folder) / "report.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html_study_report(rows, f"symgroup study: {Path(folder).name}"), encoding="utf-8")
+    return out
+
+
+def _count(items: list[str], noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
+
+def _rates(rows: list[Row]) -> str:
+    if not rows:
+        return "-"
+    return f"SBD {sum(r['sbd'] for r in rows)}/{len(rows)} · LSBD {sum(r['lsbd'] for r in rows)}/{len(rows)}"
+
+
+def _time(rows: list[Row]) -> str:
+    if not rows:
+        return "-"
+    passed, median = time_to_pass(rows)
+    return f"{'never' if median is None else f'{median:.0f} s'} ({passed}/{len(rows)} passed)"
+
+
+def _distribution(cells: dict[tuple[str, str], list[Row]]) -> Figure:
+    chart = Figure(figsize=(max(4.0, 1.1 * len(cells)), 3.2), layout="constrained")
+    axes = chart.add_subplot()
+    for i, rows in enumerate(cells.values()):
+        values = [r["d_lsbd"] for r in rows if r["d_lsbd"] is not None]
+        axes.scatter(np.full(len(values), i) + np.linspace(-0.15, 0.15, len(values)), values, s=14)
+        if values:
+            axes.hlines(np.median(values), i - 0.3, i + 0.3, color="black")
+    axes.set_xticks(range(len(cells)), [f"{learner}\n{w}" for learner, w in cells], fontsize=7)
+    axes.set_ylabel("D_LSBD")
+    return chart
+
+
+def _agreement_section(rows: list[Row]) -> list[str]:
+    matrix = agreement(rows)
+    names = list(matrix)
+    cells = [[a, *(number(matrix[a][b][0]) for b in names)] for a in names]
+    return ["<h2>Metrics against the verdicts</h2>",
+            "<p>Spearman's rank correlation across the runs (as Locatello et al. 2019, Fig. 2): SBD and LSBD count "
+            "1 for a pass; a metric that agrees with the verdict correlates positively with SBD and negatively "
+            "with D_LSBD. '-': undefined (a constant quantity, or fewer than three runs).</p>",
+            table(cells, names, "agreement")]  # fmt: skip
+
+
+def _seeds_section(rows: list[Row], worlds: list[str]) -> list[str]:
+    shares = {w: learner_share([r for r in rows if world(r) == w]) for w in worlds}
+    names = list(quantities(rows))
+    cells = [[name, *(number(shares[w].get(name)) for w in worlds)] for name in names]
+    return ["<h2>Seeds against learners</h2>",
+            "<p>The share of each figure's variance across runs that the learner explains (η², per world): below "
+            "0.5 the seeds move it more than the choice of learner (Locatello et al. 2019 §5.2 found this for "
+            "every metric). '-': it does not vary, or fewer than two learners.</p>",
+            table(cells, worlds, "seeds-vs-learners")]  # fmt: skip

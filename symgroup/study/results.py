@@ -1,0 +1,50 @@
+"""A study's table, gathered from its run directories: ``results.jsonl`` (one run a line, as each
+run wrote it) and ``results.csv`` (flat columns for spreadsheets: the run's verdicts and figures,
+``metric.<name>`` per classic metric, and ``config.<field>`` for every setting that differs across runs)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from symgroup.study.cell_run import RESULTS
+
+COLUMNS = ("key", "learner", "env", "seed", "step", "sbd", "lsbd", "d_lsbd", "passed_at", "time_to_pass_s", "train_s",
+           "check_s")  # fmt: skip
+
+
+def gather(out: str | Path) -> list[dict[str, Any]]:
+    """Every finished run's results under ``out/runs``, ordered by learner, world, seed and key."""
+    rows = [json.loads(path.read_text()) for path in Path(out).glob(f"runs/*/{RESULTS}")]
+    return sorted(rows, key=lambda r: (r["learner"], r["env"], r["seed"], r["key"]))
+
+
+def write_tables(rows: list[dict[str, Any]], out: str | Path) -> tuple[Path, Path]:
+    """``results.jsonl`` and ``results.csv`` of ``rows`` in ``out``; their paths."""
+    out = Path(out)
+    lines, table = out / "results.jsonl", out / "results.csv"
+    lines.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    flat = [flat_config(row["config"]) for row in rows]
+    varying = [k for k in varying_settings(rows) if k not in COLUMNS]
+    metrics = sorted({name for row in rows for name in row["metrics"]})
+    with table.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*COLUMNS, *(f"metric.{m}" for m in metrics), *(f"config.{k}" for k in varying)])
+        for row, config in zip(rows, flat, strict=True):
+            writer.writerow([*(row[c] for c in COLUMNS), *(row["metrics"].get(m) for m in metrics),
+                             *(config.get(k) for k in varying)])  # fmt: skip
+    return lines, table
+
+
+def varying_settings(rows: list[dict[str, Any]]) -> list[str]:
+    """The settings (``with_settings`` keys) whose values differ across the runs, sorted."""
+    flat = [flat_config(row["config"]) for row in rows]
+    return sorted(k for k in {k for f in flat for k in f} if len({json.dumps(f.get(k)) for f in flat}) > 1)
+
+
+def flat_config(config: dict[str, Any]) -> dict[str, Any]:
+    """A saved config's settings as ``with_settings`` keys (``env.<option>``, learner parameters bare)."""
+    top = {k: v for k, v in config.items() if k not in ("env_options", "params")}
+    return top | {f"env.{k}": v for k, v in config["env_options"].items()} | config["params"]

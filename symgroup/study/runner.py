@@ -1,0 +1,96 @@
+"""``run_study``: every cell of a study trained and judged into its own directory, resumably.
+
+    OUT/study.json              the study last run here
+    OUT/runs/<key>/             one run per cell (:mod:`symgroup.study.cell_run`), named by its hash
+    OUT/results.jsonl, .csv     the table of every finished run (:mod:`symgroup.study.results`)
+
+Running a study again skips its finished runs and resumes the others. One bar shows the study; each
+run that ends prints a line with its verdicts. Ctrl-C stops the running runs at their next step
+(checkpointed) and writes the table of what finished.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+import envs
+from symgroup.errors import InvalidOptionError, RunsFailedError, SymgroupError
+from symgroup.learn.learner import configure
+from symgroup.learn.registry import learner_class
+from symgroup.numbers import is_integer
+from symgroup.paths import check_writable
+from symgroup.study.cell_run import RESULTS, finished
+from symgroup.study.executors import EXECUTORS
+from symgroup.study.results import gather, write_tables
+from symgroup.study.spec import Cell, Study
+
+
+def run_study(study: Study, out: str | Path, executor: str = "process", workers: int | None = None,
+              address: str | None = None, progress: bool = True) -> list[dict[str, Any]]:  # fmt: skip
+    """Run ``study`` into ``out`` with the ``executor`` (``serial``, ``process`` or ``ray``; see
+    :mod:`symgroup.study.executors`); the results of its cells, in cell order. Every cell's
+    configuration is validated before anything runs. A run that fails is reported and left to be
+    retried by the next invocation; :class:`RunsFailedError` then names the failed runs."""
+    if executor not in EXECUTORS:
+        raise InvalidOptionError(f"unknown executor {executor!r}; choose from {sorted(EXECUTORS)}", executor)
+    if workers is not None and (not is_integer(workers) or workers < 1):
+        raise InvalidOptionError(f"workers must be a positive integer, got {workers!r}", workers)
+    out = Path(out)
+    check_writable(out, "folder", "the study folder")
+    cells = study.cells()
+    validate(cells)
+    (out / "runs").mkdir(parents=True, exist_ok=True)
+    (out / "study.json").write_text(json.dumps(study.to_dict(), indent=1))
+    jobs = [(cell, out / "runs" / cell.key) for cell in cells]
+    todo = [(cell, directory) for cell, directory in jobs if not finished(cell, directory)]
+    failed: dict[str, str] = {}
+    with tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc="study", unit="run", disable=not progress) as bar:
+        try:
+            EXECUTORS[executor](todo, _reporter(bar, failed, progress), workers, address)
+        finally:
+            write_tables(gather(out), out)
+    if failed:
+        raise RunsFailedError(f"{len(failed)} of {len(jobs)} runs failed (run the study again to retry them): "
+                                 + "; ".join(f"{key}: {why}" for key, why in failed.items()), failed)  # fmt: skip
+    return [json.loads((directory / RESULTS).read_text()) for _, directory in jobs]
+
+
+def validate(cells: list[Cell]) -> None:
+    """:class:`InvalidOptionError` naming the first cell whose world or learner parameters are invalid."""
+    worlds: dict[str, envs.SymmetryEnv] = {}
+    for cell in cells:
+        config = cell.config
+        try:
+            world = json.dumps([config.env, config.env_options], sort_keys=True)
+            env = worlds[world] = worlds.get(world) or envs.make(config.env, **config.env_options)
+            configure(learner_class(config.learner), env, config.params)
+        except SymgroupError as error:
+            raise InvalidOptionError(f"the study's cell {cell.key} ({config.learner} on {config.env}, seed "
+                                     f"{config.seed}) is invalid: {error}", cell.key) from error  # fmt: skip
+
+
+def _reporter(bar: tqdm, failed: dict[str, str], progress: bool) -> Callable[[Cell, Path, str | None], None]:
+    def done(cell: Cell, directory: Path, error: str | None) -> None:
+        name = f"{cell.key} {cell.config.learner} seed {cell.config.seed}"
+        if error is None:
+            r = json.loads((directory / RESULTS).read_text())
+            passed = "" if r["passed_at"] is None else f", passed at step {r['passed_at']}"
+            line = f"{name}: SBD {_verdict(r['sbd'])}, LSBD {_verdict(r['lsbd'])}{passed}, {r['train_s']:.0f} s"
+        else:
+            failed[cell.key] = error
+            line = f"{name}: FAILED {error}"
+        if progress:
+            tqdm.write(line)
+        bar.update(1)
+        bar.set_postfix(failed=len(failed))
+
+    return done
+
+
+def _verdict(passed: bool) -> str:
+    return "pass" if passed else "fail"

@@ -1,0 +1,86 @@
+"""What a study's table says, in numbers: pass rates, time to pass, how the classic metrics agree
+with the Higgins verdict and with D_LSBD, and whether seeds or learners move the figures more.
+
+Rows are the runs' results (:func:`symgroup.study.gather`); a run's world is its environment with
+its options (``world(row)``). Figures of runs whose value is missing (a D_LSBD that is undefined, a
+metric not computed) are left out of what uses them.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+from scipy.stats import spearmanr
+
+Row = dict[str, Any]
+
+
+def world(row: Row) -> str:
+    """``env`` with its options, e.g. ``square(side=4, size=16)``."""
+    options = row["config"]["env_options"]
+    return row["env"] + (f"({', '.join(f'{k}={v}' for k, v in sorted(options.items()))})" if options else "")
+
+
+def groups(rows: list[Row]) -> dict[tuple[str, str], list[Row]]:
+    """Rows by (learner, world), in first-seen order."""
+    out: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for row in rows:
+        out[row["learner"], world(row)].append(row)
+    return dict(out)
+
+
+def quantities(rows: list[Row]) -> dict[str, list[float | None]]:
+    """Per run: "SBD" and "LSBD" (1 pass, 0 fail), "D_LSBD", and each classic metric computed."""
+    names = sorted({m for row in rows for m in row["metrics"]})
+    out = {"SBD": [float(r["sbd"]) for r in rows], "LSBD": [float(r["lsbd"]) for r in rows],
+           "D_LSBD": [r["d_lsbd"] for r in rows]}  # fmt: skip
+    return out | {name: [r["metrics"].get(name) for r in rows] for name in names}
+
+
+def time_to_pass(rows: list[Row]) -> tuple[int, float | None]:
+    """How many of ``rows`` passed, and the median training seconds to pass (runs that never passed
+    count as slower than any that did: None unless more than half passed)."""
+    times = sorted(r["time_to_pass_s"] for r in rows if r["time_to_pass_s"] is not None)
+    padded = times + [float("inf")] * (len(rows) - len(times))
+    median = statistics.median(padded) if padded else None
+    return len(times), None if median in (None, float("inf")) else median
+
+
+def rank_correlation(a: list[float | None], b: list[float | None]) -> tuple[float | None, int]:
+    """Spearman's ρ over the runs where both are defined, and how many; None when either is constant."""
+    pairs = np.array([(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None], dtype=float)
+    if len(pairs) < 3 or np.ptp(pairs[:, 0]) == 0 or np.ptp(pairs[:, 1]) == 0:
+        return None, len(pairs)
+    return float(spearmanr(pairs[:, 0], pairs[:, 1]).statistic), len(pairs)
+
+
+def agreement(rows: list[Row]) -> dict[str, dict[str, tuple[float | None, int]]]:
+    """For each quantity, its rank correlation with each other quantity across the runs (as
+    Locatello et al. 2019, arXiv 1811.12359, Fig. 2 do for the metrics)."""
+    values = quantities(rows)
+    return {a: {b: rank_correlation(values[a], values[b]) for b in values} for a in values}
+
+
+def learner_share(rows: list[Row]) -> dict[str, float | None]:
+    """For each quantity, the share of its variance across runs that the learner explains,
+    η² = Σ_l n_l (m_l − m)² / Σ_runs (v − m)² (m_l a learner's mean, m the grand mean): near 0 when
+    the seeds move a figure more than the choice of learner (Locatello et al. 2019 §5.2), near 1 when
+    the learner decides it. None when it does not vary or fewer than two learners have it."""
+    out = {}
+    learners = [r["learner"] for r in rows]
+    for name, values in quantities(rows).items():
+        by = defaultdict(list)
+        for learner, value in zip(learners, values, strict=True):
+            if value is not None:
+                by[learner].append(value)
+        every = np.array([v for vs in by.values() for v in vs], dtype=float)
+        total = float(np.sum((every - every.mean()) ** 2)) if len(every) else 0.0
+        if len(by) < 2 or total == 0:
+            out[name] = None
+            continue
+        between = sum(len(vs) * (np.mean(vs) - every.mean()) ** 2 for vs in by.values())
+        out[name] = float(between / total)
+    return out
