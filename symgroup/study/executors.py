@@ -29,6 +29,7 @@ from symgroup.study.cell_run import ERROR, attempt
 from symgroup.study.spec import Cell
 
 Job = tuple[Cell, Path]
+INTERRUPTED = 130  # a worker's exit status after Ctrl-C (its trainer checkpointed)
 Done = Callable[[Cell, Path, "str | None"], None]
 
 
@@ -50,6 +51,8 @@ def processes(jobs: Sequence[Job], done: Done, workers: int | None = None, addre
             for sentinel in wait(list(running)):
                 process, cell, directory = running.pop(sentinel)
                 process.join()
+                if process.exitcode == INTERRUPTED:  # Ctrl-C reached the worker first: the study stops
+                    raise KeyboardInterrupt
                 done(cell, directory, None if process.exitcode == 0 else _failure(directory, process.exitcode))
     except KeyboardInterrupt:
         for process, _, _ in running.values():  # the terminal's Ctrl-C reached them already; a signal may not have
@@ -76,12 +79,10 @@ def _process_main(cell: dict, directory: str) -> None:
     try:
         sys.exit(0 if attempt(cell, directory, threads=1) is None else 1)
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(INTERRUPTED)
 
 
 def _failure(directory: Path, exitcode: int) -> str:
-    if exitcode == 130:
-        return "interrupted (its checkpoint is saved)"
     if (directory / ERROR).exists() and exitcode == 1:
         import json
 
