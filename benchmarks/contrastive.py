@@ -58,7 +58,7 @@ def run_one(job: tuple[str, str, str, int, int, Path]) -> dict:
     started = time.perf_counter()
     run = train(config, out / f"{world}-{learner}-{augment}-{seed}", resume=True, progress=False)
     trained = time.perf_counter()
-    invariant = tuple(getattr(run.learner, "invariant", ()))
+    invariant = tuple(run.learner.invariant)
     states = run.env.states()
 
     def judged(encoder: torch.nn.Module, dci: bool) -> dict:

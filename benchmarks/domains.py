@@ -43,7 +43,7 @@ def judged(run: object) -> dict:
     learner, env = run.learner, run.env
     states = env.states()
     codes = encode_states(learner, env, states)
-    invariant = tuple(getattr(learner, "invariant", ()))
+    invariant = tuple(learner.invariant)
     report = check(codes, env, invariant=invariant, validate=False)
     got = {"split": report.passed, "mig": metrics(codes, states, ("mig",))["mig"],
            "subgroups": {name: sub.passed for name, sub in report.sbd.subspaces.items()}}  # fmt: skip

@@ -18,6 +18,7 @@ from symgroup.cli import _parse_options
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.registry import METHODS
 from symgroup.study import Evaluation, Study, Sweep, run_study
+from symgroup.study.summary import time_to_pass
 
 
 def study(args: argparse.Namespace) -> Study:
@@ -42,13 +43,11 @@ def table(rows: list[dict], learners: list[str]) -> str:
         mine = [r for r in rows if r["learner"] == learner]
         d = [r["d_lsbd"] for r in mine if r["d_lsbd"] is not None]
         spread = f"{statistics.median(d):.3f} [{min(d):.3f}, {max(d):.3f}]" if d else "undefined"
-        times = [r["time_to_pass_s"] for r in mine if r["time_to_pass_s"] is not None]
-        # runs that never pass count as slower than any that do
-        to_pass = statistics.median([*times, *[float("inf")] * (len(mine) - len(times))])
+        _, to_pass = time_to_pass(mine)  # runs that never pass count as slower than any that do
         lines.append(
             f"| {learner} | {sum(r['sbd'] for r in mine)}/{len(mine)} | {sum(r['lsbd'] for r in mine)}/{len(mine)} | "
             f"{spread} | {statistics.median(r['metrics']['mig'] for r in mine):.3f} | "
-            f"{'never' if to_pass == float('inf') else f'{to_pass:.0f}'} | "
+            f"{'never' if to_pass is None else f'{to_pass:.0f}'} | "
             f"{statistics.median(r['train_s'] for r in mine):.0f} |"
         )
     return "\n".join(lines)

@@ -178,7 +178,7 @@ def _check(args: argparse.Namespace) -> int:
     if Path(args.target).is_dir():
         run = Run.load(args.target)
         encoder, env = run.encoder, run.env
-        invariant = invariant or getattr(run.learner, "invariant", ())  # what the learner's code should ignore
+        invariant = invariant or run.learner.invariant  # what the learner's code should ignore
         if args.projection:
             if not hasattr(run.learner, "projection"):
                 raise InvalidOptionError(f"{run.config.learner} has no projection head: check its code without "

@@ -32,7 +32,7 @@ class until_pass:
     def passes(self, learner: Learner, env: SymmetryEnv) -> bool:
         from symgroup.check import check
 
-        report = check(learner, env, invariant=tuple(getattr(learner, "invariant", ())), validate=False)
+        report = check(learner, env, invariant=tuple(learner.invariant), validate=False)
         return report.passed and (report.linear_passed or not self.linear)
 
     def __call__(self, step: int, learner: Learner, env: SymmetryEnv) -> bool:

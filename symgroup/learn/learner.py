@@ -153,6 +153,7 @@ class Learner(nn.Module, ABC):
 
     name: ClassVar[str]
     Config: ClassVar[type[LearnerConfig]] = LearnerConfig
+    invariant: tuple[str, ...] = ()  # the subgroups its code is meant to ignore: every check of a run applies them
 
     def __init__(self, config: LearnerConfig) -> None:
         super().__init__()

@@ -47,7 +47,7 @@ def run_cell(cell: Cell, directory: Path) -> dict[str, Any]:
     if run is None or not (run.step == cell.config.steps or (at_a_check and rule.passes(run.learner, run.env))):
         run = train(cell.config, directory, resume=True, progress=False, callbacks=[rule] if rule else [])
     started = time.perf_counter()
-    invariant = tuple(getattr(run.learner, "invariant", ()))
+    invariant = tuple(run.learner.invariant)
     report = check(run.encoder, run.env, invariant=invariant, metrics=evaluation.metrics or False, validate=False)
     passed = report.passed and (report.linear_passed or not evaluation.linear)
     results = {
