@@ -108,17 +108,17 @@ def dci_of(train_codes: np.ndarray, train_factors: np.ndarray, test_codes: np.nd
     ``fast``: LightGBM in place of scikit-learn's GBT, its settings matched (100 rounds, rate 0.1,
     depth 3, one sample a leaf, no regularisation; 1023 histogram bins) and its total-gain importances
     normalised; the keys then start ``dci_fast_`` — an approximation, which the metric ``dci_fast``
-    refuses for factors of more values than :data:`FAST_DCI_MAX_VALUES` (the range where it is
-    measured within 0.03 of the exact values: benchmarks/dci.py).
+    refuses for factors whose number of values is outside :data:`FAST_DCI_VALUES` (where it is
+    measured within 0.03 of the exact values on oracle codes: benchmarks/dci.py, BENCHMARKS.md).
     """
     d, k = train_codes.shape[1], train_factors.shape[1]
     importance, train_acc, test_acc = np.zeros((d, k)), [], []
     for j in range(k):
-        model = _fast_gbt() if fast else GradientBoostingClassifier(random_state=0)
-        model.fit(train_codes, train_factors[:, j])
-        importance[:, j] = _importances(model)
-        train_acc.append(np.mean(model.predict(train_codes) == train_factors[:, j]))
-        test_acc.append(np.mean(model.predict(test_codes) == test_factors[:, j]))
+        importance[:, j], train_predicted, test_predicted = (_lightgbm if fast else _gbt)(
+            train_codes, train_factors[:, j], test_codes
+        )
+        train_acc.append(np.mean(train_predicted == train_factors[:, j]))
+        test_acc.append(np.mean(test_predicted == test_factors[:, j]))
     prefix = "dci_fast" if fast else "dci"
     return {
         f"{prefix}_disentanglement": _weighted_one_minus_entropy(importance, k),
@@ -128,30 +128,59 @@ def dci_of(train_codes: np.ndarray, train_factors: np.ndarray, test_codes: np.nd
     }
 
 
-FAST_DCI_MAX_VALUES = 8  # the most values a factor has where dci_fast is measured within 0.03 (BENCHMARKS.md)
+FAST_DCI_VALUES = range(3, 9)  # numbers of factor values where dci_fast is measured within 0.03 (BENCHMARKS.md)
 
 
 def _measured_range(factors: np.ndarray) -> np.ndarray:
-    """``factors``, or :class:`InvalidOptionError` when one has more values than dci_fast is measured on."""
+    """``factors``, or :class:`InvalidOptionError` when one's number of values is outside FAST_DCI_VALUES."""
     values = [len(np.unique(column)) for column in factors.T]
-    if max(values) > FAST_DCI_MAX_VALUES:
-        raise InvalidOptionError(f"dci_fast is measured within 0.03 of the exact DCI only for factors of at most "
-                                 f"{FAST_DCI_MAX_VALUES} values; these have {values}: use dci", values)  # fmt: skip
+    if any(v not in FAST_DCI_VALUES for v in values):
+        raise InvalidOptionError(f"dci_fast is measured within 0.03 of the exact DCI only for factors of "
+                                 f"{FAST_DCI_VALUES.start} to {FAST_DCI_VALUES.stop - 1} values; these have "
+                                 f"{values}: use dci", values)  # fmt: skip
     return factors
 
 
-def _fast_gbt() -> object:
+Fitted = tuple[np.ndarray, np.ndarray, np.ndarray]  # importances (summing to 1), train and test predictions
+
+
+def _gbt(codes: np.ndarray, labels: np.ndarray, test_codes: np.ndarray) -> Fitted:
+    """disentanglement_lib's classifier: scikit-learn's GradientBoostingClassifier, seeded."""
+    model = GradientBoostingClassifier(random_state=0).fit(codes, labels)
+    return _normalised(model.feature_importances_), model.predict(codes), model.predict(test_codes)
+
+
+FAST_GBT = {"learning_rate": 0.1, "max_depth": 3, "num_leaves": 8, "min_data_in_leaf": 1, "min_gain_to_split": 0.0,
+            "lambda_l2": 0.0, "max_bin": 1023, "seed": 0, "num_threads": 1, "deterministic": True,
+            "force_row_wise": True, "metric": "None", "verbose": -1}  # fmt: skip
+
+
+def _lightgbm(codes: np.ndarray, labels: np.ndarray, test_codes: np.ndarray) -> Fitted:
+    """LightGBM with :data:`FAST_GBT` (scikit-learn's GBT settings), 100 rounds; its total-gain
+    importances. The training predictions are from the scores LightGBM keeps as it boosts (no second pass)."""
     import lightgbm
 
-    return lightgbm.LGBMClassifier(n_estimators=100, learning_rate=0.1, max_depth=3, num_leaves=8,
-                                   min_child_samples=1, min_split_gain=0.0, reg_lambda=0.0, max_bin=1023,
-                                   importance_type="gain", random_state=0, n_jobs=1, deterministic=True,
-                                   force_row_wise=True, verbose=-1)  # fmt: skip
+    classes, targets = np.unique(labels, return_inverse=True)
+    binary = len(classes) == 2
+    params = {**FAST_GBT, "objective": "binary" if binary else "multiclass", "num_class": 1 if binary else len(classes)}
+    booster, kept = lightgbm.train(params, lightgbm.Dataset(codes, targets), 100, keep_training_booster=True), {}
+
+    def keep(scores: np.ndarray, _: object) -> tuple[str, float, bool]:
+        kept["train"] = scores
+        return "kept", 0.0, True
+
+    booster.eval_train(keep)
+
+    def predicted(probabilities: np.ndarray) -> np.ndarray:
+        return classes[(probabilities > 0.5).astype(int) if binary else probabilities.argmax(axis=1)]
+
+    importance = _normalised(booster.feature_importance("gain"))
+    return importance, predicted(kept["train"]), predicted(booster.predict(test_codes))
 
 
-def _importances(model: object) -> np.ndarray:
-    """|feature importances|, summing to 1 (scikit-learn's are; LightGBM's total gains are normalised)."""
-    raw = np.abs(np.asarray(model.feature_importances_, dtype=np.float64))
+def _normalised(importances: np.ndarray) -> np.ndarray:
+    """|importances|, summing to 1 (scikit-learn's do already; LightGBM's total gains are normalised)."""
+    raw = np.abs(np.asarray(importances, dtype=np.float64))
     return raw / raw.sum() if raw.sum() > 0 else raw
 
 
