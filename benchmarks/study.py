@@ -16,7 +16,7 @@ import statistics
 
 from symgroup.cli import _parse_options
 from symgroup.learn.config import TrainConfig
-from symgroup.learn.registry import METHODS
+from symgroup.learn.registry import LEARNERS
 from symgroup.study import Evaluation, Study, Sweep, run_study
 from symgroup.study.summary import time_to_pass
 
@@ -57,7 +57,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True)
     parser.add_argument("--env", default="gridworld")
-    parser.add_argument("--learners", nargs="*", default=sorted(METHODS))
+    parser.add_argument("--learners", nargs="*", default=sorted(LEARNERS))
     parser.add_argument("--seeds", nargs="*", type=int, default=[0, 1, 2])
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--check-every", type=int, default=300)

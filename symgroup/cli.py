@@ -335,13 +335,13 @@ def parser() -> argparse.ArgumentParser:
                      "else all); repeat")  # fmt: skip
     act.add_argument("--json", help="write the report as JSON to this file")
     act.set_defaults(run=_check_action)
-    from symgroup.learn.registry import METHODS, load_plugins
+    from symgroup.learn.registry import LEARNERS, load_plugins
 
     load_plugins()
 
     train = commands.add_parser("train", help="train a representation learner into a run directory")
     train.add_argument("--env", default="gridworld", help="the environment (default gridworld)")
-    train.add_argument("--learner", default="beta_vae", choices=sorted(METHODS), help="the learner (default beta_vae)")
+    train.add_argument("--learner", default="beta_vae", choices=sorted(LEARNERS), help="the learner (default beta_vae)")
     train.add_argument("--steps", type=int, default=2000, help="optimisation steps (default 2000)")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--out", required=True, help="the run directory")

@@ -17,7 +17,7 @@ from symgroup.cli import main
 from symgroup.errors import CheckpointError, InvalidOptionError, NonFiniteLossError
 from symgroup.learn.architectures import ShortcutEncoder, build
 from symgroup.learn.config import TrainConfig
-from symgroup.learn.registry import METHODS, build_learner
+from symgroup.learn.registry import LEARNERS, build_learner
 from symgroup.learn.run import Run, read_config
 from symgroup.learn.symmetry import SymmetryLearner
 from symgroup.learn.trainer import train
@@ -97,7 +97,7 @@ def mmd(a, b):
 
 
 STILL_IMAGE_VAES = sorted(
-    m for m in METHODS if issubclass(METHODS[m], VAE) and not issubclass(METHODS[m], SymmetryLearner)
+    m for m in LEARNERS if issubclass(LEARNERS[m], VAE) and not issubclass(LEARNERS[m], SymmetryLearner)
 )
 
 
@@ -160,7 +160,7 @@ def test_stratified_total_correlation_and_mmd_match_the_references():
         assert torch_hierarchical_kl(t[1], t[2], a, b).item() == pytest.approx(hierarchical_kl(mean, logvar, a, b))
 
 
-@pytest.mark.parametrize("name", sorted(METHODS))
+@pytest.mark.parametrize("name", sorted(LEARNERS))
 def test_every_method_trains_with_finite_logged_terms(name, tmp_path):
     run = train(tiny(name, steps=3), tmp_path / name, progress=False)
     log = run.log()
@@ -207,12 +207,12 @@ def test_resume_after_ctrl_c_gives_the_same_weights(name, params, tmp_path):
 
 
 def test_a_non_finite_loss_stops_and_keeps_the_last_checkpoint(tmp_path, monkeypatch):
-    real_step = METHODS["beta_vae"].training_step
+    real_step = LEARNERS["beta_vae"].training_step
 
     def explode(learner, batch, step):
         return real_step(learner, {"x": batch["x"] * (np.nan if step == 4 else 1.0)}, step)
 
-    monkeypatch.setattr(METHODS["beta_vae"], "training_step", explode)
+    monkeypatch.setattr(LEARNERS["beta_vae"], "training_step", explode)
     with pytest.raises(NonFiniteLossError, match=r"step 5: the loss terms .* not finite"):
         train(tiny(), tmp_path / "run", progress=False)
     assert Run.load(tmp_path / "run").step == 3

@@ -18,7 +18,7 @@ from torch import nn
 import envs
 from symgroup.check import check
 from symgroup.errors import InvalidOptionError
-from symgroup.learn import METHODS, Learner, LearnerConfig, Run, TrainConfig, register, train
+from symgroup.learn import LEARNERS, Learner, LearnerConfig, Run, TrainConfig, register, train
 from symgroup.learn.learner import Count, NonNegative, Positive, floats, minimise
 from symgroup.learn.samplers import Balanced, Images, Paths, Views
 
@@ -103,7 +103,7 @@ def test_a_learner_defined_here_trains_checkpoints_resumes_and_is_checked(tmp_pa
 
 def test_the_trainer_knows_no_learner():
     source = (Path(__file__).parents[1] / "symgroup" / "learn" / "trainer.py").read_text()
-    for word in [*METHODS, "discriminator", "path_length", "labelled", "moves", "VAE", "encoder", "decoder"]:
+    for word in [*LEARNERS, "discriminator", "path_length", "labelled", "moves", "VAE", "encoder", "decoder"]:
         assert word not in source, word
 
 

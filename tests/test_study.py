@@ -1,5 +1,6 @@
 """Studies: sweeps as data, hash-named run directories, resumable execution on every executor."""
 
+import importlib.util
 import json
 import math
 import os
@@ -15,6 +16,8 @@ from conftest import load_in_chromium, needs_browser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import envs
+from envs.square import Square
 from symgroup.cli import main
 from symgroup.errors import InvalidOptionError, RunsFailedError
 from symgroup.study import Cell, Evaluation, Study, Sweep, gather, run_study
@@ -232,24 +235,66 @@ def test_symgroup_study_run_from_the_command_line(tmp_path, capsys):
     assert "study file" in capsys.readouterr().err
 
 
-ray = pytest.importorskip("ray", reason="the ray executor's tests need the extra: pip install 'symgroup[ray]'")
+class RuntimeSquare(Square):
+    """A world that a test registers at run time, not when its module is imported."""
+
+
+def one_run_on(env):
+    return Study.from_dict({**SPEC, "base": {**BASE, "env": env, "steps": 50}, "sweep": [{"learner": "lsbd_vae"}]})
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    """The world registry, restored after the test."""
+    monkeypatch.setattr(envs.registry, "_REGISTRY", dict(envs.registry._REGISTRY))
+
+
+def test_a_world_registered_at_run_time_is_known_to_the_worker_processes(registry, tmp_path):
+    envs.register("runtime_square")(RuntimeSquare)
+    [result] = run_study(one_run_on("runtime_square"), tmp_path, executor="process", workers=1, progress=False)
+    assert result["env"] == "runtime_square" and result["step"] == 50
+
+    class LocalSquare(Square):
+        """Defined in a function: pickle cannot send it to a worker process by name."""
+
+    envs.register("local_square")(LocalSquare)
+    with pytest.raises(InvalidOptionError, match="LocalSquare is defined in a function or interactively"):
+        run_study(one_run_on("local_square"), tmp_path / "local", executor="process", progress=False)
+    assert not list((tmp_path / "local").glob("runs/*"))  # refused before anything ran
+
+
+needs_ray = pytest.mark.skipif(importlib.util.find_spec("ray") is None,
+                               reason="the ray executor needs the extra: pip install 'symgroup[ray]'")  # fmt: skip
 
 
 @pytest.fixture(scope="session")
 def ray_cluster():
     """A real local Ray cluster of two CPUs, shared by the test session."""
+    import ray
+
     ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR", log_to_driver=False)
     yield
     ray.shutdown()
 
 
 @pytest.mark.slow
+@needs_ray
 def test_ray_tasks_give_the_serial_results_and_resume(ray_cluster, serial_study, tmp_path):
     _, rows = serial_study
     assert verdicts(run_study(Study.from_dict(SPEC), tmp_path, executor="ray", progress=False)) == verdicts(rows)
     results = sorted(Path(tmp_path).glob("runs/*/results.json"))
     os.remove(results[0])  # as if its task died after training: the next invocation re-judges it
     assert verdicts(run_study(Study.from_dict(SPEC), tmp_path, executor="ray", progress=False)) == verdicts(rows)
+
+
+@needs_ray
+def test_a_world_defined_in_a_function_travels_to_ray_tasks_by_value(ray_cluster, registry, tmp_path):
+    class LocalSquare(Square):
+        """Known only to this process: Ray sends it with each task."""
+
+    envs.register("local_square")(LocalSquare)
+    [result] = run_study(one_run_on("local_square"), tmp_path, executor="ray", progress=False)
+    assert result["env"] == "local_square" and result["step"] == 50
 
 
 def test_training_seconds_add_up_over_resumes(tmp_path):

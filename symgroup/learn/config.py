@@ -16,7 +16,7 @@ from symgroup.numbers import is_integer
 class TrainConfig:
     """Everything that determines a run (with the code version, saved in the run directory).
 
-    ``learner`` names a registered learner (:data:`symgroup.learn.registry.METHODS`), ``params`` are
+    ``learner`` names a registered learner (:data:`symgroup.learn.registry.LEARNERS`), ``params`` are
     its hyperparameters (its ``Config``: latent, architecture, batch_size, lr and its own, such as
     beta for beta_vae); what they leave out is the learner's recipe for the world
     (``Learner.defaults(env)``), and the run saves them filled in. ``env_options`` are the world's

@@ -34,7 +34,7 @@ from symgroup.learn.vaes import (
 
 BUILT_IN = (VAE, BetaVAE, AnnealedVAE, FactorVAE, BayesFactorVAE, BetaTCVAE, DIPVAE, DIPVAEII, InfoVAE, ForwardVAE,
             LSBDVAE, Quessard, SimCLR, BYOL, DCoDR, ADDA, UFDN, StarGAN, DiscoGAN, InfoGAN)  # fmt: skip
-METHODS: dict[str, type[Learner]] = {m.name: m for m in BUILT_IN}
+LEARNERS: dict[str, type[Learner]] = {m.name: m for m in BUILT_IN}
 
 L = TypeVar("L", bound=type[Learner])
 _plugins_loaded = False
@@ -44,9 +44,9 @@ def register(cls: L) -> L:
     """Class decorator: make a :class:`Learner` subclass trainable by its ``name``."""
     if not (isinstance(cls, type) and issubclass(cls, Learner)):
         raise InvalidOptionError(f"only Learner subclasses can be registered, got {cls!r}", cls)
-    if METHODS.get(cls.name, cls) is not cls:
+    if LEARNERS.get(cls.name, cls) is not cls:
         raise InvalidOptionError(f"a learner named {cls.name!r} is already registered", cls.name)
-    METHODS[cls.name] = cls
+    LEARNERS[cls.name] = cls
     return cls
 
 
@@ -61,9 +61,9 @@ def load_plugins() -> None:
 
 def learner_class(name: str) -> type[Learner]:
     load_plugins()
-    if name not in METHODS:
-        raise InvalidOptionError(f"unknown learner {name!r}; choose from {sorted(METHODS)}", name)
-    return METHODS[name]
+    if name not in LEARNERS:
+        raise InvalidOptionError(f"unknown learner {name!r}; choose from {sorted(LEARNERS)}", name)
+    return LEARNERS[name]
 
 
 def build_learner(config: TrainConfig, env: envs.SymmetryEnv) -> tuple[TrainConfig, Learner]:

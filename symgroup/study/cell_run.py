@@ -79,20 +79,48 @@ def finished(cell: Cell, directory: Path) -> bool:
     return path.exists() and json.loads(path.read_text())["evaluation"] == cell.to_dict()["evaluation"]
 
 
-def attempt(cell: dict[str, Any], directory: str, threads: int | None = None) -> str | None:
-    """Run a cell (given as its dict, with ``threads`` torch threads): None when it finished, else
-    the error, also written to ``error.json``. Ctrl-C is raised (the run's checkpoint is saved)."""
+Classes = tuple[type, type]  # a cell's world and learner classes
+
+
+def classes(cell: Cell) -> Classes:
+    """``cell``'s world and learner classes. Executors send them with the cell, so that a world or
+    learner registered at run time (by the study's script, in a notebook) is known to a worker too."""
+    from envs.registry import environment_class
+    from symgroup.learn.registry import learner_class
+
+    return environment_class(cell.config.env), learner_class(cell.config.learner)
+
+
+def attempt(cell: dict[str, Any], directory: str, registered: Classes | None = None,
+            threads: int | None = None) -> str | None:  # fmt: skip
+    """Run a cell (given as its dict; its world and learner classes registered first where given):
+    None when it finished, else the error, also written to ``error.json``. Ctrl-C is raised (the
+    run's checkpoint is saved). ``threads`` bounds torch's threads and every native pool (OpenBLAS,
+    OpenMP): two runs side by side with numpy's default pools train 45 % slower than with one thread each."""
     if threads is not None:
         import torch
+        from threadpoolctl import threadpool_limits
 
         torch.set_num_threads(threads)
+        threadpool_limits(threads)
     try:
+        if registered is not None:
+            _register(Cell.from_dict(cell), *registered)
         run_cell(Cell.from_dict(cell), Path(directory))
         return None
     except Exception as error:
         message = f"{type(error).__name__}: {error}"
         _write(Path(directory) / ERROR, {"error": message, "traceback": traceback.format_exc()})
         return message
+
+
+def _register(cell: Cell, world: type, learner: type) -> None:
+    """Register ``world`` and ``learner`` under the cell's names for them (a no-op where they are)."""
+    import envs
+    from symgroup.learn.registry import register
+
+    envs.register(cell.config.env)(world)
+    register(learner)
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:

@@ -1,16 +1,19 @@
 """Where a study's runs execute: one after another, in local processes, or as Ray tasks.
 
 Every executor takes the jobs (a cell and its run directory) and calls ``done(cell, directory,
-error)`` as each ends — ``error`` None when it finished, else why it failed. What a run produced is
+error)`` as each ends — ``error`` None when it finished, else why it failed. Workers get each cell's
+world and learner classes with it, so those registered at run time are known there too. What a run produced is
 in its directory (:mod:`symgroup.study.cell_run`), never in the executor, so a job that fails or a
 worker that dies loses only its own run, which the next invocation resumes from its checkpoint.
 
 - ``serial``: in this process, with torch's threads.
 - ``process`` (the default): a fresh process per run, ``workers`` at a time (default: as many as
   cores), one torch thread each, forked from a server that has imported torch and symgroup once.
-  Ctrl-C reaches the workers, whose trainers checkpoint and stop.
+  Ctrl-C reaches the workers, whose trainers checkpoint and stop. A world or learner class must be
+  importable by name (defined at the top level of a module or script).
 - ``ray``: a Ray core task per run (one CPU, no retries), on the cluster at ``address`` or on a local
-  one of ``workers`` CPUs; an already initialised Ray is used as it is. On a cluster the study folder
+  one of ``workers`` CPUs; an already initialised Ray is used as it is. Classes defined in a
+  notebook or a function travel by value. On a cluster the study folder
   must be on storage every node shares. Ctrl-C cancels the tasks; each resumes from its last checkpoint.
 """
 
@@ -25,7 +28,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from symgroup.errors import InvalidOptionError
-from symgroup.study.cell_run import ERROR, attempt
+from symgroup.study.cell_run import ERROR, attempt, classes
 from symgroup.study.spec import Cell
 
 Job = tuple[Cell, Path]
@@ -39,13 +42,16 @@ def serial(jobs: Sequence[Job], done: Done, workers: int | None = None, address:
 
 
 def processes(jobs: Sequence[Job], done: Done, workers: int | None = None, address: str | None = None) -> None:
+    for cell, _ in jobs:
+        _check_importable(cell)
     context, waiting, running = _context(), list(jobs), {}
     workers = workers or os.cpu_count() or 1
     try:
         while waiting or running:
             while waiting and len(running) < workers:
                 cell, directory = waiting.pop(0)
-                process = context.Process(target=_process_main, args=(cell.to_dict(), str(directory)), daemon=True)
+                process = context.Process(target=_process_main, args=(cell.to_dict(), str(directory), classes(cell)),
+                                          daemon=True)  # fmt: skip
                 process.start()
                 running[process.sentinel] = (process, cell, directory)
             for sentinel in wait(list(running)):
@@ -75,9 +81,20 @@ def _context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _process_main(cell: dict, directory: str) -> None:
+def _check_importable(cell: Cell) -> None:
+    """:class:`InvalidOptionError` when a worker process could not import the cell's world or learner
+    class by name (pickle sends classes by name): one defined in a function or a notebook."""
+    main = sys.modules["__main__"]
+    for kind, cls in zip(("world", "learner"), classes(cell), strict=True):
+        if "<locals>" in cls.__qualname__ or (cls.__module__ == "__main__" and not hasattr(main, "__file__")):
+            raise InvalidOptionError(f"the {kind} {cls.__qualname__} is defined in a function or interactively, "
+                                     "where a worker process cannot import it: define it at the top level of a "
+                                     "module, or use the serial or ray executor", cls.__qualname__)  # fmt: skip
+
+
+def _process_main(cell: dict, directory: str, registered: tuple[type, type]) -> None:
     try:
-        sys.exit(0 if attempt(cell, directory, threads=1) is None else 1)
+        sys.exit(0 if attempt(cell, directory, registered, threads=1) is None else 1)
     except KeyboardInterrupt:
         sys.exit(INTERRUPTED)
 
@@ -100,7 +117,8 @@ def ray_tasks(jobs: Sequence[Job], done: Done, workers: int | None = None, addre
         ray.init(address=address, num_cpus=None if address else workers or os.cpu_count(), include_dashboard=False,
                  logging_level="ERROR", log_to_driver=False)  # fmt: skip
     task = ray.remote(num_cpus=1, max_retries=0)(attempt)
-    pending = {task.remote(cell.to_dict(), str(directory.resolve()), 1): (cell, directory) for cell, directory in jobs}
+    pending = {task.remote(cell.to_dict(), str(directory.resolve()), classes(cell), 1): (cell, directory)
+               for cell, directory in jobs}  # fmt: skip
     try:
         while pending:
             ready, _ = ray.wait(list(pending), num_returns=1)
