@@ -104,9 +104,10 @@ def attempt(cell: dict[str, Any], directory: str, registered: Classes | None = N
         torch.set_num_threads(threads)
         threadpool_limits(threads)
     try:
+        parsed = Cell.from_dict(cell)
         if registered is not None:
-            _register(Cell.from_dict(cell), *registered)
-        run_cell(Cell.from_dict(cell), Path(directory))
+            _register(parsed, *registered)
+        run_cell(parsed, Path(directory))
         return None
     except Exception as error:
         message = f"{type(error).__name__}: {error}"

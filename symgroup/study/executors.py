@@ -1,20 +1,21 @@
 """Where a study's runs execute: one after another, in local processes, or as Ray tasks.
 
 Every executor takes the jobs (a cell and its run directory) and calls ``done(cell, directory,
-error)`` as each ends — ``error`` None when it finished, else why it failed. Workers get each cell's
-world and learner classes with it, so those registered at run time are known there too. What a run produced is
+error)`` as each ends — ``error`` None when it finished, else why it failed. What a run produced is
 in its directory (:mod:`symgroup.study.cell_run`), never in the executor, so a job that fails or a
 worker that dies loses only its own run, which the next invocation resumes from its checkpoint.
+Workers get each cell's world and learner classes with it: those registered at run time are known
+there too.
 
 - ``serial``: in this process, with torch's threads.
 - ``process`` (the default): a fresh process per run, ``workers`` at a time (default: as many as
-  cores), one torch thread each, forked from a server that has imported torch and symgroup once.
-  Ctrl-C reaches the workers, whose trainers checkpoint and stop. A world or learner class must be
+  cores), one thread each, forked from a server that has imported torch and symgroup once. Ctrl-C
+  reaches the workers, whose trainers checkpoint and stop. A world or learner class must be
   importable by name (defined at the top level of a module or script).
 - ``ray``: a Ray core task per run (one CPU, no retries), on the cluster at ``address`` or on a local
   one of ``workers`` CPUs; an already initialised Ray is used as it is. Classes defined in a
-  notebook or a function travel by value. On a cluster the study folder
-  must be on storage every node shares. Ctrl-C cancels the tasks; each resumes from its last checkpoint.
+  notebook or a function travel by value. On a cluster the study folder must be on storage every
+  node shares. Ctrl-C cancels the tasks; each resumes from its last checkpoint.
 """
 
 from __future__ import annotations
