@@ -258,7 +258,7 @@ def test_a_world_registered_at_run_time_is_known_to_the_worker_processes(registr
         """Defined in a function: pickle cannot send it to a worker process by name."""
 
     envs.register("local_square")(LocalSquare)
-    with pytest.raises(InvalidOptionError, match="LocalSquare is defined in a function or interactively"):
+    with pytest.raises(InvalidOptionError, match="LocalSquare is not importable by name"):
         run_study(one_run_on("local_square"), tmp_path / "local", executor="process", progress=False)
     assert not list((tmp_path / "local").glob("runs/*"))  # refused before anything ran
 

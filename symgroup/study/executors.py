@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -84,13 +85,18 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _check_importable(cell: Cell) -> None:
     """:class:`InvalidOptionError` when a worker process could not import the cell's world or learner
-    class by name (pickle sends classes by name): one defined in a function or a notebook."""
-    main = sys.modules["__main__"]
+    class by name, as pickle sends it: one defined in a function, a notebook or a file run by runpy."""
+    interactive = not hasattr(sys.modules["__main__"], "__file__")
     for kind, cls in zip(("world", "learner"), classes(cell), strict=True):
-        if "<locals>" in cls.__qualname__ or (cls.__module__ == "__main__" and not hasattr(main, "__file__")):
-            raise InvalidOptionError(f"the {kind} {cls.__qualname__} is defined in a function or interactively, "
-                                     "where a worker process cannot import it: define it at the top level of a "
-                                     "module, or use the serial or ray executor", cls.__qualname__)  # fmt: skip
+        try:
+            importable = bool(pickle.dumps(cls)) and not (interactive and cls.__module__ == "__main__")
+        except (pickle.PicklingError, AttributeError, TypeError):
+            importable = False
+        if not importable:
+            raise InvalidOptionError(f"the {kind} {cls.__qualname__} is not importable by name (defined in a "
+                                     "function, a notebook or a file run by runpy), so a worker process cannot "
+                                     "load it: define it at the top level of a module, or use the serial or ray "
+                                     "executor", cls.__qualname__)  # fmt: skip
 
 
 def _process_main(cell: dict, directory: str, registered: tuple[type, type]) -> None:
