@@ -1,63 +1,65 @@
-"""Images seen until the check passes: each learner on each world over seeds, with ``until_pass``.
+"""Images seen until the check passes: each learner on each world over seeds, a study
+(:mod:`symgroup.study`) whose runs train ``until_pass``.
 
 Each run trains with its learner's defaults and stops at the first multiple of ``--check-every``
-steps whose code passes SBD and LSBD (or after ``--max-steps``). The images seen (machine-
-independent) and the wall seconds (checks included; runs side by side in ``--workers`` processes of
-one torch thread each) go to ``until_pass.jsonl`` and a Markdown table.
+steps whose code passes SBD and LSBD (or after ``--max-steps``). "Images" = the step it passed at ×
+the frames its learner draws a step (machine-independent); seconds = its training seconds, checks
+excluded. The runs, ``results.jsonl`` and ``results.csv`` are in ``--out``; running it again
+resumes. Prints a Markdown table.
 
 Run: ``.venv/bin/python benchmarks/until_pass.py --out runs/until_pass [--worlds gridworld square]
 [--learners lsbd_vae forward_vae] [--seeds 10] [--max-steps 2000] [--check-every 25] [--workers 2]
-[--register examples/shuffled_stripes.py] [--set lr=2e-3 ...]``
+[--register examples/shuffled_stripes.py] [--set lr=2e-3 ...] [--executor process]``
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import runpy
+import importlib
 import statistics
-import time
-from concurrent.futures import ProcessPoolExecutor
+import sys
 from pathlib import Path
 
-import torch
-
 import envs
-from symgroup.check import check
 from symgroup.cli import _parse_options
-from symgroup.learn import TrainConfig, train, until_pass
+from symgroup.learn.config import TrainConfig
+from symgroup.learn.registry import build_learner
+from symgroup.study import Evaluation, Study, Sweep, run_study
 
 
-def run_one(job: tuple[str, str, int, int, int, Path, list[str], dict]) -> dict:
-    world, learner, seed, max_steps, check_every, out, registered, settings = job
-    torch.set_num_threads(1)
-    if world not in envs.names():  # a spawned worker registers the worlds again; a forked one has them
-        for path in registered:
-            runpy.run_path(path)
-    config = TrainConfig(env=world, learner=learner, steps=max_steps, seed=seed, checkpoint_every=max_steps)
-    config = config.with_settings(settings)
-    started = time.perf_counter()
-    run = train(config, out / f"{world}-{learner}-{seed}", progress=False, callbacks=[until_pass(check_every)])
-    seconds = time.perf_counter() - started
-    report = check(run.encoder, run.env)
-    images = run.step * run.learner.sampler(run.env, seed).images_per_batch
-    passed = report.passed and report.linear_passed
-    return {"world": world, "learner": learner, "seed": seed, "passed": passed, "steps": run.step,
-            "images": images, "seconds": round(seconds, 1), "d_lsbd": report.d_lsbd.value}  # fmt: skip
+def study(args: argparse.Namespace) -> Study:
+    base = TrainConfig(steps=args.max_steps, checkpoint_every=args.max_steps).with_settings(_parse_options(args.set))
+    sweep = Sweep({"env": args.worlds, "learner": args.learners, "seed": list(range(args.seeds))})
+    return Study(base, (sweep,), Evaluation(until_pass=args.check_every))
+
+
+def images_to_pass(row: dict) -> int | None:
+    """The images a run saw until it passed (its step × its sampler's frames a step); None if it never did."""
+    if row["passed_at"] is None:
+        return None
+    config = TrainConfig.from_dict(row["config"])
+    env = envs.make(config.env, **config.env_options)
+    return row["passed_at"] * build_learner(config, env)[1].sampler(env, config.seed).images_per_batch
 
 
 def table(rows: list[dict]) -> str:
     lines = ["| world | learner | pass | images to pass, median [min, max] | s to pass, median | D_LSBD median |",
              "|---|---|---|---|---|---|"]  # fmt: skip
-    for key in dict.fromkeys((r["world"], r["learner"]) for r in rows):
-        mine = [r for r in rows if (r["world"], r["learner"]) == key]
-        passed = [r for r in mine if r["passed"]]
-        images = [r["images"] for r in passed]
+    for key in dict.fromkeys((r["env"], r["learner"]) for r in rows):
+        mine = [r for r in rows if (r["env"], r["learner"]) == key]
+        passed = [r for r in mine if r["passed_at"] is not None]
+        images = [images_to_pass(r) for r in passed]
         spread = f"{statistics.median(images):,.0f} [{min(images):,}, {max(images):,}]" if images else "-"
-        seconds = f"{statistics.median(r['seconds'] for r in passed):.0f}" if passed else "-"
+        seconds = f"{statistics.median(r['time_to_pass_s'] for r in passed):.0f}" if passed else "-"
         d = statistics.median(r["d_lsbd"] for r in mine if r["d_lsbd"] is not None)
         lines.append(f"| {key[0]} | {key[1]} | {len(passed)}/{len(mine)} | {spread} | {seconds} | {d:.3f} |")
     return "\n".join(lines)
+
+
+def register(path: str) -> None:
+    """Import the file at ``path`` as a module (its worlds register), importable by name in workers too."""
+    sys.path.insert(0, str(Path(path).parent.resolve()))
+    importlib.import_module(Path(path).stem)
 
 
 def main() -> None:
@@ -68,22 +70,14 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--max-steps", type=int, default=2000)
     parser.add_argument("--check-every", type=int, default=25)
-    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--register", nargs="*", default=[], help="Python files that register worlds")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a learner parameter")
+    parser.add_argument("--executor", default="process", choices=["serial", "process", "ray"])
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     for path in args.register:
-        runpy.run_path(path)
-    settings = _parse_options(args.set)
-    jobs = [(w, learner, s, args.max_steps, args.check_every, args.out, args.register, settings)
-            for w in args.worlds for learner in args.learners for s in range(args.seeds)]  # fmt: skip
-    args.out.mkdir(parents=True, exist_ok=True)
-    rows = []
-    with ProcessPoolExecutor(args.workers) as pool, (args.out / "until_pass.jsonl").open("a") as log:
-        for row in pool.map(run_one, jobs):
-            print(json.dumps(row), flush=True)
-            log.write(json.dumps(row) + "\n")
-            rows.append(row)
+        register(path)
+    rows = run_study(study(args), args.out, args.executor, args.workers)
     print(f"\ncheck every {args.check_every} steps, at most {args.max_steps}:\n\n{table(rows)}")
 
 
