@@ -4,8 +4,8 @@ every run's verdicts and figures are the same whichever executor ran it.
 
 Each executor runs ``symgroup study run SPEC --out OUT/<executor>`` as a fresh command (its start,
 the world's rendering, Ray's start and every check included). The serial baseline runs with one
-torch thread, as each pool worker does, so the efficiency measures the executor, not torch's own
-threads. ``OUT/<executor>`` must not exist: a study run again skips what it finished.
+thread (``OMP_NUM_THREADS=1``), as each worker does, so the efficiency measures the executor, not
+torch's or numpy's own threads. ``OUT/<executor>`` must not exist: a study run again skips what it finished.
 
 Run: ``.venv/bin/python benchmarks/executors.py --out runs/executors [--spec benchmarks/gridworld_40.toml]
 [--workers 2] [--executors serial process ray]``
