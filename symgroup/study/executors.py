@@ -30,7 +30,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from symgroup.errors import InvalidOptionError
-from symgroup.study.cell_run import ERROR, attempt, classes
+from symgroup.study.cell_run import ERROR, Classes, attempt, classes
 from symgroup.study.spec import Cell
 
 Job = tuple[Cell, Path]
@@ -44,8 +44,9 @@ def serial(jobs: Sequence[Job], done: Done, workers: int | None = None, address:
 
 
 def processes(jobs: Sequence[Job], done: Done, workers: int | None = None, address: str | None = None) -> None:
-    for cell, _ in jobs:
-        _check_importable(cell)
+    for world, learner in {classes(cell) for cell, _ in jobs}:
+        _check_importable(world, "world")
+        _check_importable(learner, "learner")
     context, waiting, running = _context(), list(jobs), {}
     workers = workers or os.cpu_count() or 1
     try:
@@ -83,23 +84,23 @@ def _context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _check_importable(cell: Cell) -> None:
-    """:class:`InvalidOptionError` when a worker process could not import the cell's world or learner
-    class by name, as pickle sends it: one defined in a function, a notebook or a file run by runpy."""
+def _check_importable(cls: type, kind: str) -> None:
+    """:class:`InvalidOptionError` when a worker process could not import the ``kind`` (world or
+    learner) class ``cls`` by name, as pickle sends it: one defined in a function, a notebook or a
+    file run by runpy."""
     interactive = not hasattr(sys.modules["__main__"], "__file__")
-    for kind, cls in zip(("world", "learner"), classes(cell), strict=True):
-        try:
-            importable = bool(pickle.dumps(cls)) and not (interactive and cls.__module__ == "__main__")
-        except (pickle.PicklingError, AttributeError, TypeError):
-            importable = False
-        if not importable:
-            raise InvalidOptionError(f"the {kind} {cls.__qualname__} is not importable by name (defined in a "
-                                     "function, a notebook or a file run by runpy), so a worker process cannot "
-                                     "load it: define it at the top level of a module, or use the serial or ray "
-                                     "executor", cls.__qualname__)  # fmt: skip
+    try:
+        importable = bool(pickle.dumps(cls)) and not (interactive and cls.__module__ == "__main__")
+    except (pickle.PicklingError, AttributeError, TypeError):
+        importable = False
+    if not importable:
+        raise InvalidOptionError(f"the {kind} {cls.__qualname__} is not importable by name (defined in a "
+                                 "function, a notebook or a file run by runpy), so a worker process cannot load "
+                                 "it: define it at the top level of a module, or use the serial or ray executor",
+                                 cls.__qualname__)  # fmt: skip
 
 
-def _process_main(cell: dict, directory: str, registered: tuple[type, type]) -> None:
+def _process_main(cell: dict, directory: str, registered: Classes) -> None:
     try:
         sys.exit(0 if attempt(cell, directory, registered, threads=1) is None else 1)
     except KeyboardInterrupt:
