@@ -13,7 +13,7 @@ from envs.validation import check_laws
 from symgroup.check.encoding import Encoder
 from symgroup.check.lsbd import d_lsbd, fit_generators
 from symgroup.check.report import CheckReport
-from symgroup.check.sbd import SBDResult, Tolerances, check_sbd, find_subspaces
+from symgroup.check.sbd import SBDResult, Tolerances, block_basis, check_sbd, find_subspaces
 from symgroup.check.world import Decomposition, EncodedWorld, encode_world
 from symgroup.errors import InvalidOptionError
 from symgroup.numbers import is_integer
@@ -72,7 +72,7 @@ def check(
         tolerances=tol,
         sbd=sbd,
         fits=fit_generators(world, sbd),
-        d_lsbd=d_lsbd(world, sbd.whiten, representations),
+        d_lsbd=d_lsbd(world, block_basis(sbd.subspaces, sbd.whiten, tol), representations),
         orbit_points={name: _orbit_points(world, sbd, name) for name in world.content},
         parts=world.parts,
     )
@@ -107,7 +107,7 @@ def _bootstrap(
         subspaces, geometry, _, _ = find_subspaces(resampled, tol)
         for name, sub in subspaces.items():
             samples[f"max_leakage:{name}"].append(max(sub.leakage.values(), default=0.0))
-        if (value := d_lsbd(resampled, geometry.whiten, representations).value) is not None:
+        if (value := d_lsbd(resampled, block_basis(subspaces, geometry.whiten, tol), representations).value) is not None:
             samples["d_lsbd"].append(value)
     return {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for k, v in samples.items()}
 

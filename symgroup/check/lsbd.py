@@ -16,16 +16,29 @@ subspaces Z_i found (the rest, where only noise lives, is left out):
 each size ‖A‖ = E‖A t‖² / E‖t‖² taken on the codes t — an energy ratio like the residual and the
 leakage — so directions without variation (where a fit has nothing to go on) do not count.
 
-D_LSBD (Tonnaer et al. 2022, arXiv 2011.06070) for a part G_k with a faithful orthogonal
-representation ρ of dimension m: take the whitened variation of G_k (z − mean over the G_k-orbit),
-project it on its top-m principal components scaled to variance 1/m each, undo ρ — the point of
-state s is mapped by ρ(h_s)ᵀ Q, h_s the element that takes component 0 to s's component and Q ∈ O(m)
-the best alignment of the code's basis with ρ's — and score the mean squared distance to the mean.
-D_LSBD = mean_k min over ρ and Q. For a cyclic C_n, ρ = R(2πω/n) with integer ω ∈ [−10, 10] and Q
-drops out (it commutes with rotations; a reflection turns ω into −ω): the practical form for products
-of cyclic groups. Other groups take ρ from symgroup (``Dihedral(n).irrep(k)`` with gcd(k, n) = 1, a
-permutation group's standard representation) or from the user. 0 is perfect, ≈ 1 is chance; it is
-undefined (None) when a part's variation has rank < m.
+D_LSBD (Tonnaer et al. 2022, arXiv 2011.06070, eq. 6): the smallest mean squared error
+E_{x, g} ‖ρ(g)·t(x) − t(g·x)‖² of a *linear disentangled* representation ρ of G on the whole code:
+block-diagonal in one basis, ρ(g) acting by ρ_k(g_k) on the block of G_k and as the identity on every
+other block. The blocks are the check's subspaces Z_k, read in the combined basis [Z_1 | … | Z_n |
+rest] of the whitened codes (the normalisation that makes the score scale- and basis-free), so two
+parts that share a subspace cannot both score 0: at most one owns it. For each part k, ρ_k acts by a
+representation of dimension m on the plane of G_k's top-m principal directions inside Z_k (rescaled
+to equal variance, their energy kept: a choice of basis) and as the identity on the rest of Z_k:
+
+    D_k = min_ρ E_{x, g ∈ G_k} ‖ρ(g)·t(x) − t(g·x)‖² / E_{x, g ∈ G_k} ‖t(x) − t(g·x)‖²,
+
+the share of G_k's motion that ρ does not explain, computed on G_k's orbits through the identity
+E_{x,g} ‖ρ(g)·t(x) − t(g·x)‖² = 2·E‖ρ(h)⁻¹·t(h·x₀) − mean‖² (orthogonal ρ, h uniform on G_k).
+D_LSBD = mean_k D_k: 0 for a linear disentangled code, 1 where ρ explains nothing (a part with no
+subspace of its own, or one of fewer than m dimensions: no representation of dimension m fits it, so
+ρ_k is the identity there, as for a part with a 0-D subspace). The representations searched: for a
+cyclic C_n (n ≥ 3), every rotation R(2πω/n), ω = 1, …, n − 1 — faithful or not (ω = 2 on C8 is not:
+the injectivity check judges faithfulness, D_LSBD only linearity); ω is named by its representative
+nearest 0. For C_2, the sign representation (m = 1). For other groups, the faithful orthogonal
+representations symgroup knows (``Dihedral(n).irrep(k)`` with gcd(k, n) = 1, a permutation group's
+standard representation), aligned with the code by the best Q ∈ O(m), or the one the user or the
+world gives. D_LSBD is None (with the reason) where a part is not one factor acting on element
+numbers, or where the subspaces found overlap so much that no block basis exists.
 """
 
 from __future__ import annotations
@@ -36,7 +49,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from symgroup.check.sbd import SBDResult, signal_coordinates
+from symgroup.check.sbd import BlockBasis, SBDResult, signal_coordinates
 from symgroup.check.world import EncodedWorld
 from symgroup.cyclic import Cyclic
 from symgroup.dihedral import Dihedral
@@ -45,16 +58,13 @@ from symgroup.group import Group
 from symgroup.permutation import PermutationGroup
 from symgroup.representation import Representation
 
-OMEGAS = np.arange(-10, 11)
-
-
 @dataclass
 class GeneratorFit:
     generator: str
     subgroup: str
     order: int
     residual: float
-    order_error: float
+    representation_error: float  # ‖M_s − E_s‖ on the codes, E_s: M_s with eigenvalues rounded to order-th roots of 1
     block_error: float | None
     commutators: dict[str, float] = field(default_factory=dict)  # other generator → error
     matrix: np.ndarray | None = None  # M_s in signal coordinates
@@ -63,10 +73,10 @@ class GeneratorFit:
         out = []
         if self.residual > tol:
             out.append(f"{self.generator} does not act linearly: residual {self.residual:.2g} > {tol}")
-        if self.order_error > tol:
+        if self.representation_error > tol:
             out.append(
-                f"{self.generator} is no representation of its order {self.order}: "
-                f"‖Mⁿ − I‖ = {self.order_error:.2g} > {tol}"
+                f"{self.generator} is no representation of its order {self.order}: its fitted map is "
+                f"{self.representation_error:.2g} > {tol} from the nearest one (eigenvalues rounded to roots of unity)"
             )
         if self.block_error is not None and self.block_error > tol:
             out.append(f"{self.generator} is not block-diagonal in the subspaces: {self.block_error:.2g} > {tol}")
@@ -107,7 +117,7 @@ def fit_generators(world: EncodedWorld, sbd: SBDResult, ridge: float = 1e-3) -> 
                     name,
                     s.order,
                     residual,
-                    _on_data(np.linalg.matrix_power(m, s.order) - np.eye(rank), t),
+                    _on_data(m - _nearest_representation(m, s.order), t),
                     _block_error(m, name, world, sbd, t),
                     matrix=m,
                 )
@@ -125,6 +135,19 @@ def _on_data(a: np.ndarray, t: np.ndarray) -> float:
     """E‖A t‖² / E‖t‖²: the size of a matrix on the codes (an energy ratio, like the residual and
     the leakage), so directions without variation do not count."""
     return float(((t @ a.T) ** 2).sum() / max((t**2).sum(), 1e-300))
+
+
+def _nearest_representation(m: np.ndarray, order: int) -> np.ndarray:
+    """M with its eigenvectors kept and each eigenvalue moved to the nearest ``order``-th root of unity
+    (a real eigenvalue to the nearest real one, ±1): a matrix E with Eⁿ = I, so a per-step error is
+    judged once, not compounded n times as in ‖Mⁿ − I‖."""
+    values, vectors = np.linalg.eig(m)
+    turns = np.round(np.angle(values) * order / (2 * np.pi))
+    roots = np.exp(2j * np.pi * turns / order)
+    real = np.abs(values.imag) <= 1e-12 * np.maximum(np.abs(values), 1.0)
+    roots[real] = np.where((values[real].real < 0) & (order % 2 == 0), -1.0, 1.0)
+    exact = (vectors * roots) @ np.linalg.inv(vectors)
+    return exact.real if np.isfinite(exact).all() else np.eye(len(m))
 
 
 def _block_error(m: np.ndarray, name: str, world: EncodedWorld, sbd: SBDResult, t: np.ndarray) -> float | None:
@@ -154,86 +177,116 @@ def faithful_representations(group: Group) -> list[Representation]:
 
 
 def d_lsbd(
-    world: EncodedWorld, whiten: np.ndarray, representations: Mapping[str, Representation] | None = None
+    world: EncodedWorld,
+    basis: BlockBasis | None,
+    representations: Mapping[str, Representation] | None = None,
 ) -> DLSBD:
-    """D_LSBD of the content parts, with each cyclic part's ω and each part's best representation;
-    None (with the reason) where it is undefined. ``representations`` gives a part's ρ by name (by
-    default the world's own, ``Factor.representation``, where it declares one)."""
+    """D_LSBD of the content parts on the check's blocks ``basis`` (see the module docstring), with
+    each cyclic part's ω and each part's best representation; None (with the reason) where it is
+    undefined. ``representations`` gives a part's ρ by name (by default the world's own,
+    ``Factor.representation``, where it declares one)."""
+    if basis is None:
+        return DLSBD(None, {}, {}, "undefined: the subspaces found overlap, so no block-diagonal basis exists")
     representations = dict(representations or {})
     scores: dict[str, float | None] = {}
     omegas: dict[str, int | None] = {}
     names: dict[str, str] = {}
-    needed: dict[str, int] = {}
     for name in world.content:
         if not world.acts_by_numbers(name):
             return DLSBD(None, {}, {}, f"{name!r} is not one factor acting by left multiplication")
         factor = world.env.factors[world.parts[name][0]]
-        group = factor.group
         if name not in representations and factor.representation is not None:  # the world's own choice
             representations[name] = factor.representation
-        variation = world.variation(name) @ whiten
-        if name in representations and representations[name].group != group:
+        if name in representations and representations[name].group != factor.group:
             raise InvalidRepresentationError(
-                f"the representation given for {name!r} is of {representations[name].group}, not of {group}", name
+                f"the representation given for {name!r} is of {representations[name].group}, not of {factor.group}",
+                name,
             )
-        if name in representations or not isinstance(group, Cyclic):
-            candidates = [representations[name]] if name in representations else faithful_representations(group)
-            if not candidates:
-                return DLSBD(None, {}, {}, f"no faithful representation of {group} is known: pass one for {name!r}")
-            elements = world.env.factors[world.parts[name][0]].group.elements()
-            h = [elements[v] for v in world.labels(name)]
-            results = [(_score_representation(variation, h, rho), rho) for rho in candidates]
-            scores[name], rho = min(results, key=lambda r: math.inf if r[0] is None else r[0])
-            omegas[name], needed[name] = None, rho.dim
-            if scores[name] is not None:
-                names[name] = rho.name
-        else:
-            angles = 2 * np.pi * world.labels(name) / group.order
-            scores[name], omegas[name] = _cyclic_score(variation, angles)
-            needed[name] = 2
-            if scores[name] is not None:
-                names[name] = f"{group.name}.rotation({omegas[name]})"
-    flat = [n for n, v in scores.items() if v is None]
-    if flat:
-        ranks = " and ".join(sorted({f"rank < {needed[n]}" for n in flat}))
-        return DLSBD(None, scores, omegas, f"undefined: the variation of {', '.join(flat)} has {ranks}", names)
+        t = basis.coordinates(world.variation(name))
+        moved = float((t**2).sum(axis=1).mean())
+        if moved == 0 and factor.group.order > 1:
+            return DLSBD(None, {}, {}, f"undefined: the actions of {name!r} do not move the code")
+        if moved == 0:
+            scores[name], omegas[name] = 0.0, None
+            continue
+        own, m = basis.blocks[name], _dimension(factor.group, representations.get(name))
+        plane, off_plane = _plane(t[:, own], m)
+        outside = np.delete(t, np.arange(t.shape[1])[own], axis=1)
+        unexplained = off_plane + float((outside**2).sum(axis=1).mean())  # the motion ρ leaves to the identity
+        residual, omegas[name], names[name] = 0.0, None, f"the identity (its subspace has < {m} dimensions of motion)"
+        if plane.shape[1]:
+            residual, omegas[name], names[name] = _best_representation(
+                world, name, plane, factor.group, representations
+            )
+        if residual is None:
+            return DLSBD(None, {}, {}, f"no faithful representation of {factor.group} is known: pass one for {name!r}")
+        scores[name] = (residual + unexplained) / moved
     return DLSBD(float(np.mean(list(scores.values()))), scores, omegas, representations=names)
 
 
-def _principal_points(variation: np.ndarray, m: int) -> np.ndarray | None:
-    """The variation on its top-m principal components, each scaled to variance 1/m (None when its
-    rank is below m)."""
-    eigenvalues, vectors = np.linalg.eigh(variation.T @ variation / len(variation))
-    if len(eigenvalues) < m or eigenvalues[-m] <= 1e-9 * max(eigenvalues[-1], 1e-300):
-        return None
-    points = variation @ vectors[:, ::-1][:, :m]
-    return points / (points.std(axis=0) * math.sqrt(m))
+def _dimension(group: Group, given: Representation | None) -> int:
+    """m: the dimension of the representations searched for ``group``."""
+    if given is not None:
+        return given.dim
+    if isinstance(group, Cyclic):
+        return 0 if group.order == 1 else 1 if group.order == 2 else 2
+    candidates = faithful_representations(group)
+    return candidates[0].dim if candidates else 0
 
 
-def _cyclic_score(variation: np.ndarray, angles: np.ndarray) -> tuple[float | None, int | None]:
-    points = _principal_points(variation, 2)
-    if points is None:
-        return None, None
-    theta = -OMEGAS[:, None] * angles[None, :]  # (ω, points)
+def _plane(block: np.ndarray, m: int) -> tuple[np.ndarray, float]:
+    """The variation in its block on its top-m principal directions, rescaled to equal variance with
+    their energy kept (empty when the block has fewer than m dimensions of variation), and the energy
+    of the variation off that plane."""
+    energy = lambda p: float((p**2).sum(axis=1).mean())  # noqa: E731
+    if m == 0 or block.shape[1] < m:
+        return block[:, :0], energy(block)
+    eigenvalues, vectors = np.linalg.eigh(block.T @ block / len(block))
+    if eigenvalues[-m] <= 1e-9 * max(eigenvalues[-1], 1e-300):
+        return block[:, :0], energy(block)
+    vectors = vectors[:, ::-1]
+    points = block @ vectors[:, :m]
+    return points / points.std(axis=0) * math.sqrt(energy(points) / m), energy(block @ vectors[:, m:])
+
+
+def _best_representation(
+    world: EncodedWorld, name: str, plane: np.ndarray, group: Group, representations: dict[str, Representation]
+) -> tuple[float | None, int | None, str]:
+    """min over ρ of E‖ρ(h)⁻¹ p − mean‖² on the plane, with ω (cyclic) and ρ's name."""
+    if name in representations or not isinstance(group, Cyclic):
+        candidates = [representations[name]] if name in representations else faithful_representations(group)
+        if not candidates:
+            return None, None, ""
+        elements = group.elements()
+        h = [elements[v] for v in world.labels(name)]
+        residual, rho = min(((_score_representation(plane, h, rho), rho) for rho in candidates), key=lambda r: r[0])
+        return residual, None, rho.name
+    n = group.order
+    if n == 2:
+        signs = np.where(world.labels(name) % 2 == 1, -1.0, 1.0)[:, None]
+        undone = plane * signs
+        return float(((undone - undone.mean(axis=0)) ** 2).sum(axis=1).mean()), None, f"{group.name}.sign"
+    residual, omega = _cyclic_score(plane, 2 * np.pi * world.labels(name) / n, n)
+    return residual, omega, f"{group.name}.rotation({omega})"
+
+
+def _cyclic_score(points: np.ndarray, angles: np.ndarray, n: int) -> tuple[float, int]:
+    """min over ω = 1, …, n − 1 of E‖R(ω·angle)⁻¹ p − mean‖², and the best ω nearest 0."""
+    omegas = np.arange(1, n)
+    theta = -omegas[:, None] * angles[None, :]  # (ω, points)
     c, s = np.cos(theta), np.sin(theta)
     x = c * points[:, 0] - s * points[:, 1]
     y = s * points[:, 0] + c * points[:, 1]
-    scores = (x - x.mean(axis=1, keepdims=True)) ** 2 + (y - y.mean(axis=1, keepdims=True)) ** 2
-    scores = scores.mean(axis=1)
-    # ω and ω ± n fit a code of C_n equally well: name the one nearest 0 (the positive one on a tie)
-    ties = OMEGAS[np.isclose(scores, scores.min(), rtol=1e-9, atol=1e-12)]
-    best = min(ties.tolist(), key=lambda w: (abs(w), -w))
-    return float(scores[best - OMEGAS[0]]), best
+    scores = ((x - x.mean(axis=1, keepdims=True)) ** 2 + (y - y.mean(axis=1, keepdims=True)) ** 2).mean(axis=1)
+    # ω and ω − n are one representation of C_n: name the one nearest 0 (the positive one on a tie)
+    ties = omegas[np.isclose(scores, scores.min(), rtol=1e-9, atol=1e-12)]
+    best = min((int(w) if w <= n / 2 else int(w) - n for w in ties), key=lambda w: (abs(w), -w))
+    return float(scores.min()), best
 
 
-def _score_representation(
-    variation: np.ndarray, elements: list, rho: Representation, iterations: int = 50
-) -> float | None:
+def _score_representation(points: np.ndarray, elements: list, rho: Representation, iterations: int = 50) -> float:
     """min over Q ∈ O(m) of mean ‖ρ(h_s)ᵀ Q p_s − c‖², by alternating orthogonal Procrustes from
     seeded starting points (both orientations)."""
-    points = _principal_points(variation, rho.dim)
-    if points is None:
-        return None
     inverse = np.stack([rho(g).T for g in elements])  # (n, m, m): ρ(h_s)ᵀ = ρ(h_s)⁻¹
     rng = np.random.default_rng(0)
     starts = [np.linalg.qr(rng.standard_normal((rho.dim, rho.dim)))[0] for _ in range(16)]

@@ -136,7 +136,7 @@ class CheckReport:
                             "subgroup": f.subgroup,
                             "order": f.order,
                             "residual": f.residual,
-                            "order_error": f.order_error,
+                            "representation_error": f.representation_error,
                             "block_error": f.block_error,
                             "commutators": f.commutators,
                         }

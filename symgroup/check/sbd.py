@@ -116,6 +116,27 @@ class Invariance:
         return not self.reasons
 
 
+@dataclass(frozen=True)
+class BlockBasis:
+    """The whitened codes read in a combined basis [Z_1 | … | Z_n | rest] with one block per part."""
+
+    whiten: np.ndarray  # (d, r)
+    inverse: np.ndarray  # (r, r): whitened coordinates → block coordinates
+    blocks: dict[str, slice]
+
+    def coordinates(self, codes: np.ndarray) -> np.ndarray:
+        """Centred codes (or their variation) (n, d) in the block coordinates (n, r)."""
+        return codes @ self.whiten @ self.inverse.T
+
+
+def block_basis(subspaces: dict[str, Subspace], whiten: np.ndarray, tol: Tolerances) -> BlockBasis | None:
+    """The blocks of the subspaces found, a part whose subspace shares directions with another's
+    getting none (two parts cannot own one direction); None where no such basis exists."""
+    bases = {n: s.basis[:, :0] if s.shares_with else s.basis for n, s in subspaces.items()}
+    combined, blocks = _combined_basis(bases, whiten.shape[1], tol)
+    return None if combined is None else BlockBasis(whiten, np.linalg.inv(combined), blocks)
+
+
 @dataclass
 class SBDResult:
     subspaces: dict[str, Subspace]
@@ -185,7 +206,7 @@ def find_subspaces(
     geo = geometry(world)
     subspaces = {name: _subspace(world, name, geo, total, tol) for name in world.content}
     _mark_overlaps(subspaces, tol)
-    combined, blocks = _combined_basis(subspaces, geo.whiten.shape[1], tol)
+    combined, blocks = _combined_basis({n: s.basis for n, s in subspaces.items()}, geo.whiten.shape[1], tol)
     if combined is None:
         inverse = np.linalg.pinv(np.hstack([s.basis for s in subspaces.values()]))
     else:
@@ -210,26 +231,31 @@ def check_sbd(world: EncodedWorld, tol: Tolerances) -> SBDResult:
     points = signal_coordinates(centred @ geo.whiten, combined, blocks, world.content)
     if not points.shape[1]:  # a constant code: every state at one point
         points = np.zeros((len(points), 1))
-    radius = math.sqrt(float((points**2).sum(axis=1).mean()) or 1.0)
+    radius = _rms_radius(points)
     for name, sub in subspaces.items():
-        sub.min_orbit_distance = _min_orbit_distance(world, name, points) / radius
+        distance, rows = _min_orbit_distance(world, name, points)
+        sub.min_orbit_distance = distance / radius
         if sub.min_orbit_distance < tol.injective_tol:
+            a, b = (world.states[r].tolist() for r in rows)
             sub.reasons.append(
-                f"not injective on its orbits: two states differing only in {name!r} have codes "
-                f"{sub.min_orbit_distance:.2g} × radius apart"
+                f"not injective on the subspaces: states {a} and {b}, which differ only in {name!r}, are "
+                f"{sub.min_orbit_distance:.2g} × the RMS radius apart in the subspaces the parts own"
+                + _whole_code_distance(centred[rows[0]] - centred[rows[1]], _rms_radius(centred), tol)
             )
     classes, representatives, quotient = _quotient(world, points)
-    radius = math.sqrt(float(((quotient - quotient.mean(axis=0)) ** 2).sum(axis=1).mean()) or 1.0)
+    radius = _rms_radius(quotient)
     min_distance, pair, close = _nearest(quotient, tol.injective_tol * radius)
     reasons = []
-    what = "states differing in more than the invariant parts" if world.invariant else "states"
+    what = "the classes of states (differing in more than the invariant parts) of" if world.invariant else "states"
     closest = None
     if pair is not None:
         closest = (world.states[representatives[pair[0]]].tolist(), world.states[representatives[pair[1]]].tolist())
         if min_distance / radius < tol.injective_tol:
+            codes = _quotient(world, centred)[2]
             reasons.append(
-                f"not injective: {what} {closest[0]} and {closest[1]} have codes "
-                f"{min_distance / radius:.2g} × radius apart"
+                f"not injective on the subspaces: {what} {closest[0]} and {closest[1]} are "
+                f"{min_distance / radius:.2g} × the RMS radius apart in the subspaces the parts own"
+                + _whole_code_distance(codes[pair[0]] - codes[pair[1]], _rms_radius(codes), tol)
             )
     inconsistent = _inconsistency(world, classes, representatives, quotient, close, tol.injective_tol * radius)
     if inconsistent:
@@ -269,9 +295,7 @@ def _subspace(world: EncodedWorld, name: str, geo: Geometry, total: float, tol: 
     shares, vectors = np.clip(shares[::-1], 0, 1), vectors[:, ::-1]
     if shares.sum() < tol.collapse_tol:
         sub = Subspace(name, energy, vectors[:, :0], shares)
-        sub.reasons.append(
-            f"collapsed: its actions move the code by no more than noise (its shares sum to {shares.sum():.2g})"
-        )
+        sub.reasons.append(_without_own_direction(world, name, geo, shares.sum(), tol))
         return sub
     sub = Subspace(name, energy, vectors[:, : int((shares >= tol.share_tol).sum())], shares)
     if not sub.dimension:
@@ -279,6 +303,85 @@ def _subspace(world: EncodedWorld, name: str, geo: Geometry, total: float, tol: 
             f"entangled: no direction is moved mainly by {name!r} (largest share {shares[0]:.2f} < {tol.share_tol})"
         )
     return sub
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """How much of part P's motion depends on its own components together with ``other``'s.
+
+    ``motion``: E‖v_P‖² / Σ_Q E‖v_Q‖² (P's share of the summed orbit variation); ``own``: E‖a_P‖² /
+    E‖v_P‖²; ``joint``: E‖E[v_P | s_P, s_other]‖² / E‖v_P‖²; ``noise``: what ``joint`` would be for
+    P's additive part plus i.i.d. noise as its remainder, own + (1 − own)·(k − 1)/(R − 1), with R the
+    number of P-orbits and k the number of values of ``other`` among them (analysis of variance: the
+    remainder's degrees of freedom that the pair's cells can absorb). All in the whitened coordinates.
+    """
+
+    other: str | None
+    motion: float
+    own: float
+    joint: float
+    noise: float
+
+    @property
+    def excess(self) -> float:
+        """How far ``joint`` exceeds noise, as a share of what it could: 0 for noise, 1 for a pure interaction."""
+        return (self.joint - self.noise) / (1 - self.noise) if self.noise < 1 else 0.0
+
+    @property
+    def found(self) -> bool:
+        """Whether the pair explains at least half of what noise leaves, where noise could not."""
+        if self.other is None or self.own >= 1:
+            return False
+        return (self.noise - self.own) / (1 - self.own) <= 0.5 and self.excess >= 0.5
+
+    def clause(self) -> str:
+        """The measured figures, as a sentence fragment."""
+        if self.other is None:
+            return f"its own components explain {self.own:.2g} of its motion, and no other part varies"
+        return (
+            f"its own components explain {self.own:.2g} of its motion, its and {self.other!r}'s together "
+            f"{self.joint:.2g} (noise would give {self.noise:.2g})"
+        )
+
+
+def interaction(world: EncodedWorld, name: str, whiten: np.ndarray) -> Interaction:
+    """The other part whose components, with ``name``'s own, explain most of ``name``'s motion beyond
+    noise: an *interaction* (effects that do not add) between the two."""
+    v = world.variation(name) @ whiten
+    moved = float((v**2).sum(axis=1).mean())
+    summed = sum(float(((world.variation(n) @ whiten) ** 2).sum(axis=1).mean()) for n in world.names) or 1e-300
+    if moved <= 0:
+        return Interaction(None, 0.0, 0.0, 0.0, 0.0)
+    own = float(((world.additive(name) @ whiten) ** 2).sum(axis=1).mean()) / moved
+    rows = len(world.orbits[name])
+    best = Interaction(None, moved / summed, own, own, 1.0)
+    for other in world.names:
+        if other == name or rows < 2:
+            continue
+        joint = float(((world.joint(name, other) @ whiten) ** 2).sum(axis=1).mean()) / moved
+        values = len(np.unique(world.labels(name, of=other)))
+        found = Interaction(other, moved / summed, own, joint, own + (1 - own) * (values - 1) / (rows - 1))
+        if best.other is None or found.excess > best.excess:
+            best = found
+    return best
+
+
+def _without_own_direction(world: EncodedWorld, name: str, geo: Geometry, shares: float, tol: Tolerances) -> str:
+    """The reason for a part whose additive part's shares sum below ``collapse_tol``: an interaction
+    when the part moves the code jointly with another, else collapse (it moves the code by noise at most)."""
+    if not float((world.variation(name) ** 2).sum()):
+        return "collapsed: its actions do not move the code at all"
+    found = interaction(world, name, geo.whiten)
+    if found.found:
+        return (
+            f"interaction with {found.other!r}: its actions cause {found.motion:.2g} of the variation, but how "
+            f"depends on {found.other!r}: {found.clause()}"
+        )
+    return (
+        f"collapsed: its actions move the code only by variation that neither its own components (shares "
+        f"sum {shares:.2g} < {tol.collapse_tol}) nor they with any one other part's explain beyond noise: "
+        + found.clause()
+    )
 
 
 def _invariance(
@@ -314,14 +417,14 @@ def _mark_overlaps(subspaces: dict[str, Subspace], tol: Tolerances) -> None:
             sub.reasons.append(f"entangled: its subspace shares directions with {', '.join(sub.shares_with)}")
 
 
-def _combined_basis(
-    subspaces: dict[str, Subspace], d: int, tol: Tolerances
-) -> tuple[np.ndarray | None, dict[str, slice]]:
+def _combined_basis(bases: dict[str, np.ndarray], d: int, tol: Tolerances) -> tuple[np.ndarray | None, dict[str, slice]]:
+    """[Z_1 | … | Z_n | rest] from each part's basis (columns), with each part's block of columns;
+    None when the subspaces overlap (the smallest singular value of the stack is below ``overlap_tol``)."""
     blocks, offset = {}, 0
-    for name, sub in subspaces.items():
-        blocks[name] = slice(offset, offset + sub.dimension)
-        offset += sub.dimension
-    stacked = np.hstack([s.basis for s in subspaces.values()])
+    for name, basis in bases.items():
+        blocks[name] = slice(offset, offset + basis.shape[1])
+        offset += basis.shape[1]
+    stacked = np.hstack(list(bases.values()))
     if offset > d or (offset and np.linalg.svd(stacked, compute_uv=False)[-1] < tol.overlap_tol):
         return None, blocks
     q, _ = np.linalg.qr(np.hstack([stacked, np.eye(d)]))
@@ -386,9 +489,12 @@ def _rest_noise(
         moved = (geo.remainder[name] @ inverse.T)[:, rest] @ to_code
         sub.rest_noise = float((moved**2).sum(axis=1).mean()) / signal
         if sub.rest_noise > tol.noise_tol:
+            found = interaction(world, name, geo.whiten)
+            what = f"; an interaction with {found.other!r}: {found.clause()}" if found.found else ""
             sub.reasons.append(
                 f"noisy outside: its actions move directions no part owns, in ways its components do not explain, "
-                f"by {sub.rest_noise:.2g} × the code's additive variation > {tol.noise_tol} (in the code's scaling)"
+                f"by {sub.rest_noise:.2g} × the code's additive variation > {tol.noise_tol} (in the code's "
+                f"scaling){what}"
             )
 
 
@@ -398,16 +504,32 @@ def _basis_margin(subspaces: dict[str, Subspace], tol: Tolerances) -> float:
     return min((math.sqrt(r if r >= 1 else 1 / r) for r in ratios), default=math.inf)
 
 
-def _min_orbit_distance(world: EncodedWorld, name: str, points: np.ndarray) -> float:
-    """The smallest code distance between two distinct states of one G_i-orbit."""
+def _rms_radius(points: np.ndarray) -> float:
+    """√(E‖p − p̄‖²), or 1 for points that do not vary."""
+    return math.sqrt(float(((points - points.mean(axis=0)) ** 2).sum(axis=1).mean()) or 1.0)
+
+
+def _whole_code_distance(difference: np.ndarray, radius: float, tol: Tolerances) -> str:
+    """The distance of two codes in the code's own coordinates, as a clause, where it tells them apart."""
+    distance = float(np.linalg.norm(difference)) / radius
+    if distance < tol.injective_tol:
+        return "; so are their codes" if distance == 0 else f"; their codes are {distance:.2g} × the code's RMS radius apart"
+    return f"; their codes are {distance:.2g} × the code's RMS radius apart, outside those subspaces"
+
+
+def _min_orbit_distance(world: EncodedWorld, name: str, points: np.ndarray) -> tuple[float, tuple[int, int]]:
+    """The smallest distance of ``points`` between two distinct states of one G_i-orbit, and their rows."""
     table = world.orbits[name]
     z = points[table]
-    best = np.inf
+    best, rows = math.inf, (0, 0)
     for t in range(1, table.shape[1]):
-        distinct = table[:, t] != table[:, 0]
-        if distinct.any():
-            best = min(best, float(np.linalg.norm(z[distinct, t] - z[distinct, 0], axis=1).min()))
-    return best
+        distinct = np.flatnonzero(table[:, t] != table[:, 0])
+        if distinct.size:
+            distances = np.linalg.norm(z[distinct, t] - z[distinct, 0], axis=1)
+            k = int(np.argmin(distances))
+            if distances[k] < best:
+                best, rows = float(distances[k]), (int(table[distinct[k], 0]), int(table[distinct[k], t]))
+    return best, rows
 
 
 def _quotient(world: EncodedWorld, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

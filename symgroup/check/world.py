@@ -116,12 +116,19 @@ class EncodedWorld:
         disentangled code it is the whole variation (z = μ + Σ_P f_P(s_P))."""
         return self._split[name][1]
 
-    def labels(self, name: str) -> np.ndarray:
-        """P's components of every orbit point as one integer (aligned with :meth:`variation`)."""
-        columns = [self.env.factor_names.index(f) for f in self.parts[name]]
+    def labels(self, name: str, of: str | None = None) -> np.ndarray:
+        """P's components of every orbit point as one integer (aligned with :meth:`variation`); with
+        ``of``, part ``of``'s components of the points of P's orbits."""
+        columns = [self.env.factor_names.index(f) for f in self.parts[name if of is None else of]]
         sizes = [self.env.factor_sizes[c] for c in columns]
         values = self.states[self.orbits[name].reshape(-1)][:, columns]
         return np.ravel_multi_index(tuple(values.T), sizes)
+
+    def joint(self, name: str, other: str) -> np.ndarray:
+        """E[variation of P | P's and ``other``'s components] (aligned with :meth:`variation`): what
+        P's motion depends on when ``other``'s components may change it (an interaction of the two)."""
+        pair = self.labels(name) * self.env.n_states + self.labels(name, of=other)
+        return _conditional_mean(self.variation(name), pair)
 
     @cached_property
     def _split(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -129,10 +136,7 @@ class EncodedWorld:
         for name, table in self.orbits.items():
             z = self.codes[table]
             variation = (z - z.mean(axis=1, keepdims=True)).reshape(-1, z.shape[-1])
-            _, label, counts = np.unique(self.labels(name), return_inverse=True, return_counts=True)
-            sums = np.zeros((len(counts), variation.shape[1]))
-            np.add.at(sums, label, variation)
-            out[name] = (variation, (sums / counts[:, None])[label])
+            out[name] = (variation, _conditional_mean(variation, self.labels(name)))
         return out
 
     def step_pairs(self, name: str, s: GroupElement) -> tuple[np.ndarray, np.ndarray]:
@@ -177,6 +181,14 @@ def encode_world(
         orbits = {n: _one_row_per_orbit(o) for n, o in global_orbits.items()}
     codes = encode_states(encoder, env, states, batch_size)
     return EncodedWorld(env, states, codes, orbits, sampled, parts, invariant)
+
+
+def _conditional_mean(values: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Each row replaced by the mean of the rows that share its label."""
+    _, label, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    sums = np.zeros((len(counts), values.shape[1]))
+    np.add.at(sums, label.reshape(-1), values)
+    return (sums / counts[:, None])[label.reshape(-1)]
 
 
 def _part_elements(env: SymmetryEnv, factors: tuple[str, ...]) -> list[GroupElement]:
