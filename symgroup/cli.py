@@ -194,6 +194,7 @@ def _check(args: argparse.Namespace) -> int:
         validate=not args.skip_validation,
         decomposition=_merges(args.merge),
         metrics=False if wanted is None else (tuple(wanted) or True),
+        representation="sample" if args.sampled else "mean",
     )
     print(report)
     if args.json:
@@ -325,6 +326,8 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--merge", action="append", default=[], metavar="NAME=FACTOR,FACTOR",
                        help="judge these factors as one part (e.g. position=x,y); repeat for several")  # fmt: skip
     check.add_argument("--skip-validation", action="store_true", help="check even a world whose action laws fail")
+    check.add_argument("--sampled", action="store_true",
+                       help="judge one seeded sample of a VAE's posterior per state, not its mean")  # fmt: skip
     check.set_defaults(run=_check)
     act = commands.add_parser("check-action", help="does a run's learned action map images as the group does?")
     act.add_argument(

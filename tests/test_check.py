@@ -184,7 +184,7 @@ def test_report_is_json_safe_with_the_documented_keys(env):
     x = data["subgroups"]["x"]
     assert x["dimension"] == 1 and x["axes"] == [0] and len(x["basis"][0]) == len(env.factor_sizes)
     text = str(report)
-    assert "SBD (Higgins et al.): PASS" in text and "LSBD (linear): FAIL" in text
+    assert "SBD (split and injective): PASS" in text and "LSBD (SBD and linear): FAIL" in text
 
 
 def test_a_large_world_is_checked_on_a_sample_with_intervals():

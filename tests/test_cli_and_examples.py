@@ -109,7 +109,7 @@ def test_custom_env_example_defines_validates_trains_and_passes_the_check(tmp_pa
     assert result.returncode == 0, result.stdout + result.stderr
     assert "DirectProduct(column=C12, row=C12), 144 states" in result.stdout
     assert "'states_checked': 144" in result.stdout
-    assert "SBD (Higgins et al.): PASS    LSBD (linear): PASS" in result.stdout
+    assert "SBD (split and injective): PASS" in result.stdout and "LSBD (SBD and linear): PASS" in result.stdout
     assert (tmp_path / "lsbd_vae" / "config.json").exists()
 
 
@@ -117,7 +117,7 @@ def test_custom_env_example_defines_validates_trains_and_passes_the_check(tmp_pa
 def test_custom_learner_example_is_one_file_that_trains_and_passes_the_check(tmp_path):
     result = run(sys.executable, "examples/custom_learner.py", str(tmp_path), "300")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "SBD (Higgins et al.): PASS    LSBD (linear): PASS" in result.stdout
+    assert "SBD (split and injective): PASS" in result.stdout and "LSBD (SBD and linear): PASS" in result.stdout
     assert (tmp_path / "circle_regression" / "config.json").exists()
 
 
@@ -126,7 +126,7 @@ def test_an_s3_world_is_learnt_through_its_standard_representation(tmp_path):
     result = run(sys.executable, "examples/shuffled_stripes.py", str(tmp_path), "0", "1000")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "DirectProduct(order=S3, x=C4, y=C4), 96 states" in result.stdout
-    assert "SBD (Higgins et al.): PASS    LSBD (linear): PASS" in result.stdout
+    assert "SBD (split and injective): PASS" in result.stdout and "LSBD (SBD and linear): PASS" in result.stdout
 
 
 @pytest.mark.slow

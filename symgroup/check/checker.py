@@ -35,6 +35,7 @@ def check(
     batch_size: int = 256,
     metrics: bool | tuple[str, ...] = False,
     validate: bool = True,
+    representation: str = "mean",
     **tolerances: Any,
 ) -> CheckReport:
     """Check ``encoder`` against a decomposition of ``env``'s group: SBD (Higgins et al. 2018), LSBD, D_LSBD.
@@ -46,7 +47,11 @@ def check(
     disentangled (and injective) on the quotient by them. ``representations`` gives D_LSBD a part's
     faithful representation. Worlds with more than ``max_states`` states are checked on the orbits of
     a seeded sample. ``metrics``: True for every classic metric, or a tuple of names (see
-    :func:`symgroup.check.metrics`). A world whose action laws fail is refused
+    :func:`symgroup.check.metrics`). An encoder with a posterior (a VAE's:
+    :class:`~symgroup.check.encoding.Posterior`) also has its mean measured against its spread
+    (:mod:`symgroup.check.posterior`): a part that moves the mean by less than one posterior standard
+    deviation is flagged beside the verdicts, which judge the mean; ``representation="sample"``
+    judges a seeded sample of the posterior instead. A world whose action laws fail is refused
     (:class:`~symgroup.errors.NotAnActionError` with the counterexample) unless ``validate=False``.
     Other keywords override :class:`Tolerances`.
     """
@@ -60,7 +65,7 @@ def check(
             raise InvalidOptionError(f"{name} must be an integer ≥ {least}, got {value!r}", name)
     if validate:
         check_laws(env, seed=seed)
-    encoded = encode_world(encoder, env, max_states, seed, batch_size, decomposition, invariant)
+    encoded = encode_world(encoder, env, max_states, seed, batch_size, decomposition, invariant, representation)
     world = _normalised(encoded)
     sbd = check_sbd(world, tol)
     report = CheckReport(
@@ -75,6 +80,7 @@ def check(
         d_lsbd=d_lsbd(world, block_basis(sbd.subspaces, sbd.whiten, tol), representations),
         orbit_points={name: _orbit_points(world, sbd, name) for name in world.content},
         parts=world.parts,
+        posterior=world.posterior,
     )
     if world.sampled:
         report.intervals = _bootstrap(world, tol, seed, representations)
@@ -107,7 +113,8 @@ def _bootstrap(
         subspaces, geometry, _, _ = find_subspaces(resampled, tol)
         for name, sub in subspaces.items():
             samples[f"max_leakage:{name}"].append(max(sub.leakage.values(), default=0.0))
-        if (value := d_lsbd(resampled, block_basis(subspaces, geometry.whiten, tol), representations).value) is not None:
+        basis = block_basis(subspaces, geometry.whiten, tol)
+        if (value := d_lsbd(resampled, basis, representations).value) is not None:
             samples["d_lsbd"].append(value)
     return {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for k, v in samples.items()}
 

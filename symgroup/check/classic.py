@@ -5,8 +5,12 @@ Inputs are arrays: ``codes`` (n, d) — the representation (e.g. the encoder mea
 
 - sampled (:func:`metrics`, the default): samples are drawn uniformly from the rows (uniform over
   the world when the rows are every state once); a batch "with factor k fixed" is drawn from the
-  rows sharing one value of factor k. Defaults: 10000 training and 5000 test samples, 20 histogram
-  bins, batches of 64 (Locatello et al. 2019, arXiv 1811.12359; google-research/disentanglement_lib).
+  rows sharing one value of factor k. Where the rows are fewer than the training and test samples
+  together, a seeded third of the states is held out and the test samples come from it alone, so
+  that informativeness, SAP and explicitness are measured on states the classifiers never saw
+  (:func:`held_out`); disentanglement_lib, on worlds larger than its samples, draws both from all.
+  Defaults: 10000 training and 5000 test samples, 20 histogram bins, batches of 64 (Locatello et al.
+  2019, arXiv 1811.12359; google-research/disentanglement_lib).
 - fixed arrays (:func:`array_metrics`): given train and test arrays, MIG, DCI, SAP, modularity and
   explicitness and IRS are what disentanglement_lib's private array-level functions compute from
   them (``_compute_mig``, ``_compute_dci``, ``_compute_sap``, ``modularity`` and
@@ -69,12 +73,29 @@ class _Sampler:
     def rows(self, n: int) -> np.ndarray:
         return self.rng.integers(0, len(self.codes), size=n)
 
+    def split(self, num_train: int, num_test: int) -> tuple[np.ndarray, np.ndarray]:
+        """Training and test rows: drawn from every row, as disentanglement_lib does, when there are at
+        least num_train + num_test of them; otherwise (a world smaller than the sample, where test rows
+        would repeat training states) from a seeded split by state, a third of the rows held out."""
+        n = len(self.codes)
+        if held_out(n, num_train, num_test) == 0:
+            return self.rows(num_train), self.rows(num_test)
+        order = self.rng.permutation(n)
+        test, train = order[: held_out(n, num_train, num_test)], order[held_out(n, num_train, num_test) :]
+        return train[self.rng.integers(0, len(train), num_train)], test[self.rng.integers(0, len(test), num_test)]
+
     def sharing(self, ks: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """For each i, a uniformly drawn row whose factor ks[i] equals that of rows[i]."""
         ks, rows = np.broadcast_arrays(np.asarray(ks), np.asarray(rows))
         first = np.choose(ks, [f[rows] for f in self._first])
         count = np.choose(ks, [c[rows] for c in self._count])
         return self._order[first + (self.rng.random(rows.shape) * count).astype(np.int64), ks]
+
+
+def held_out(rows: int, num_train: int = 10000, num_test: int = 5000) -> int:
+    """How many of ``rows`` distinct states the sampled protocol keeps for its test rows only: a third
+    when there are fewer than num_train + num_test (and at least 3), else none."""
+    return rows // 3 if 3 <= rows < num_train + num_test else 0
 
 
 def _discretise(codes: np.ndarray, bins: int) -> np.ndarray:
@@ -185,12 +206,12 @@ def _normalised(importances: np.ndarray) -> np.ndarray:
 
 
 def dci(s: _Sampler, num_train: int = 10000, num_test: int = 5000) -> dict[str, float]:
-    train, test = s.rows(num_train), s.rows(num_test)
+    train, test = s.split(num_train, num_test)
     return dci_of(s.codes[train], s.factors[train], s.codes[test], s.factors[test])
 
 
 def dci_fast(s: _Sampler, num_train: int = 10000, num_test: int = 5000) -> dict[str, float]:
-    train, test = s.rows(num_train), s.rows(num_test)
+    train, test = s.split(num_train, num_test)
     return dci_of(s.codes[train], _measured_range(s.factors[train]), s.codes[test], s.factors[test], fast=True)
 
 
@@ -217,7 +238,7 @@ def sap_of(train_codes: np.ndarray, train_factors: np.ndarray, test_codes: np.nd
 
 
 def sap(s: _Sampler, num_train: int = 10000, num_test: int = 5000) -> float:
-    train, test = s.rows(num_train), s.rows(num_test)
+    train, test = s.split(num_train, num_test)
     return sap_of(s.codes[train], s.factors[train], s.codes[test], s.factors[test])
 
 
@@ -291,7 +312,7 @@ def modularity_explicitness_of(train_codes: np.ndarray, train_factors: np.ndarra
 def modularity_explicitness(
     s: _Sampler, num_train: int = 10000, num_test: int = 5000, bins: int = 20
 ) -> dict[str, float]:
-    train, test = s.rows(num_train), s.rows(num_test)
+    train, test = s.split(num_train, num_test)
     return modularity_explicitness_of(s.codes[train], s.factors[train], s.codes[test], s.factors[test], bins)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 import torch
@@ -23,6 +23,37 @@ if TYPE_CHECKING:
     from envs import SymmetryEnv
 
 Encoder = Callable[[np.ndarray], Any] | torch.nn.Module | np.ndarray
+
+
+@runtime_checkable
+class Posterior(Protocol):
+    """An encoder whose code is a posterior q(z|x) (a VAE's): the check then also judges the mean
+    against the posterior's spread, and can judge a sample instead of the mean."""
+
+    def posterior(self, observations: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The posterior's mean (what the encoder returns) and per-latent variance, (n, d) each."""
+
+
+def encode_posterior(
+    encoder: Posterior, env: SymmetryEnv, states: np.ndarray, batch_size: int = 256
+) -> tuple[np.ndarray, np.ndarray]:
+    """The posterior means and variances of ``states``, float64 (n, d) each, in one pass."""
+    joined = encode_states(_Joined(encoder), env, states, batch_size)
+    means, variances = np.split(joined, 2, axis=1)
+    if (variances < 0).any():
+        raise EncoderError("the encoder's posterior has a negative variance")
+    return means, variances
+
+
+class _Joined(torch.nn.Module):
+    """A posterior's mean and variance side by side, as one code: (n, 2d)."""
+
+    def __init__(self, encoder: Posterior) -> None:
+        super().__init__()
+        self.encoder = encoder
+
+    def forward(self, observations: torch.Tensor) -> torch.Tensor:
+        return torch.cat(self.encoder.posterior(observations), dim=1)
 
 
 def encode_states(encoder: Encoder, env: SymmetryEnv, states: np.ndarray, batch_size: int = 256) -> np.ndarray:

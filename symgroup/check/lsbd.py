@@ -58,6 +58,7 @@ from symgroup.group import Group
 from symgroup.permutation import PermutationGroup
 from symgroup.representation import Representation
 
+
 @dataclass
 class GeneratorFit:
     generator: str
@@ -210,13 +211,15 @@ def d_lsbd(
             scores[name], omegas[name] = 0.0, None
             continue
         own, m = basis.blocks[name], _dimension(factor.group, representations.get(name))
-        plane, off_plane = _plane(t[:, own], m)
+        plane = _plane(t[:, own], m)
         outside = np.delete(t, np.arange(t.shape[1])[own], axis=1)
-        unexplained = off_plane + float((outside**2).sum(axis=1).mean())  # the motion ρ leaves to the identity
+        unexplained = _energy(t[:, own] - t[:, own] @ plane[1] @ plane[1].T) + _energy(outside)  # ρ = I there
         residual, omegas[name], names[name] = 0.0, None, f"the identity (its subspace has < {m} dimensions of motion)"
-        if plane.shape[1]:
+        if plane[0].shape[1]:
+            points = basis.coordinates(world.codes[world.orbits[name].reshape(-1)])[:, own] @ plane[0]
+            points -= points.mean(axis=0)  # centred on its orbits (a sample of the world need not be)
             residual, omegas[name], names[name] = _best_representation(
-                world, name, plane, factor.group, representations
+                world, name, points, factor.group, representations
             )
         if residual is None:
             return DLSBD(None, {}, {}, f"no faithful representation of {factor.group} is known: pass one for {name!r}")
@@ -234,59 +237,70 @@ def _dimension(group: Group, given: Representation | None) -> int:
     return candidates[0].dim if candidates else 0
 
 
-def _plane(block: np.ndarray, m: int) -> tuple[np.ndarray, float]:
-    """The variation in its block on its top-m principal directions, rescaled to equal variance with
-    their energy kept (empty when the block has fewer than m dimensions of variation), and the energy
-    of the variation off that plane."""
-    energy = lambda p: float((p**2).sum(axis=1).mean())  # noqa: E731
+def _energy(points: np.ndarray) -> float:
+    return float((points**2).sum(axis=1).mean())
+
+
+def _plane(block: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Maps of the block's coordinates onto the plane of its top-m principal directions of motion
+    ``block``: one rescaling them to equal variance with their energy kept (where ρ acts), and the
+    orthogonal projection; both empty when the motion has fewer than m dimensions."""
+    empty = np.zeros((block.shape[1], 0))
     if m == 0 or block.shape[1] < m:
-        return block[:, :0], energy(block)
+        return empty, empty
     eigenvalues, vectors = np.linalg.eigh(block.T @ block / len(block))
     if eigenvalues[-m] <= 1e-9 * max(eigenvalues[-1], 1e-300):
-        return block[:, :0], energy(block)
-    vectors = vectors[:, ::-1]
-    points = block @ vectors[:, :m]
-    return points / points.std(axis=0) * math.sqrt(energy(points) / m), energy(block @ vectors[:, m:])
+        return empty, empty
+    axes, variances = vectors[:, ::-1][:, :m], eigenvalues[::-1][:m]
+    return axes / np.sqrt(variances) * math.sqrt(variances.sum() / m), axes
 
 
 def _best_representation(
     world: EncodedWorld, name: str, plane: np.ndarray, group: Group, representations: dict[str, Representation]
 ) -> tuple[float | None, int | None, str]:
-    """min over ρ of E‖ρ(h)⁻¹ p − mean‖² on the plane, with ω (cyclic) and ρ's name."""
+    """min over ρ of E‖ρ(h)⁻¹ p − (its orbit's mean)‖² on the plane, with ω (cyclic) and ρ's name."""
+    size = world.orbits[name].shape[1]  # the points of one orbit are consecutive
     if name in representations or not isinstance(group, Cyclic):
         candidates = [representations[name]] if name in representations else faithful_representations(group)
         if not candidates:
             return None, None, ""
         elements = group.elements()
         h = [elements[v] for v in world.labels(name)]
-        residual, rho = min(((_score_representation(plane, h, rho), rho) for rho in candidates), key=lambda r: r[0])
+        scored = ((_score_representation(plane, h, rho, size), rho) for rho in candidates)
+        residual, rho = min(scored, key=lambda r: r[0])
         return residual, None, rho.name
     n = group.order
     if n == 2:
-        signs = np.where(world.labels(name) % 2 == 1, -1.0, 1.0)[:, None]
-        undone = plane * signs
-        return float(((undone - undone.mean(axis=0)) ** 2).sum(axis=1).mean()), None, f"{group.name}.sign"
-    residual, omega = _cyclic_score(plane, 2 * np.pi * world.labels(name) / n, n)
+        undone = plane * np.where(world.labels(name) % 2 == 1, -1.0, 1.0)[:, None]
+        return _spread(undone, size), None, f"{group.name}.sign"
+    residual, omega = _cyclic_score(plane, 2 * np.pi * world.labels(name) / n, n, size)
     return residual, omega, f"{group.name}.rotation({omega})"
 
 
-def _cyclic_score(points: np.ndarray, angles: np.ndarray, n: int) -> tuple[float, int]:
-    """min over ω = 1, …, n − 1 of E‖R(ω·angle)⁻¹ p − mean‖², and the best ω nearest 0."""
+def _spread(points: np.ndarray, size: int) -> float:
+    """E‖p − (the mean of its orbit)‖² over points (..., n·size, m) in orbits of ``size`` consecutive rows."""
+    orbits = points.reshape(*points.shape[:-2], -1, size, points.shape[-1])
+    return ((orbits - orbits.mean(axis=-2, keepdims=True)) ** 2).sum(axis=-1).mean(axis=(-1, -2))
+
+
+def _cyclic_score(points: np.ndarray, angles: np.ndarray, n: int, size: int) -> tuple[float, int]:
+    """min over ω = 1, …, n − 1 of E‖R(ω·angle)⁻¹ p − (its orbit's mean)‖², and the best ω nearest 0."""
     omegas = np.arange(1, n)
     theta = -omegas[:, None] * angles[None, :]  # (ω, points)
     c, s = np.cos(theta), np.sin(theta)
-    x = c * points[:, 0] - s * points[:, 1]
-    y = s * points[:, 0] + c * points[:, 1]
-    scores = ((x - x.mean(axis=1, keepdims=True)) ** 2 + (y - y.mean(axis=1, keepdims=True)) ** 2).mean(axis=1)
+    undone = np.stack([c * points[:, 0] - s * points[:, 1], s * points[:, 0] + c * points[:, 1]], axis=-1)
+    scores = _spread(undone, size)
     # ω and ω − n are one representation of C_n: name the one nearest 0 (the positive one on a tie)
     ties = omegas[np.isclose(scores, scores.min(), rtol=1e-9, atol=1e-12)]
     best = min((int(w) if w <= n / 2 else int(w) - n for w in ties), key=lambda w: (abs(w), -w))
     return float(scores.min()), best
 
 
-def _score_representation(points: np.ndarray, elements: list, rho: Representation, iterations: int = 50) -> float:
-    """min over Q ∈ O(m) of mean ‖ρ(h_s)ᵀ Q p_s − c‖², by alternating orthogonal Procrustes from
-    seeded starting points (both orientations)."""
+def _score_representation(
+    points: np.ndarray, elements: list, rho: Representation, size: int, iterations: int = 50
+) -> float:
+    """min over Q ∈ O(m) of E‖ρ(h_s)ᵀ Q p_s − c_s‖² (c_s: the mean of s's orbit), by alternating
+    orthogonal Procrustes from seeded starting points (both orientations)."""
     inverse = np.stack([rho(g).T for g in elements])  # (n, m, m): ρ(h_s)ᵀ = ρ(h_s)⁻¹
     rng = np.random.default_rng(0)
     starts = [np.linalg.qr(rng.standard_normal((rho.dim, rho.dim)))[0] for _ in range(16)]
@@ -294,11 +308,10 @@ def _score_representation(points: np.ndarray, elements: list, rho: Representatio
     best = math.inf
     for q in starts:
         for _ in range(iterations):
-            undone = np.einsum("nij,jk,nk->ni", inverse, q, points)
-            centre = undone.mean(axis=0)
-            targets = np.einsum("nji,j->ni", inverse, centre)  # ρ(h_s) c
+            undone = np.einsum("nij,jk,nk->ni", inverse, q, points).reshape(-1, size, rho.dim)
+            centres = np.repeat(undone.mean(axis=1), size, axis=0)
+            targets = np.einsum("nji,nj->ni", inverse, centres)  # ρ(h_s) c_s
             u, _, vt = np.linalg.svd(targets.T @ points)
             q = u @ vt
-        undone = np.einsum("nij,jk,nk->ni", inverse, q, points)
-        best = min(best, float(((undone - undone.mean(axis=0)) ** 2).sum(axis=1).mean()))
+        best = min(best, float(_spread(np.einsum("nij,jk,nk->ni", inverse, q, points), size)))
     return best

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from symgroup.check.lsbd import DLSBD, GeneratorFit
+from symgroup.check.posterior import PosteriorSpread
 from symgroup.check.sbd import SBDResult, Tolerances
 
 
@@ -16,10 +17,14 @@ from symgroup.check.sbd import SBDResult, Tolerances
 class CheckReport:
     """Everything :func:`symgroup.check.check` found.
 
-    ``passed`` is the SBD verdict (Higgins et al. 2018) with respect to the decomposition ``parts``
-    (with the declared invariances), ``linear_passed`` the LSBD verdict (a linear representation,
-    block-diagonal in the subspaces found); ``reasons`` says why either fails. ``undecidable``: only
-    the scale-dependent noise criterion fails (see :mod:`symgroup.check.sbd`).
+    Three verdicts, each named for what it includes, with respect to the decomposition ``parts`` (and
+    the declared invariances): ``split_passed``, the *equivariant split* of Higgins et al. 2018
+    (definition 1: each part moves its own subspace only); ``injective``, distinct states at distinct
+    codes (the definition does not ask it, but without it a constant code would pass); ``passed``,
+    the SBD verdict = split and injective. ``posterior`` (an encoder with a posterior) flags the parts
+    that move the judged mean by less than the posterior's spread. ``linear_passed``: SBD and a linear representation,
+    block-diagonal in the subspaces found (LSBD). ``reasons`` says why any fails. ``undecidable``:
+    only the scale-dependent noise criterion fails (see :mod:`symgroup.check.sbd`).
     """
 
     env: str
@@ -35,6 +40,7 @@ class CheckReport:
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
     orbit_points: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # for the orbit plot
     parts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the decomposition: part → factors
+    posterior: PosteriorSpread | None = None  # an encoder with a posterior: its mean against its spread
 
     @property
     def invariant(self) -> tuple[str, ...]:
@@ -43,6 +49,14 @@ class CheckReport:
     @property
     def undecidable(self) -> bool:
         return self.sbd.undecidable
+
+    @property
+    def split_passed(self) -> bool:
+        return self.sbd.split_passed
+
+    @property
+    def injective(self) -> bool:
+        return self.sbd.injective
 
     @property
     def passed(self) -> bool:
@@ -58,8 +72,8 @@ class CheckReport:
 
     @property
     def reasons(self) -> list[str]:
-        parts = [*self.sbd.subspaces.values(), *self.sbd.invariances.values()]
-        per_part = [f"{p.name}: {r}" for p in parts for r in p.reasons]
+        per_part = [f"{n}: {r}" for n, s in self.sbd.subspaces.items() for r in [*s.reasons, *s.injectivity]]
+        per_part += [f"{n}: {r}" for n, i in self.sbd.invariances.items() for r in i.reasons]
         if self.undecidable:
             per_part.append(
                 "undecidable at this scaling: every basis-free criterion passes and only the variation outside "
@@ -83,11 +97,13 @@ class CheckReport:
         for name, sub in self.sbd.subspaces.items():
             subgroups[name] = {
                 "passed": sub.passed,
+                "equivariant_split": sub.split_passed,
+                "injective": not sub.injectivity,
                 "dimension": sub.dimension,
                 "basis": self.code_basis(name).tolist(),
                 # latent axes whose variance this subgroup causes at least 10% of
                 "axes": [int(j) for j in np.flatnonzero(self.sbd.sensitivity[self._row(name)] >= 0.1)],
-                "energy": sub.energy,
+                "variance_share": sub.variance_share,
                 "leakage": sub.leakage,
                 "outside": sub.outside,
                 "noise": sub.noise,
@@ -97,7 +113,8 @@ class CheckReport:
                 "min_orbit_distance": sub.min_orbit_distance,
                 "d_lsbd": self.d_lsbd.scores.get(name),
                 "omega": self.d_lsbd.omegas.get(name),
-                "reasons": sub.reasons,
+                "reasons": sub.reasons + sub.injectivity,
+                "posterior_movement": self.posterior.movement.get(name) if self.posterior else None,
             }
         return _json_safe(
             {
@@ -120,9 +137,10 @@ class CheckReport:
                 },
                 "sbd": {
                     "passed": self.passed,
+                    "equivariant_split": self.split_passed,
+                    "injective": self.injective,
                     "undecidable": self.undecidable,
                     "basis_margin": self.sbd.basis_margin,
-                    "injective": self.sbd.min_distance >= self.tolerances.injective_tol,
                     "min_distance": self.sbd.min_distance,
                     "closest_pair": self.sbd.closest_pair,
                     "consistent": self.sbd.inconsistent is None,
@@ -154,6 +172,7 @@ class CheckReport:
                 "subgroups": subgroups,
                 "sensitivity": self.sbd.sensitivity.tolist(),
                 "axis_alignment": self.axis_alignment,
+                "posterior": None if self.posterior is None else self.posterior.to_dict(),
                 "metrics": self.metrics,
                 "intervals": {k: list(v) for k, v in self.intervals.items()},
             }
@@ -180,18 +199,22 @@ class CheckReport:
             "decomposition: "
             + " × ".join(f"{n}({', '.join(f)})" if f != (n,) else n for n, f in self.parts.items())
             + (f", invariant: {', '.join(self.invariant)}" if self.invariant else ""),
-            f"SBD (Higgins et al.): {verdict(self.passed)}    LSBD (linear): {verdict(self.linear_passed)}    "
-            f"D_LSBD: {_fmt(self.d_lsbd.value)}    axis alignment: {self.axis_alignment:.3f}",
+            f"SBD (split and injective): {verdict(self.passed)}    equivariant split (Higgins et al.): "
+            f"{verdict(self.split_passed)}    injective: {verdict(self.injective)}",
+            f"LSBD (SBD and linear): {verdict(self.linear_passed)}    D_LSBD (Tonnaer et al.): "
+            f"{_fmt(self.d_lsbd.value)}    axis alignment: {self.axis_alignment:.3f}",
+            *([str(self.posterior)] if self.posterior else []),
             "",
-            f"{'subgroup':<12} {'dim':>3} {'energy':>7} {'max leak':>9} {'from':<10} {'orbit dist':>10} "
-            f"{'D_LSBD':>7} {'ω':>3}  verdict",
+            f"{'subgroup':<12} {'dim':>3} {'variance':>8} {'max leak':>9} {'from':<10} {'min dist':>9} "
+            f"{'D_LSBD':>7} {'ω':>3}  split  injective",
         ]
         for name, sub in self.sbd.subspaces.items():
             worst = max(sub.leakage.items(), key=lambda kv: kv[1], default=("-", float("nan")))
             lines.append(
-                f"{name:<12} {sub.dimension:>3} {sub.energy:>7.3f} {_fmt(worst[1]):>9} {worst[0]:<10} "
-                f"{_fmt(sub.min_orbit_distance):>10} {_fmt(self.d_lsbd.scores.get(name)):>7} "
-                f"{_fmt(self.d_lsbd.omegas.get(name)):>3}  {verdict(sub.passed)}"
+                f"{name:<12} {sub.dimension:>3} {sub.variance_share:>8.3f} {_fmt(worst[1]):>9} {worst[0]:<10} "
+                f"{_fmt(sub.min_orbit_distance):>9} {_fmt(self.d_lsbd.scores.get(name)):>7} "
+                f"{_fmt(self.d_lsbd.omegas.get(name)):>3}  {verdict(sub.split_passed):<5}  "
+                f"{verdict(not sub.injectivity)}"
             )
         for name, inv in self.sbd.invariances.items():
             lines.append(
@@ -202,6 +225,8 @@ class CheckReport:
             lines += ["", "classic metrics: " + ", ".join(f"{k} {_fmt(v)}" for k, v in self.metrics.items())]
         if self.reasons:
             lines += ["", "reasons:"] + [f"- {r}" for r in self.reasons]
+        if self.posterior and self.posterior.flags:
+            lines += ["", "flagged (the posterior, beside the verdicts):"] + [f"- {f}" for f in self.posterior.flags]
         return "\n".join(lines)
 
 

@@ -55,6 +55,8 @@ from symgroup.check.world import EncodedWorld
 from symgroup.errors import InvalidOptionError
 from symgroup.numbers import is_number
 
+ROUNDING = 1e-20  # a part whose motion is below this share of the code's variance moves it by float64 rounding only
+
 
 @dataclass(frozen=True)
 class Tolerances:
@@ -81,7 +83,7 @@ class Subspace:
     """What the check finds for one part of the decomposition that the code should represent."""
 
     name: str
-    energy: float  # E‖variation‖² / total variance of the codes
+    variance_share: float  # E‖variation‖² / E‖z − z̄‖²: the share of the code's variance its actions cause
     basis: np.ndarray  # (r, dim) orthonormal, in whitened coordinates
     shares: np.ndarray  # eigenvalues of Cov(a_i) in y, descending: G_i's share of the variation per direction
     noise: float = 0.0  # the variance in Z_i its components do not explain / the variance they do (basis-free)
@@ -89,16 +91,23 @@ class Subspace:
     leakage: dict[str, float] = field(default_factory=dict)  # other part → leakage into this one
     outside: float = 0.0  # own additive variation outside Z_i, relative
     shares_with: list[str] = field(default_factory=list)
-    min_orbit_distance: float = float("inf")  # relative to the RMS radius
-    reasons: list[str] = field(default_factory=list)
+    min_orbit_distance: float = float("inf")  # in the subspaces the parts own, relative to the RMS radius there
+    reasons: list[str] = field(default_factory=list)  # why its part of the equivariant split fails
+    injectivity: list[str] = field(default_factory=list)  # why the code is not injective on its orbits
 
     @property
     def dimension(self) -> int:
         return self.basis.shape[1]
 
     @property
-    def passed(self) -> bool:
+    def split_passed(self) -> bool:
+        """Whether G_i moves Z_i only and nothing else (Higgins et al.'s condition for this part)."""
         return not self.reasons
+
+    @property
+    def passed(self) -> bool:
+        """The split, and distinct states of one G_i-orbit at distinct codes."""
+        return not self.reasons and not self.injectivity
 
 
 @dataclass
@@ -150,19 +159,30 @@ class SBDResult:
     closest_pair: tuple[list[int], list[int]] | None
     inconsistent: tuple[list[int], list[int], str] | None  # equal codes whose images differ: (a, b, generator)
     basis_margin: float  # the verdict holds under changes of basis of condition number below this
-    reasons: list[str]
+    reasons: list[str]  # why the code is not injective (or not consistent) on the whole world
+
+    @property
+    def split_passed(self) -> bool:
+        """The equivariant split (Higgins et al. 2018, definition 1): each part moves its own subspace
+        only, and each invariant part moves none."""
+        return all(s.split_passed for s in self.subspaces.values()) and all(i.passed for i in self.invariances.values())
+
+    @property
+    def injective(self) -> bool:
+        """Distinct states (classes, with invariant parts) at distinct codes in the subspaces found."""
+        return not self.reasons and not any(s.injectivity for s in self.subspaces.values())
 
     @property
     def passed(self) -> bool:
-        parts = [*self.subspaces.values(), *self.invariances.values()]
-        return not self.reasons and all(p.passed for p in parts)
+        """The verdict: the equivariant split and injectivity (without it a constant code would pass)."""
+        return self.split_passed and self.injective
 
     @property
     def undecidable(self) -> bool:
         """Whether only the scale-dependent criterion fails (see the module docstring)."""
-        failing = [s for s in self.subspaces.values() if not s.passed]
+        failing = [s for s in self.subspaces.values() if not s.split_passed]
         scale_only = all(r.startswith("noisy outside") for s in failing for r in s.reasons)
-        return bool(failing) and scale_only and not self.reasons and all(i.passed for i in self.invariances.values())
+        return bool(failing) and scale_only and self.injective and all(i.passed for i in self.invariances.values())
 
 
 @dataclass(frozen=True)
@@ -237,7 +257,7 @@ def check_sbd(world: EncodedWorld, tol: Tolerances) -> SBDResult:
         sub.min_orbit_distance = distance / radius
         if sub.min_orbit_distance < tol.injective_tol:
             a, b = (world.states[r].tolist() for r in rows)
-            sub.reasons.append(
+            sub.injectivity.append(
                 f"not injective on the subspaces: states {a} and {b}, which differ only in {name!r}, are "
                 f"{sub.min_orbit_distance:.2g} × the RMS radius apart in the subspaces the parts own"
                 + _whole_code_distance(centred[rows[0]] - centred[rows[1]], _rms_radius(centred), tol)
@@ -369,8 +389,11 @@ def interaction(world: EncodedWorld, name: str, whiten: np.ndarray) -> Interacti
 def _without_own_direction(world: EncodedWorld, name: str, geo: Geometry, shares: float, tol: Tolerances) -> str:
     """The reason for a part whose additive part's shares sum below ``collapse_tol``: an interaction
     when the part moves the code jointly with another, else collapse (it moves the code by noise at most)."""
-    if not float((world.variation(name) ** 2).sum()):
+    moved = float((world.variation(name) ** 2).sum(axis=1).mean()) / float((world.codes**2).sum(axis=1).mean() or 1)
+    if moved == 0:
         return "collapsed: its actions do not move the code at all"
+    if moved < ROUNDING:
+        return f"collapsed: its actions move the code only by rounding error ({moved:.2g} of its variance)"
     found = interaction(world, name, geo.whiten)
     if found.found:
         return (
@@ -417,7 +440,9 @@ def _mark_overlaps(subspaces: dict[str, Subspace], tol: Tolerances) -> None:
             sub.reasons.append(f"entangled: its subspace shares directions with {', '.join(sub.shares_with)}")
 
 
-def _combined_basis(bases: dict[str, np.ndarray], d: int, tol: Tolerances) -> tuple[np.ndarray | None, dict[str, slice]]:
+def _combined_basis(
+    bases: dict[str, np.ndarray], d: int, tol: Tolerances
+) -> tuple[np.ndarray | None, dict[str, slice]]:
     """[Z_1 | … | Z_n | rest] from each part's basis (columns), with each part's block of columns;
     None when the subspaces overlap (the smallest singular value of the stack is below ``overlap_tol``)."""
     blocks, offset = {}, 0
@@ -512,8 +537,10 @@ def _rms_radius(points: np.ndarray) -> float:
 def _whole_code_distance(difference: np.ndarray, radius: float, tol: Tolerances) -> str:
     """The distance of two codes in the code's own coordinates, as a clause, where it tells them apart."""
     distance = float(np.linalg.norm(difference)) / radius
+    if distance == 0:
+        return "; so are their codes"
     if distance < tol.injective_tol:
-        return "; so are their codes" if distance == 0 else f"; their codes are {distance:.2g} × the code's RMS radius apart"
+        return f"; their codes are {distance:.2g} × the code's RMS radius apart"
     return f"; their codes are {distance:.2g} × the code's RMS radius apart, outside those subspaces"
 
 

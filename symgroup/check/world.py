@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from symgroup.check.encoding import Encoder, encode_states
+from symgroup.check.encoding import Encoder, Posterior, encode_posterior, encode_states
+from symgroup.check.posterior import PosteriorSpread, posterior_spread
 from symgroup.errors import FactorNameError, InvalidOptionError
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ class EncodedWorld:
     sampled: bool
     parts: dict[str, tuple[str, ...]]  # part → the factors it is made of
     invariant: tuple[str, ...] = ()  # parts the code should ignore
+    posterior: PosteriorSpread | None = None  # for a Posterior encoder: its mean against its spread
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -161,8 +163,16 @@ def encode_world(
     batch_size: int = 256,
     decomposition: Decomposition | None = None,
     invariant: Sequence[str] = (),
+    representation: str = "mean",
 ) -> EncodedWorld:
-    """Encode the world once (or the orbits of a seeded sample of it) and build the orbit tables."""
+    """Encode the world once (or the orbits of a seeded sample of it) and build the orbit tables.
+    A :class:`~symgroup.check.encoding.Posterior` encoder gives its means and variances in one pass;
+    ``representation="sample"`` then judges one seeded sample of each posterior instead of its mean
+    (disentanglement_lib's sampled representation)."""
+    if representation not in ("mean", "sample"):
+        raise InvalidOptionError(f"representation must be 'mean' or 'sample', got {representation!r}", representation)
+    if representation == "sample" and not isinstance(encoder, Posterior):
+        raise InvalidOptionError("only an encoder with a posterior (a VAE's) has a sample to judge", representation)
     parts, invariant = decomposition_of(env, decomposition, invariant)
     if env.n_states <= max_states:
         states, sampled = env.states(), False
@@ -179,8 +189,16 @@ def encode_world(
         orbits = {n: np.searchsorted(rows, o) for n, o in global_orbits.items()}
     else:
         orbits = {n: _one_row_per_orbit(o) for n, o in global_orbits.items()}
-    codes = encode_states(encoder, env, states, batch_size)
-    return EncodedWorld(env, states, codes, orbits, sampled, parts, invariant)
+    if not isinstance(encoder, Posterior):
+        return EncodedWorld(env, states, encode_states(encoder, env, states, batch_size), orbits, sampled, parts,
+                            invariant)  # fmt: skip
+    means, variances = encode_posterior(encoder, env, states, batch_size)
+    content = {n: orbits[n] for n in parts if n not in invariant}
+    spread = posterior_spread(means, variances, content, representation)
+    codes = means
+    if representation == "sample":
+        codes = means + np.sqrt(variances) * np.random.default_rng(seed).standard_normal(means.shape)
+    return EncodedWorld(env, states, codes, orbits, sampled, parts, invariant, spread)
 
 
 def _conditional_mean(values: np.ndarray, labels: np.ndarray) -> np.ndarray:

@@ -37,7 +37,7 @@ from symgroup.learn.adversarial import adam, binary_cross_entropy, critic_loss
 from symgroup.learn.architectures import build
 from symgroup.learn.learner import Count, Learner, LearnerConfig, NonNegative, Positive, floats, minimise
 from symgroup.learn.samplers import Domains, Images, Sampler
-from symgroup.learn.vaes import kl_divergence
+from symgroup.learn.vaes import VAE, kl_divergence
 
 
 @dataclass
@@ -232,9 +232,8 @@ class UFDN(DomainTranslator):
         return {"vae": adam(vae, self.config.lr), "critic": adam(self.critic.parameters(), self.config.lr),
                 "domain_head": adam(self.domain_head.parameters(), self.config.lr)}  # fmt: skip
 
-    def encode(self, observations: torch.Tensor) -> torch.Tensor:
-        """The posterior mean μ(x)."""
-        return self.encoder(observations)[0]
+    encode = VAE.encode
+    posterior = VAE.posterior
 
     def decode_in(self, codes: torch.Tensor, domain: torch.Tensor) -> torch.Tensor:
         """Images of codes in the domains ``domain``: sigmoid(decoder(z ⊕ onehot(d)))."""

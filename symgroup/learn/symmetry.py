@@ -300,13 +300,26 @@ class LSBDVAE(BlockActions):
             terms["loss"] = terms["loss"] + self.config.gamma * terms["transformation"]
         return terms
 
+    def posterior(self, observations: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The code (on the spheres) and, per dim, the variance of the posterior's step: t of its
+        sphere's Δ-VAE (Brownian motion of time t), σ² on the rest."""
+        code, log_variance = self.encoder(observations)
+        return code, self._log_scales(log_variance).exp()
+
+    def _log_scales(self, log_variance: torch.Tensor) -> torch.Tensor:
+        """log t of each sphere, t ∈ [e⁻¹⁰, e⁻⁵] (repeated over its dims), log σ² on the rest."""
+        spheres = [(-10 + 5 * torch.sigmoid(log_variance[:, start : start + size].mean(dim=1, keepdim=True)))
+                   .expand(-1, size) for start, size in zip(self.starts, self.sizes, strict=True)]  # fmt: skip
+        return torch.cat([*spheres, log_variance[:, sum(self.sizes) :]], dim=1)
+
     def _sample(self, code: torch.Tensor, log_variance: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """z from the posterior (normalise(μ + √t·ε) on each sphere, Gaussian on the rest) and its KL."""
         k = sum(self.sizes)
         noise = torch.randn(code.shape, generator=self.generator, device=code.device, dtype=code.dtype)
+        scales = self._log_scales(log_variance)
         blocks, kl = [], 0.0
         for start, size in zip(self.starts, self.sizes, strict=True):
-            log_t = -10 + 5 * torch.sigmoid(log_variance[:, start : start + size].mean(dim=1, keepdim=True))
+            log_t = scales[:, start : start + 1]
             moved = code[:, start : start + size] + torch.exp(0.5 * log_t) * noise[:, start : start + size]
             blocks.append(F.normalize(moved, dim=1))
             log_volume = math.log(2) + size / 2 * math.log(math.pi) - math.lgamma(size / 2)
@@ -328,6 +341,7 @@ class Quessard(SymmetryLearner):
     name = "quessard"
     Config = QuessardConfig
     paths_per_step = 16
+    posterior = None  # a deterministic autoencoder: its code has no posterior (the Posterior protocol's idiom)
 
     def __init__(self, env: SymmetryEnv, config: QuessardConfig) -> None:
         super().__init__(env, config)

