@@ -18,6 +18,9 @@ table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 .pass { color: #17702a; font-weight: bold; } .fail { color: #b00020; font-weight: bold; }
+.warn { background: #fff4d6; border-left: 4px solid #e0a800; padding: 0.3em 0.7em; }
+.scroll { overflow-x: auto; max-width: 100%; }
+dt { font-weight: bold; margin-top: 0.5em; } dd { margin-left: 1.5em; }
 img { max-width: 100%; margin: 0.4em 0; image-rendering: pixelated; }
 section { border-top: 2px solid #ddd; margin-top: 2em; }
 """
@@ -34,13 +37,16 @@ def document(title: str, body: Sequence[str]) -> str:
 
 
 def table(rows: Sequence[Sequence[str]], header: Sequence[str], table_id: str) -> str:
-    """A table of text cells (escaped); "PASS" and "FAIL" cells coloured."""
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in ["", *header])
+    """A table of text cells (escaped), inside a box that scrolls sideways rather than widen the page;
+    "PASS" and "FAIL" cells coloured; headers may break after an underscore."""
+    head = "".join(f"<th>{html.escape(h).replace('_', '_<wbr>')}</th>" for h in ["", *header])
     body = "".join(
         "<tr>" + "".join(f"<td{_verdict_class(cell)}>{html.escape(cell)}</td>" for cell in row) + "</tr>"
         for row in rows
     )
-    return f"<table id='{table_id}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (
+        f"<div class='scroll'><table id='{table_id}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 def figure(chart: Figure, alt: str) -> str:

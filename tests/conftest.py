@@ -30,16 +30,17 @@ class LoadedPage:
     shown: bool
     images_loaded: bool
     screenshot: np.ndarray
+    width: int  # the page's laid-out width in CSS pixels: above the window's, it overflows sideways
 
 
-def load_in_chromium(page: Path, element_id: str, screenshot: Path) -> LoadedPage:
-    """``page`` loaded in a real headless chromium (1200 px wide), and what it shows."""
+def load_in_chromium(page: Path, element_id: str, screenshot: Path, width: int = 1200) -> LoadedPage:
+    """``page`` loaded in a real headless chromium (``width`` px wide), and what it shows."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,1600"):
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", f"--window-size={width},1600"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -50,7 +51,9 @@ def load_in_chromium(page: Path, element_id: str, screenshot: Path) -> LoadedPag
         loaded = browser.execute_script(
             "return Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
         )
+        laid_out = browser.execute_script("return document.documentElement.scrollWidth")
         assert browser.save_screenshot(str(screenshot))
-        return LoadedPage(errors, element.text, element.is_displayed(), loaded, matplotlib.image.imread(screenshot))
+        return LoadedPage(errors, element.text, element.is_displayed(), loaded, matplotlib.image.imread(screenshot),
+                          laid_out)  # fmt: skip
     finally:
         browser.quit()

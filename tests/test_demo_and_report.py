@@ -32,7 +32,16 @@ def test_demo_trains_both_learners_compares_them_and_writes_a_report(demo_dir, c
     table = capsys.readouterr().out
     assert [Run.load(demo_dir / m).step for m in ("beta_vae", "lsbd_vae")] == [40, 40]
     assert re.search(r"^learner\s+beta_vae\s+lsbd_vae$", table, re.M)
-    for quantity in ("SBD (Higgins)", "LSBD (linear)", "D_LSBD", "MIG", "DCI disentanglement", "leakage into colour"):
+    for quantity in (
+        "SBD (split + injective)",
+        "equivariant split",
+        "injective",
+        "LSBD (SBD + linear)",
+        "D_LSBD",
+        "MIG",
+        "DCI disentanglement",
+        "leakage into colour",
+    ):
         assert re.search(rf"^{re.escape(quantity)}\s+\S+\s+\S+$", table, re.M), quantity
     assert (demo_dir / "report.html").stat().st_size > 0
 
@@ -43,7 +52,8 @@ def test_report_is_one_self_contained_page(demo_dir, tmp_path):
     assert main(["report", str(demo_dir / "beta_vae"), str(demo_dir / "lsbd_vae"), "--out", str(out)]) == 0
     page = out.read_text()
     sources = re.findall(r"src='([^']*)'", page)
-    assert len(sources) == 1 + 2 * 5  # the world's orbits; per run: curves, traversals, heatmap, leakage, orbits
+    assert len(sources) == 1 + 2 * 6  # the world's orbits; per run: curves, traversals, reconstructions, heatmap,
+    # leakage, orbits
     assert all(s.startswith("data:image/png;base64,") for s in sources)
     assert not re.search(r"(src|href)=['\"](https?:|//)", page)  # nothing fetched from elsewhere
     assert page.count("<section id='run-") == 2 and "id='verdicts'" in page
@@ -73,6 +83,6 @@ def test_a_vaes_traversals_sweep_each_latent_across_its_codes(demo_dir):
 def test_report_loads_in_headless_chromium_without_console_errors(demo_dir, tmp_path):
     page = load_in_chromium(demo_dir / "report.html", "verdicts", tmp_path / "report.png")
     assert page.errors == [] and page.shown and page.images_loaded
-    assert "SBD (Higgins)" in page.text and "lsbd_vae" in page.text
+    assert "SBD (split + injective)" in page.text and "lsbd_vae" in page.text
     assert re.search(r"(PASS|FAIL) (PASS|FAIL)", page.text)
     assert page.screenshot.shape[1] == 1200 and page.screenshot.std() > 0.05  # the page, drawn: not a blank window

@@ -352,6 +352,9 @@ def test_the_study_page_tabulates_the_study(serial_study, tmp_path):
         assert f"id='{section}'" in page
     assert page.count("<img") == 1 and "src='data:image/png;base64," in page and "http" not in page
     assert main(["study", "report", str(tmp_path / "empty")]) == 2
+    # steps differ (the β-VAE cell sets 100); the LSBD-VAE's own defaults (gamma, beta, …) do not count as varied
+    assert "the study varied: steps (" in page
+    assert "Few runs. These rest on 3 runs" in page and "±1.41" in page  # 2/√(3 − 1)
 
 
 @pytest.mark.slow
@@ -362,6 +365,8 @@ def test_the_study_page_loads_in_headless_chromium(serial_study, tmp_path):
     assert page.errors == [] and page.shown and page.images_loaded
     assert "lsbd_vae" in page.text and "SBD 2/2 · LSBD 2/2" in page.text
     assert page.screenshot.std() > 0.05
+    narrow = load_in_chromium(tmp_path / "page.html", "agreement", tmp_path / "narrow.png", width=1400)
+    assert narrow.width <= 1400 and narrow.shown  # the metrics table fits: it scrolls in its box if it must
 
 
 def test_the_readmes_study_file_is_a_valid_study():

@@ -1,5 +1,6 @@
-"""Figures of a check: the sensitivity heatmap, the leakage matrix, and each subgroup's orbits
-drawn in (the first two directions of) its subspace, coloured by group element."""
+"""Figures of a check: the sensitivity heatmap (each latent axis's orbit variation split among the
+subgroups, so each column adds up to 1), the leakage matrix, and each subgroup's orbits drawn in (the
+first two directions of) its subspace, coloured by group element (one colour each, evenly spaced)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,11 @@ def check_figures(report: CheckReport) -> dict[str, Figure]:
     """``{"sensitivity": …, "leakage": …, "orbits": …}``, matplotlib figures of ``report``."""
     names = list(report.sbd.subspaces)
     latents = [f"z{j}" for j in range(report.code_size)]
+    sensitivity = report.sbd.sensitivity
+    shares = sensitivity / np.maximum(sensitivity.sum(axis=0, keepdims=True), 1e-300)
     return {
         "sensitivity": _heatmap(
-            report.sbd.sensitivity,
-            list(report.parts),
-            latents,
-            "Sensitivity: share of latent variance, by subgroup",
-            "latent axis",
+            shares, list(report.parts), latents, "Each axis's variation, by subgroup", "latent axis"
         ),
         "leakage": _heatmap(
             leakage_matrix(report), names, names, "Leakage: row moves column's subspace", "subspace of"
@@ -73,7 +72,8 @@ def _orbits(report: CheckReport) -> Figure:
     for k, name in enumerate(names):
         axes = figure.add_subplot(1, len(names), k + 1)
         points, labels = report.orbit_points[name]
-        scatter = axes.scatter(points[:, 0], points[:, 1], c=labels, cmap="hsv", s=6)
+        n = int(labels.max()) + 1  # one colour per element, evenly around the cyclic map: 0 and n − 1 differ
+        scatter = axes.scatter(points[:, 0], points[:, 1], c=labels, cmap="hsv", vmin=-0.5, vmax=n - 0.5, s=6)
         sub = report.sbd.subspaces[name]
         axes.set_title(f"{name}: {sub.dimension}-D subspace, {'pass' if sub.passed else 'FAIL'}", fontsize=9)
         axes.set_aspect("equal", adjustable="datalim")

@@ -44,7 +44,7 @@ import types
 import typing
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Protocol, runtime_checkable
 
 import torch
 from torch import nn
@@ -146,6 +146,14 @@ def configure(learner: type[Learner], env: SymmetryEnv, params: dict[str, Any]) 
         return dataclasses.replace(defaults, **params)
     except InvalidOptionError as error:
         raise InvalidOptionError(f"{learner.name}'s parameter {error}", error.counterexample) from None
+
+
+@runtime_checkable
+class Decodes(Protocol):
+    """A generative learner: it draws codes as images."""
+
+    def decode(self, codes: torch.Tensor) -> torch.Tensor:
+        """Images in [0, 1], (n, C, H, W), of codes (n, d)."""
 
 
 class Learner(nn.Module, ABC):

@@ -16,7 +16,7 @@ from envs.montage import orbit_montage
 from symgroup.check import CheckReport, check
 from symgroup.check.plots import check_figures
 from symgroup.learn.run import Run
-from symgroup.learn.traverse import can_draw, describe, traversal_grid
+from symgroup.learn.traverse import can_draw, describe, reconstructions, traversal_grid
 from symgroup.page import document, figure, image, number, table, verdict
 
 METRICS = ("mig", "dci")
@@ -35,8 +35,10 @@ def summary(run: Run, report: CheckReport) -> dict[str, str]:
         "learner": run.config.learner,
         "env": run.env.name,
         "steps": str(run.step),
-        "SBD (Higgins)": verdict(report.passed),
-        "LSBD (linear)": verdict(report.linear_passed),
+        "SBD (split + injective)": verdict(report.passed),
+        "equivariant split": verdict(report.split_passed),
+        "injective": verdict(report.injective),
+        "LSBD (SBD + linear)": verdict(report.linear_passed),
         "D_LSBD": number(report.d_lsbd.value),
         "MIG": number(report.metrics.get("mig")),
         "DCI disentanglement": number(report.metrics.get("dci_disentanglement")),
@@ -52,6 +54,12 @@ def summary(run: Run, report: CheckReport) -> dict[str, str]:
     for name, invariance in report.sbd.invariances.items():
         row[f"invariant {name}"] = verdict(invariance.passed)
         row[f"movement by {name}"] = number(invariance.movement)
+    if report.posterior is not None:
+        row["posterior"] = (
+            "COLLAPSED"
+            if report.posterior.collapsed
+            else (f"{len(report.posterior.active)}/{len(report.posterior.activity)} latents active")
+        )
     if report.undecidable:
         row["undecidable"] = f"only the noise criterion fails (basis margin {number(report.sbd.basis_margin)})"
     return row
@@ -71,15 +79,14 @@ def html_report(runs: Sequence[Run], reports: Sequence[CheckReport] | None = Non
     parts = [
         "<h2>Verdicts</h2>",
         table(comparison_table(columns), [f"run {i + 1}" for i in range(len(runs))], table_id="verdicts"),
-        "<p>SBD: every subgroup moves only its own latent subspace (Higgins et al. 2018). LSBD: and acts there "
-        "linearly, block-diagonally. D_LSBD (Tonnaer et al. 2022): 0 for a linear disentangled code.</p>",
+        "<p>Every term on this page is explained in the <a href='#glossary'>glossary</a> at its end.</p>",
     ]
     for env in {run.env.name: run.env for run in runs}.values():
         parts += [f"<section><h2>World: {html.escape(env.name)}, G = {html.escape(str(env.group))}</h2>",
                   "<p>The orbit of each generator from one state (a row per generator).</p>",
                   image(orbit_montage(env), f"orbits of the generators of {env.name}"), "</section>"]  # fmt: skip
     parts += [_run_section(i + 1, run, report) for i, (run, report) in enumerate(zip(runs, reports, strict=True))]
-    return document(title, parts)
+    return document(title, [*parts, glossary()])
 
 
 def write_report(runs: Sequence[Run], out: str | Path, reports: Sequence[CheckReport] | None = None) -> Path:
@@ -91,22 +98,84 @@ def write_report(runs: Sequence[Run], out: str | Path, reports: Sequence[CheckRe
 
 
 def _run_section(number: int, run: Run, report: CheckReport) -> str:
-    overall = verdict(report.passed and report.linear_passed)
     figures = check_figures(report)
+    headline = " · ".join(f"{label} <span class='{verdict(ok).lower()}'>{verdict(ok)}</span>"
+                          for label, ok in (("SBD", report.passed), ("LSBD", report.linear_passed)))  # fmt: skip
+    pictures = reconstructions(run)
     return "\n".join([
-        f"<section id='run-{number}'><h2>Run {number}: {html.escape(run.config.learner)} on {html.escape(run.env.name)}"
-        f" <span class='{overall.lower()}'>{overall}</span></h2>",
+        f"<section id='run-{number}'><h2>Run {number}: {html.escape(run.config.learner)} on "
+        f"{html.escape(run.env.name)} — {headline}</h2>",
         f"<p><code>{html.escape(str(run.directory))}</code>, step {run.step}, seed {run.config.seed}, "
         f"parameters {html.escape(str(run.config.params))}</p>",
         f"<h3>Check: verdict, each subgroup, reasons</h3><pre>{html.escape(str(report))}</pre>",
         "<h3>Training curves</h3>", figure(_training_curves(run), "training curves"),
         "<h3>Latent traversals</h3>", f"<p>{html.escape(describe(run))}</p>",
         image(traversal_grid(run), "latent traversals") if can_draw(run) else "",
+        *(["<h3>Reconstructions</h3>", "<p>Top: states spread over the world; bottom: decode(encode(x)).</p>",
+           image(pictures, "reconstructions")] if pictures is not None else []),
         "<h3>Sensitivity and leakage</h3>", figure(figures["sensitivity"], "sensitivity heatmap"),
         figure(figures["leakage"], "leakage matrix"),
         "<h3>Each subgroup's orbits in its subspace</h3>", figure(figures["orbits"], "subgroup orbits"),
         "</section>",
     ])  # fmt: skip
+
+
+GLOSSARY = {
+    "SBD (split + injective)": "the verdict: the equivariant split and injectivity both hold.",
+    "equivariant split": "Higgins et al. 2018's definition: the latent space splits into subspaces Z_i, each "
+    "moved by one subgroup G_i only and fixed by every other (the check finds the Z_i from whole orbits; any "
+    "change of basis of a disentangled code is still disentangled).",
+    "injective": "distinct states have distinct codes in the subspaces the parts own (the definition does not "
+    "ask it, but without it a constant code would pass).",
+    "LSBD (SBD + linear)": "SBD, and each subgroup acts on its subspace by a linear representation "
+    "(block-diagonal): the map fitted to each generator's step is linear (residual), is a representation of its "
+    "order (judged against the nearest exact one), keeps to its block and commutes with the other subgroups'.",
+    "D_LSBD": "Tonnaer et al. 2022: the share of each subgroup's motion that the best linear disentangled "
+    "representation (one block-diagonal ρ on the whole code, in whitened coordinates) does not explain, averaged "
+    "over the subgroups; 0 for a linear disentangled code, 1 where ρ explains nothing.",
+    "ω": "the frequency of the rotation R(2πω/n) that represents a cyclic subgroup C_n in D_LSBD (±1: faithful "
+    "circles; 2 on C8 maps two states to one code).",
+    "dim": "the dimension of the subspace Z_i found for the subgroup.",
+    "variance": "the share of the code's variance that the subgroup's actions cause: E‖z − (mean over its "
+    "orbit)‖² / E‖z − z̄‖².",
+    "share": "of a direction: the fraction of the code's variation along it (in whitened coordinates) that the "
+    "subgroup's own components explain; a direction belongs to Z_i at a share ≥ 0.75.",
+    "max leak, from; leakage": "the largest leakage into the subgroup's subspace and the subgroup it comes from: "
+    "how much another subgroup moves Z_i, relative to how much G_i moves it (≤ 0.05 passes).",
+    "min dist": "the smallest distance between the codes of two distinct states of one of its orbits, in the "
+    "subspaces the parts own, relative to the RMS radius there (≥ 0.01 passes).",
+    "noise": "the variation inside Z_i that the subgroup's own components do not explain, relative to what they "
+    "do (noise, or an interaction with other subgroups).",
+    "noisy outside … (in the code's scaling)": "variation outside every subspace that the subgroup's components "
+    "do not explain, relative to the code's additive variation, measured in the code's own coordinates: the one "
+    "criterion a change of basis can change; the report gives the margin.",
+    "interaction": "a subgroup whose effect on the code depends on another's components (effects that do not "
+    "add): the figures compare what its own components explain with what they explain together with the "
+    "other's, and with what noise would.",
+    "collapsed": "the subgroup moves the code by no more than noise: neither its own components nor they "
+    "together with any one other's explain its motion beyond what noise would.",
+    "invariant, movement": "a subgroup declared invariant (one the code should ignore) passes when its actions "
+    "move the code by at most 0.05 of the code's spread (RMS) and no direction is moved mainly by it.",
+    "undecidable": "only the scale-dependent criterion (noisy outside) fails: a change of basis within the "
+    "margin given could make it pass.",
+    "axis alignment": "1 when every latent axis is moved by one subgroup only; disentangled codes need not be "
+    "axis-aligned (MIG and SAP reward it, the Higgins definition does not).",
+    "posterior": "for a learner with a posterior q(z|x): latents are active when their mean varies by more than "
+    "0.01 of their posterior variance (Burda et al. 2016); a subgroup moving the mean by less than one posterior "
+    "standard deviation is buried in the spread; COLLAPSED when no latent is active or every subgroup is buried.",
+    "sensitivity": "the heatmap: each latent axis's orbit variation split among the subgroups (each column adds "
+    "up to 1).",
+    "orbits": "each subgroup's orbits drawn in the first two directions of its subspace, coloured by group "
+    "element on a cyclic scale with one colour per element.",
+    "MIG, DCI disentanglement": "the classic metrics (disentanglement_lib's definitions): they reward one latent "
+    "axis per factor.",
+}
+
+
+def glossary() -> str:
+    """Every term the run sections use, as a definition list."""
+    items = "".join(f"<dt>{html.escape(t)}</dt><dd>{html.escape(d)}</dd>" for t, d in GLOSSARY.items())
+    return f"<section id='glossary'><h2>Glossary</h2><dl>{items}</dl></section>"
 
 
 def _training_curves(run: Run) -> Figure:

@@ -16,11 +16,12 @@ import torch
 
 from envs.montage import image_grid
 from symgroup.errors import InvalidOptionError
+from symgroup.learn.learner import Decodes
 from symgroup.learn.run import Run
 
 
 def can_draw(run: Run) -> bool:
-    return hasattr(run.learner, "decode") or hasattr(run.learner, "act")
+    return isinstance(run.learner, Decodes) or hasattr(run.learner, "act")
 
 
 def traversal_grid(run: Run, state: np.ndarray | None = None, steps: int = 9, gap: int = 2) -> np.ndarray:
@@ -41,6 +42,17 @@ def traversal_grid(run: Run, state: np.ndarray | None = None, steps: int = 9, ga
             base = learner.encode(x)
             rows = [learner.decode(sweep).numpy() for sweep in _axis_sweeps(base, codes, steps)]
     return image_grid(rows, gap)
+
+
+def reconstructions(run: Run, count: int = 8, gap: int = 2) -> np.ndarray | None:
+    """An (H, W, 3) image of ``count`` states spread over the world (row 1) above decode(encode(x))
+    (row 2), for a learner that decodes; None for one that does not."""
+    if not isinstance(run.learner, Decodes):
+        return None
+    states = run.env.states()[np.linspace(0, run.env.n_states - 1, min(count, run.env.n_states)).astype(int)]
+    x = torch.from_numpy(run.env.render(states))
+    with torch.no_grad():
+        return image_grid([x.numpy(), run.learner.decode(run.learner.encode(x)).numpy()], gap)
 
 
 def describe(run: Run) -> str:

@@ -13,19 +13,22 @@ from matplotlib.figure import Figure
 
 from symgroup.errors import InvalidOptionError
 from symgroup.page import document, figure, number, table
-from symgroup.study.results import gather, varying_settings
+from symgroup.study.results import gather, swept_settings
 from symgroup.study.summary import Row, agreement, groups, learner_share, quantities, time_to_pass, world
+
+FEW = 10  # below this many runs, the page warns that its statistics rest on few runs
 
 
 def html_study_report(rows: list[Row], title: str = "symgroup study") -> str:
     """The page of the runs ``rows`` (at least one)."""
     cells = groups(rows)
     learners, worlds = list(dict.fromkeys(k[0] for k in cells)), list(dict.fromkeys(k[1] for k in cells))
-    varied = ", ".join(k for k in varying_settings(rows) if k not in ("learner", "seed")) or "nothing else"
+    varied = ", ".join(swept_settings(rows)) or "nothing else"
     rates = [[learner, *(_rates(cells.get((learner, w), [])) for w in worlds)] for learner in learners]
     parts = [
         f"<p>{len(rows)} runs: {_count(learners, 'learner')} on {_count(worlds, 'world')}; besides learners and "
-        f"seeds, varied: {html.escape(varied)}.</p>",
+        f"seeds, the study varied: {html.escape(varied)} (a learner parameter counts when it differs among one "
+        "learner's runs, not when learners' own defaults differ).</p>",
         "<h2>Pass rates</h2>",
         "<p>SBD: every subgroup moves only its own latent subspace (Higgins et al. 2018); LSBD: and acts there "
         "linearly. Each learner's declared invariance applied.</p>",
@@ -54,6 +57,12 @@ def write_study_report(folder: str | Path, out: str | Path | None = None) -> Pat
     return out
 
 
+def _reliance(runs: int, chance: str) -> str:
+    """What the statistics of a section rest on, marked as a warning below :data:`FEW` runs."""
+    text = f"These rest on {runs} run{'' if runs == 1 else 's'}: {chance}."
+    return f"<p class='warn'>Few runs. {html.escape(text)}</p>" if runs < FEW else f"<p>{html.escape(text)}</p>"
+
+
 def _count(items: list[str], noun: str) -> str:
     return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
@@ -79,7 +88,8 @@ def _distribution(cells: dict[tuple[str, str], list[Row]]) -> Figure:
         axes.scatter(np.full(len(values), i) + np.linspace(-0.15, 0.15, len(values)), values, s=14)
         if values:
             axes.hlines(np.median(values), i - 0.3, i + 0.3, color="black")
-    axes.set_xticks(range(len(cells)), [f"{learner}\n{w}" for learner, w in cells], fontsize=7)
+    axes.set_xticks(range(len(cells)), [f"{learner}\n{w}" for learner, w in cells], fontsize=7, rotation=30,
+                    ha="right", rotation_mode="anchor")  # fmt: skip
     axes.set_ylabel("D_LSBD")
     return chart
 
@@ -92,15 +102,20 @@ def _agreement_section(rows: list[Row]) -> list[str]:
             "<p>Spearman's rank correlation across the runs (as Locatello et al. 2019, Fig. 2): SBD and LSBD count "
             "1 for a pass; a metric that agrees with the verdict correlates positively with SBD and negatively "
             "with D_LSBD. '-': undefined (a constant quantity, or fewer than three runs).</p>",
+            _reliance(len(rows), "with no association at all, a correlation as far from 0 as "
+                      f"±{2 / max(len(rows) - 1, 1) ** 0.5:.2f} arises by chance (two standard errors, 1/√(n − 1))"),
             table(cells, names, "agreement")]  # fmt: skip
 
 
 def _seeds_section(rows: list[Row], worlds: list[str]) -> list[str]:
     shares = {w: learner_share([r for r in rows if world(r) == w]) for w in worlds}
+    learners = {r["learner"] for r in rows}
     names = list(quantities(rows))
     cells = [[name, *(number(shares[w].get(name)) for w in worlds)] for name in names]
     return ["<h2>Seeds against learners</h2>",
             "<p>The share of each figure's variance across runs that the learner explains (η², per world): below "
             "0.5 the seeds move it more than the choice of learner (Locatello et al. 2019 §5.2 found this for "
             "every metric). '-': it does not vary, or fewer than two learners.</p>",
+            _reliance(len(rows), "with no learner effect at all, η² averages "
+                      f"{(len(learners) - 1) / max(len(rows) - 1, 1):.2f} ((learners − 1)/(runs − 1))"),
             table(cells, worlds, "seeds-vs-learners")]  # fmt: skip

@@ -44,6 +44,19 @@ def varying_settings(rows: list[dict[str, Any]]) -> list[str]:
     return sorted(k for k in {k for f in flat for k in f} if len({json.dumps(f.get(k)) for f in flat}) > 1)
 
 
+def swept_settings(rows: list[dict[str, Any]]) -> list[str]:
+    """What a study varied besides the learner and the seed, sorted: the world's and the training's
+    settings that differ across the runs, and the learner parameters that differ among one learner's
+    runs (parameters that differ only between learners, as their defaults do, are the learners' own)."""
+    by_learner: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_learner.setdefault(row["config"]["learner"], []).append(row)
+    params = {k for row in rows for k in row["config"]["params"]}
+    keys = {k for k in varying_settings(rows) if k not in params}
+    keys |= {k for runs in by_learner.values() for k in varying_settings(runs)}
+    return sorted(keys - {"learner", "seed"})
+
+
 def flat_config(config: dict[str, Any]) -> dict[str, Any]:
     """A saved config's settings as ``with_settings`` keys (``env.<option>``, learner parameters bare)."""
     top = {k: v for k, v in config.items() if k not in ("env_options", "params")}
