@@ -19,7 +19,7 @@ th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 .pass { color: #17702a; font-weight: bold; } .fail { color: #b00020; font-weight: bold; }
 .warn { background: #fff4d6; border-left: 4px solid #e0a800; padding: 0.3em 0.7em; }
-.scroll { overflow-x: auto; max-width: 100%; }
+.scroll { overflow-x: auto; max-width: 100%; } pre { white-space: pre-wrap; }
 dt { font-weight: bold; margin-top: 0.5em; } dd { margin-left: 1.5em; }
 img { max-width: 100%; margin: 0.4em 0; image-rendering: pixelated; }
 section { border-top: 2px solid #ddd; margin-top: 2em; }

@@ -86,3 +86,4 @@ def test_report_loads_in_headless_chromium_without_console_errors(demo_dir, tmp_
     assert "SBD (split + injective)" in page.text and "lsbd_vae" in page.text
     assert re.search(r"(PASS|FAIL) (PASS|FAIL)", page.text)
     assert page.screenshot.shape[1] == 1200 and page.screenshot.std() > 0.05  # the page, drawn: not a blank window
+    assert page.width <= 1200  # long reasons wrap, wide tables scroll in their box: the page never overflows

@@ -354,7 +354,7 @@ def test_the_study_page_tabulates_the_study(serial_study, tmp_path):
     assert main(["study", "report", str(tmp_path / "empty")]) == 2
     # steps differ (the β-VAE cell sets 100); the LSBD-VAE's own defaults (gamma, beta, …) do not count as varied
     assert "the study varied: steps (" in page
-    assert "Few runs. These rest on 3 runs" in page and "±1.41" in page  # 2/√(3 − 1)
+    assert "Few runs. These rest on 3 runs" in page and "±1.00" in page  # 2/√(3 − 1), capped at 1
 
 
 @pytest.mark.slow

@@ -30,8 +30,9 @@ def html_study_report(rows: list[Row], title: str = "symgroup study") -> str:
         f"seeds, the study varied: {html.escape(varied)} (a learner parameter counts when it differs among one "
         "learner's runs, not when learners' own defaults differ).</p>",
         "<h2>Pass rates</h2>",
-        "<p>SBD: every subgroup moves only its own latent subspace (Higgins et al. 2018); LSBD: and acts there "
-        "linearly. Each learner's declared invariance applied.</p>",
+        "<p>SBD: every subgroup moves only its own latent subspace (the equivariant split of Higgins et al. 2018) "
+        "and distinct states have distinct codes; LSBD: and each subgroup acts there linearly. Each learner's "
+        "declared invariance applied.</p>",
         table(rates, worlds, "pass-rates"),
     ]
     if any(r["evaluation"]["until_pass"] for r in rows):
@@ -103,7 +104,8 @@ def _agreement_section(rows: list[Row]) -> list[str]:
             "1 for a pass; a metric that agrees with the verdict correlates positively with SBD and negatively "
             "with D_LSBD. '-': undefined (a constant quantity, or fewer than three runs).</p>",
             _reliance(len(rows), "with no association at all, a correlation as far from 0 as "
-                      f"±{2 / max(len(rows) - 1, 1) ** 0.5:.2f} arises by chance (two standard errors, 1/√(n − 1))"),
+                      f"±{min(1.0, 2 / max(len(rows) - 1, 1) ** 0.5):.2f} arises by chance (two standard errors, "
+                      "1/√(runs − 1) each)"),
             table(cells, names, "agreement")]  # fmt: skip
 
 
