@@ -57,6 +57,7 @@ def test_perfect_lsbd_code(env):
     assert report.d_lsbd.value == pytest.approx(0, abs=1e-9)
     assert all(abs(w) == 1 for w in report.d_lsbd.omegas.values())
     assert report.metrics["mig"] < 0.15  # MIG wants one latent per factor: it misses a perfect LSBD code
+    assert "classic metrics (test samples from a held-out third of the states)" in str(report)
     assert all(s.dimension == 2 for s in report.sbd.subspaces.values())
     assert report.axis_alignment == pytest.approx(1.0)
 

@@ -1,6 +1,7 @@
 """`symgroup demo` and `symgroup report`: the side-by-side comparison, the self-contained HTML page,
 and the page in a real headless browser."""
 
+import json
 import re
 from pathlib import Path
 
@@ -87,3 +88,23 @@ def test_report_loads_in_headless_chromium_without_console_errors(demo_dir, tmp_
     assert re.search(r"(PASS|FAIL) (PASS|FAIL)", page.text)
     assert page.screenshot.shape[1] == 1200 and page.screenshot.std() > 0.05  # the page, drawn: not a blank window
     assert page.width <= 1200  # long reasons wrap, wide tables scroll in their box: the page never overflows
+
+
+def test_the_command_line_shows_a_vaes_posterior_and_judges_its_sample_on_request(demo_dir, tmp_path, capsys):
+    """The flag reaches the text, the JSON and the page from one computation (collapse itself is
+    tested on hand-built posteriors in test_check_posterior.py)."""
+    run = demo_dir / "beta_vae"
+    assert main(["check", str(run), "--json", str(tmp_path / "mean.json")]) in (0, 1)
+    text = capsys.readouterr().out
+    posterior = json.loads((tmp_path / "mean.json").read_text())["posterior"]
+    assert posterior["representation"] == "mean" and len(posterior["activity"]) == 10
+    assert re.search(rf"posterior \(mean judged\): {len(posterior['active'])} of 10 latents active", text)
+    assert ("COLLAPSED" in text) == posterior["collapsed"]
+    assert main(["check", str(run), "--sampled", "--json", str(tmp_path / "sample.json")]) in (0, 1)
+    assert json.loads((tmp_path / "sample.json").read_text())["posterior"]["representation"] == "sample"
+    page = (demo_dir / "report.html").read_text()
+    assert re.search(r"<td>posterior</td><td>(COLLAPSED|\d+/10 latents active)</td>", page)
+    codes = tmp_path / "codes.npy"
+    np.save(codes, np.zeros((64, 2)))
+    assert main(["check", str(codes), "--sampled", *TINY]) == 2  # a code table has no posterior
+    assert "posterior" in capsys.readouterr().err

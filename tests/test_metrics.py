@@ -95,3 +95,15 @@ def test_bad_input():
         "irs",
         "independence",
     }
+
+
+def test_on_a_world_smaller_than_the_sample_the_test_rows_are_states_training_never_saw():
+    from symgroup.check.classic import _Sampler, held_out
+
+    codes, factors = np.zeros((512, 2)), np.zeros((512, 3), dtype=int)
+    train, test = _Sampler(codes, factors, np.random.default_rng(0)).split(10000, 5000)
+    assert len(train) == 10000 and len(test) == 5000 and held_out(512) == 170
+    assert not set(train.tolist()) & set(test.tolist()) and len(set(test.tolist())) == 170
+    big = _Sampler(np.zeros((20000, 2)), np.zeros((20000, 3), dtype=int), np.random.default_rng(0))
+    train, test = big.split(10000, 5000)  # disentanglement_lib's protocol: both from every row
+    assert held_out(20000) == 0 and set(train.tolist()) & set(test.tolist())

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from symgroup.check.classic import held_out
 from symgroup.check.lsbd import DLSBD, GeneratorFit
 from symgroup.check.posterior import PosteriorSpread
 from symgroup.check.sbd import SBDResult, Tolerances
@@ -222,7 +223,8 @@ class CheckReport:
                 f"{_fmt(inv.largest_share)}  {verdict(inv.passed)}"
             )
         if self.metrics:
-            lines += ["", "classic metrics: " + ", ".join(f"{k} {_fmt(v)}" for k, v in self.metrics.items())]
+            split = " (test samples from a held-out third of the states)" if held_out(self.states_encoded) else ""
+            lines += ["", f"classic metrics{split}: " + ", ".join(f"{k} {_fmt(v)}" for k, v in self.metrics.items())]
         if self.reasons:
             lines += ["", "reasons:"] + [f"- {r}" for r in self.reasons]
         if self.posterior and self.posterior.flags:
