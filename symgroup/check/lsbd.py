@@ -177,6 +177,10 @@ def faithful_representations(group: Group) -> list[Representation]:
     return []
 
 
+class _Undefined(Exception):
+    """D_LSBD is undefined for a part; the message says why."""
+
+
 def d_lsbd(
     world: EncodedWorld,
     basis: BlockBasis | None,
@@ -188,43 +192,46 @@ def d_lsbd(
     ``Factor.representation``, where it declares one)."""
     if basis is None:
         return DLSBD(None, {}, {}, "undefined: the subspaces found overlap, so no block-diagonal basis exists")
-    representations = dict(representations or {})
+    given = dict(representations or {})
     scores: dict[str, float | None] = {}
     omegas: dict[str, int | None] = {}
     names: dict[str, str] = {}
-    for name in world.content:
-        if not world.acts_by_numbers(name):
-            return DLSBD(None, {}, {}, f"{name!r} is not one factor acting by left multiplication")
-        factor = world.env.factors[world.parts[name][0]]
-        if name not in representations and factor.representation is not None:  # the world's own choice
-            representations[name] = factor.representation
-        if name in representations and representations[name].group != factor.group:
-            raise InvalidRepresentationError(
-                f"the representation given for {name!r} is of {representations[name].group}, not of {factor.group}",
-                name,
-            )
-        t = basis.coordinates(world.variation(name))
-        moved = float((t**2).sum(axis=1).mean())
-        if moved == 0 and factor.group.order > 1:
-            return DLSBD(None, {}, {}, f"undefined: the actions of {name!r} do not move the code")
-        if moved == 0:
-            scores[name], omegas[name] = 0.0, None
-            continue
-        own, m = basis.blocks[name], _dimension(factor.group, representations.get(name))
-        plane = _plane(t[:, own], m)
-        outside = np.delete(t, np.arange(t.shape[1])[own], axis=1)
-        unexplained = _energy(t[:, own] - t[:, own] @ plane[1] @ plane[1].T) + _energy(outside)  # ρ = I there
-        residual, omegas[name], names[name] = 0.0, None, f"the identity (its subspace has < {m} dimensions of motion)"
-        if plane[0].shape[1]:
-            points = basis.coordinates(world.codes[world.orbits[name].reshape(-1)])[:, own] @ plane[0]
-            points -= points.mean(axis=0)  # centred on its orbits (a sample of the world need not be)
-            residual, omegas[name], names[name] = _best_representation(
-                world, name, points, factor.group, representations
-            )
-        if residual is None:
-            return DLSBD(None, {}, {}, f"no faithful representation of {factor.group} is known: pass one for {name!r}")
-        scores[name] = (residual + unexplained) / moved
+    try:
+        for name in world.content:
+            scores[name], omegas[name], names[name] = _part_score(world, name, basis, given.get(name))
+    except _Undefined as why:
+        return DLSBD(None, {}, {}, str(why))
     return DLSBD(float(np.mean(list(scores.values()))), scores, omegas, representations=names)
+
+
+def _part_score(
+    world: EncodedWorld, name: str, basis: BlockBasis, given: Representation | None
+) -> tuple[float, int | None, str]:
+    """D_k of part ``name``, the ω of its best rotation (cyclic) and its best representation's name."""
+    if not world.acts_by_numbers(name):
+        raise _Undefined(f"{name!r} is not one factor acting by left multiplication")
+    factor = world.env.factors[world.parts[name][0]]
+    rho = given if given is not None else factor.representation  # the user's, else the world's own choice
+    if rho is not None and rho.group != factor.group:
+        raise InvalidRepresentationError(
+            f"the representation given for {name!r} is of {rho.group}, not of {factor.group}", name
+        )
+    t = basis.coordinates(world.variation(name))
+    moved = _energy(t)
+    if moved == 0:
+        if factor.group.order > 1:
+            raise _Undefined(f"undefined: the actions of {name!r} do not move the code")
+        return 0.0, None, "the identity"
+    own, m = basis.blocks[name], _dimension(factor.group, rho)
+    scale, axes = _plane(t[:, own], m)
+    outside = np.delete(t, np.arange(t.shape[1])[own], axis=1)
+    unexplained = _energy(t[:, own] - t[:, own] @ axes @ axes.T) + _energy(outside)  # where ρ is the identity
+    if not scale.shape[1]:
+        return unexplained / moved, None, f"the identity (its subspace has < {m} dimensions of motion)"
+    points = basis.coordinates(world.codes[world.orbits[name].reshape(-1)])[:, own] @ scale
+    points -= points.mean(axis=0)  # centred on its orbits (a sample of the world need not be)
+    residual, omega, label = _best_representation(world, name, points, factor.group, rho)
+    return (residual + unexplained) / moved, omega, label
 
 
 def _dimension(group: Group, given: Representation | None) -> int:
@@ -256,24 +263,23 @@ def _plane(block: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _best_representation(
-    world: EncodedWorld, name: str, plane: np.ndarray, group: Group, representations: dict[str, Representation]
-) -> tuple[float | None, int | None, str]:
+    world: EncodedWorld, name: str, plane: np.ndarray, group: Group, given: Representation | None
+) -> tuple[float, int | None, str]:
     """min over ρ of E‖ρ(h)⁻¹ p − (its orbit's mean)‖² on the plane, with ω (cyclic) and ρ's name."""
     size = world.orbits[name].shape[1]  # the points of one orbit are consecutive
-    if name in representations or not isinstance(group, Cyclic):
-        candidates = [representations[name]] if name in representations else faithful_representations(group)
+    if given is not None or not isinstance(group, Cyclic):
+        candidates = [given] if given is not None else faithful_representations(group)
         if not candidates:
-            return None, None, ""
+            raise _Undefined(f"no faithful representation of {group} is known: pass one for {name!r}")
         elements = group.elements()
         h = [elements[v] for v in world.labels(name)]
-        scored = ((_score_representation(plane, h, rho, size), rho) for rho in candidates)
-        residual, rho = min(scored, key=lambda r: r[0])
+        residual, rho = min(((_score_representation(plane, h, rho, size), rho) for rho in candidates),
+                            key=lambda r: r[0])  # fmt: skip
         return residual, None, rho.name
-    n = group.order
-    if n == 2:
+    if group.order == 2:
         undone = plane * np.where(world.labels(name) % 2 == 1, -1.0, 1.0)[:, None]
         return _spread(undone, size), None, f"{group.name}.sign"
-    residual, omega = _cyclic_score(plane, 2 * np.pi * world.labels(name) / n, n, size)
+    residual, omega = _cyclic_score(plane, 2 * np.pi * world.labels(name) / group.order, group.order, size)
     return residual, omega, f"{group.name}.rotation({omega})"
 
 
