@@ -63,7 +63,7 @@ class Tolerances:
     """The documented thresholds of the check, each in (0, 1]; all are relative, so the code's scale
     does not matter."""
 
-    leak_tol: float = 0.05  # leakage(j → i), energy outside Z_i, linear residual / order / commutator errors
+    leak_tol: float = 0.05  # leakage(j → i), energy outside Z_i, linear residual / representation / commutator errors
     share_tol: float = 0.75  # a direction belongs to Z_i when G_i causes ≥ share_tol of the variation along it
     noise_tol: float = 0.05  # non-additive variation ≤ noise_tol × additive variation, in Z_i and in the rest
     collapse_tol: float = 0.1  # G_i is collapsed when its shares sum to less than this (less than noise)
@@ -309,15 +309,15 @@ def signal_coordinates(
 
 
 def _subspace(world: EncodedWorld, name: str, geo: Geometry, total: float, tol: Tolerances) -> Subspace:
-    energy = float((world.variation(name) ** 2).sum(axis=1).mean()) / total
+    variance_share = float((world.variation(name) ** 2).sum(axis=1).mean()) / total
     a = geo.additive[name]
     shares, vectors = np.linalg.eigh(a.T @ a / len(a))
     shares, vectors = np.clip(shares[::-1], 0, 1), vectors[:, ::-1]
     if shares.sum() < tol.collapse_tol:
-        sub = Subspace(name, energy, vectors[:, :0], shares)
+        sub = Subspace(name, variance_share, vectors[:, :0], shares)
         sub.reasons.append(_without_own_direction(world, name, geo, shares.sum(), tol))
         return sub
-    sub = Subspace(name, energy, vectors[:, : int((shares >= tol.share_tol).sum())], shares)
+    sub = Subspace(name, variance_share, vectors[:, : int((shares >= tol.share_tol).sum())], shares)
     if not sub.dimension:
         sub.reasons.append(
             f"entangled: no direction is moved mainly by {name!r} (largest share {shares[0]:.2f} < {tol.share_tol})"
@@ -356,12 +356,17 @@ class Interaction:
 
     def clause(self) -> str:
         """The measured figures, as a sentence fragment."""
+        own = f"its own components explain {_figure(self.own)} of its motion"
         if self.other is None:
-            return f"its own components explain {self.own:.2g} of its motion, and no other part varies"
+            return f"{own}, and no other part varies"
         return (
-            f"its own components explain {self.own:.2g} of its motion, its and {self.other!r}'s together "
-            f"{self.joint:.2g} (noise would give {self.noise:.2g})"
+            f"{own}, its and {self.other!r}'s together {_figure(self.joint)} (noise would give {_figure(self.noise)})"
         )
+
+
+def _figure(value: float) -> str:
+    """A share with two significant digits, 0 for what is 0 up to rounding."""
+    return "0" if abs(value) < 1e-12 else f"{value:.2g}"
 
 
 def interaction(world: EncodedWorld, name: str, whiten: np.ndarray) -> Interaction:
@@ -397,7 +402,7 @@ def _without_own_direction(world: EncodedWorld, name: str, geo: Geometry, shares
     found = interaction(world, name, geo.whiten)
     if found.found:
         return (
-            f"interaction with {found.other!r}: its actions cause {found.motion:.2g} of the variation, but how "
+            f"interaction with {found.other!r}: its actions cause {_figure(found.motion)} of the variation, but how "
             f"depends on {found.other!r}: {found.clause()}"
         )
     return (
