@@ -28,6 +28,7 @@ def test_a_callback_that_returns_true_stops_the_run_checkpointed(tmp_path):
     assert train(TrainConfig(**TINY, steps=10), tmp_path / "run", resume=True, progress=False).step == 10
 
 
+@pytest.mark.seeded
 def test_until_pass_stops_lsbd_vae_at_its_first_passing_check(tmp_path, capsys):
     """A 16×16 square: LSBD-VAE passes long before its 2,000 default steps."""
     out = tmp_path / "run"

@@ -98,6 +98,7 @@ def test_bad_actions_are_typed_errors():
         check_action(true_action)
 
 
+@pytest.mark.seeded
 @pytest.mark.parametrize(("model", "passes"), [("lsbd_vae", True), ("forward_vae", None)])
 def test_symmetry_learner_runs_expose_their_latent_action(model, passes, tmp_path, capsys):
     """decode(ρ(g)·encode(x)) through `symgroup check-action RUN`: LSBD-VAE's, after 300 steps on a 16×16

@@ -91,6 +91,7 @@ def test_views_of_a_contrastive_learner_differ_by_its_augmenting_subgroups_only(
     assert learner("simclr").invariant == ("colour",)  # by default the world's last subgroup
 
 
+@pytest.mark.seeded
 @pytest.mark.slow
 def test_simclr_trained_on_colour_views_ignores_colour(tmp_path, capsys):
     """Seeded, 300 steps on C4³ at 16×16: the backbone's code passes the declared invariance (its

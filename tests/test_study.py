@@ -132,6 +132,7 @@ def serial_study(tmp_path_factory):
     return out, run_study(Study.from_dict(SPEC), out, executor="serial", progress=False)
 
 
+@pytest.mark.seeded
 def test_a_study_trains_checks_and_tabulates_every_cell(serial_study):
     out, rows = serial_study
     lsbd, beta = rows[:2], rows[2]
@@ -343,6 +344,7 @@ def test_time_to_pass_counts_runs_that_never_passed_as_slowest():
     assert time_to_pass(rows[1:]) == (1, None)  # half never passed: the median is "never"
 
 
+@pytest.mark.seeded
 def test_the_study_page_tabulates_the_study(serial_study, tmp_path):
     out, _ = serial_study
     assert main(["study", "report", str(out), "--out", str(tmp_path / "page.html")]) == 0
@@ -357,6 +359,7 @@ def test_the_study_page_tabulates_the_study(serial_study, tmp_path):
     assert "Few runs. These rest on 3 runs" in page and "±1.00" in page  # 2/√(3 − 1), capped at 1
 
 
+@pytest.mark.seeded
 @pytest.mark.slow
 @needs_browser
 def test_the_study_page_loads_in_headless_chromium(serial_study, tmp_path):

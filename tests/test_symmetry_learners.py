@@ -269,6 +269,7 @@ def test_quessard_rolls_one_code_forward_through_orthogonal_actions():
     assert terms["loss"].item() == pytest.approx(recon.item() / 24 + 1e-2 * one_plane.item(), rel=1e-9)
 
 
+@pytest.mark.seeded
 # --- end to end ----------------------------------------------------------------------------------
 def test_lsbd_vae_learns_a_representation_that_passes_the_check(tmp_path, capsys):
     """A 16×16 square on a C16 × C16 torus, 300 steps (seconds): SBD and LSBD both pass."""
@@ -284,6 +285,7 @@ def test_lsbd_vae_learns_a_representation_that_passes_the_check(tmp_path, capsys
     assert main(["check", str(out), "--linear"]) == 0
 
 
+@pytest.mark.seeded
 @pytest.mark.slow
 @pytest.mark.parametrize("model", ["lsbd_vae", "forward_vae"])
 def test_symmetry_learners_learn_the_colour_of_a_tiny_gridworld(model, tmp_path):
@@ -300,6 +302,7 @@ def test_symmetry_learners_learn_the_colour_of_a_tiny_gridworld(model, tmp_path)
     assert main(["check", str(out), "--linear"]) == 0
 
 
+@pytest.mark.seeded
 @pytest.mark.slow
 def test_lsbd_vae_learns_the_dihedral_pose_of_dihedral_glyph(tmp_path, capsys):
     """D4 × C4 × C4: the pose's block is acted on by D4's 2-D irrep; trained until the check passes."""
