@@ -82,3 +82,12 @@ def test_a_deterministic_autoencoder_has_no_posterior():
     cls = LEARNERS["quessard"]
     assert not isinstance(cls(WORLD, cls.defaults(WORLD)), Posterior)
     assert check(CircleVAE(0.01).forward, WORLD).posterior is None  # a plain function: no posterior
+
+
+def test_the_check_leaves_a_learner_in_the_mode_it_found_it():
+    cls = LEARNERS["beta_vae"]
+    learner = cls(WORLD, cls.defaults(WORLD))
+    for mode in (False, True):
+        learner.train(mode)
+        check(learner, WORLD, validate=False)
+        assert learner.training is mode and all(m.training is mode for m in learner.modules())

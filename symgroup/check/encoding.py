@@ -51,6 +51,7 @@ class _Joined(torch.nn.Module):
     def __init__(self, encoder: Posterior) -> None:
         super().__init__()
         self.encoder = encoder
+        self.train(getattr(encoder, "training", False))  # the check restores the mode it found: the encoder's
 
     def forward(self, observations: torch.Tensor) -> torch.Tensor:
         return torch.cat(self.encoder.posterior(observations), dim=1)
