@@ -51,10 +51,9 @@ class PosteriorSpread:
     def flags(self) -> list[str]:
         """One line per part buried in the posterior's spread."""
         return [
-            f"{name}: buried in the posterior's spread: its actions move the posterior mean by {m:.2g} posterior "
-            "standard deviations (RMS) < 1"
-            for name, m in self.movement.items()
-            if m < 1
+            f"{name}: buried in the posterior's spread: its actions move the posterior mean by "
+            f"{self.movement[name]:.2g} posterior standard deviations (RMS) < 1"
+            for name in self.buried
         ]
 
     def to_dict(self) -> dict:

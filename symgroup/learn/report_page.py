@@ -28,9 +28,10 @@ def check_run(run: Run, metrics: Sequence[str] = METRICS) -> CheckReport:
 
 
 def summary(run: Run, report: CheckReport) -> dict[str, str]:
-    """One run's column of the comparison: verdicts, D_LSBD, MIG, DCI, and for each subgroup its own
-    SBD verdict, its D_LSBD term and its leakage (the largest share of its subspace's motion caused
-    by another subgroup)."""
+    """One run's column of the comparison: the verdicts (SBD, its split and injectivity, LSBD),
+    D_LSBD, MIG, DCI, for each subgroup its own verdict, its D_LSBD term, its leakage (the largest
+    share of its subspace's motion caused by another subgroup) and its noise, and the posterior's
+    state for a learner with one."""
     row = {
         "learner": run.config.learner,
         "env": run.env.name,
