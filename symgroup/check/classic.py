@@ -77,11 +77,11 @@ class _Sampler:
         """Training and test rows: drawn from every row, as disentanglement_lib does, when there are at
         least num_train + num_test of them; otherwise (a world smaller than the sample, where test rows
         would repeat training states) from a seeded split by state, a third of the rows held out."""
-        n = len(self.codes)
-        if held_out(n, num_train, num_test) == 0:
+        held = held_out(len(self.codes), num_train, num_test)
+        if not held:
             return self.rows(num_train), self.rows(num_test)
-        order = self.rng.permutation(n)
-        test, train = order[: held_out(n, num_train, num_test)], order[held_out(n, num_train, num_test) :]
+        order = self.rng.permutation(len(self.codes))
+        test, train = order[:held], order[held:]
         return train[self.rng.integers(0, len(train), num_train)], test[self.rng.integers(0, len(test), num_test)]
 
     def sharing(self, ks: np.ndarray, rows: np.ndarray) -> np.ndarray:
