@@ -400,6 +400,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SymgroupError as error:
         print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader stopped reading (`symgroup check … | head`): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush raises nothing
+        return 128 + 13  # the shell's status for a process ended by SIGPIPE
 
 
 if __name__ == "__main__":

@@ -101,6 +101,10 @@ def test_check_command_exit_codes_json_and_plots(tmp_path, capsys):
     assert "not injective" in capsys.readouterr().out
     assert main(["check", str(tmp_path / "lines.npz"), "--env", "square"]) == 2
     assert main(["check", str(tmp_path / "missing.npy")]) == 2
+    command = [sys.executable, "-m", "symgroup.cli", "check", str(tmp_path / "freq2.npy"), *options]
+    reader_gone = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader_gone.stdout.close()  # as `| head` does once it has its lines: the report meets a closed pipe
+    assert reader_gone.wait(timeout=120) == 141 and b"Traceback" not in reader_gone.stderr.read()
 
 
 @pytest.mark.slow
