@@ -30,8 +30,8 @@ def test_a_callback_that_returns_true_stops_the_run_checkpointed(tmp_path):
 
 @pytest.mark.seeded
 def test_until_pass_stops_lsbd_vae_at_its_first_passing_check(tmp_path, capsys):
-    """A 16×16 square: LSBD-VAE passes long before its 2,000 default steps (measured over seeds 0–4 on AVX-512
-    and on the generic kernels (ATEN_CPU_CAPABILITY=default): at step 50 or 100)."""
+    """A 16×16 square: LSBD-VAE passes long before its 2,000 default steps (measured over seeds 0–4 on AVX-512,
+    AVX2 (the same figures) and the generic kernels (ATEN_CPU_CAPABILITY=default): at step 50 or 100)."""
     out = tmp_path / "run"
     settings = ["env.size=16", "env.side=4", "latent=4", "lr=1e-3", "batch_size=16", "architecture=mlp"]
     flags = [flag for s in settings for flag in ("--set", s)]

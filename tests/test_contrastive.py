@@ -96,8 +96,9 @@ def test_views_of_a_contrastive_learner_differ_by_its_augmenting_subgroups_only(
 def test_simclr_trained_on_colour_views_ignores_colour(tmp_path, capsys):
     """Seeded, 300 steps on C4³ at 16×16: the backbone's code passes the declared invariance (its colour
     movement is a small part of its spread), which `symgroup check RUN` applies by itself. Measured over
-    seeds 0–4 on AVX-512 and on the generic kernels (ATEN_CPU_CAPABILITY=default): colour movement
-    0.012–0.021 (asserted < 0.05), the untrained backbone's 35–59 times as large (asserted > 5)."""
+    seeds 0–4 on AVX-512, AVX2 (the same figures) and the generic kernels (ATEN_CPU_CAPABILITY=default):
+    colour movement 0.012–0.021 (asserted < 0.05), the untrained backbone's 35–59 times as large (asserted >
+    5)."""
     config = TrainConfig(env="gridworld", env_options=TINY, learner="simclr", steps=300,
                          params={"latent": 6, "architecture": "mlp"})  # fmt: skip
     run = train(config, tmp_path / "run", progress=False)

@@ -169,9 +169,9 @@ def movement(learner, env):
 @pytest.mark.seeded
 @pytest.mark.slow
 def test_adda_target_code_moves_less_with_the_style_and_keeps_the_label(tmp_path):
-    """Measured over seeds 0–4 on AVX-512 and on the generic kernels (ATEN_CPU_CAPABILITY=default): the
-    style moves the adapted code 0.45–0.52 as much as the untrained one's (asserted < 0.7), and the
-    label is read right in every state (asserted > 0.95)."""
+    """Measured over seeds 0–4 on AVX-512, AVX2 (the same figures) and the generic kernels
+    (ATEN_CPU_CAPABILITY=default): the style moves the adapted code 0.45–0.52 as much as the untrained one's
+    (asserted < 0.7), and the label is read right in every state (asserted > 0.95)."""
     options = {**TINY, "styles": 3}
     config = TrainConfig(env="styled_gridworld", env_options=options, learner="adda", steps=400, seed=0,
                          checkpoint_every=400, params={"architecture": "mlp", "batch_size": 32, "latent": 6,
@@ -189,8 +189,8 @@ def test_adda_target_code_moves_less_with_the_style_and_keeps_the_label(tmp_path
 @pytest.mark.seeded
 @pytest.mark.slow
 def test_ufdn_code_moves_less_with_the_style_and_its_decoder_acts_by_it(tmp_path):
-    """Measured over seeds 0–4 on AVX-512 and on the generic kernels: the style moves the code
-    0.31–0.35 as much as the untrained one's (asserted < 0.5); swapping the domain code lands on g·s in
+    """Measured over seeds 0–4 on AVX-512, AVX2 (the same figures) and the generic kernels: the style moves the
+    code 0.31–0.35 as much as the untrained one's (asserted < 0.5); swapping the domain code lands on g·s in
     0.31–0.41 of states against the untrained 0.01 (asserted > 5×)."""
     options = {**TINY, "styles": 3}
     config = TrainConfig(env="styled_gridworld", env_options=options, learner="ufdn", steps=400, seed=0,
@@ -221,9 +221,9 @@ def trained(name, tmp_path, steps, styles=3, **params):
     ("name", "styles", "steps", "hit", "kept"), [("stargan", 3, 800, 0.1, 0.5), ("discogan", 2, 600, 0.4, 0.4)]
 )
 def test_a_trained_translator_moves_the_style_and_keeps_the_rest(name, styles, steps, hit, kept, tmp_path):
-    """Each generator's hit (the share of states it lands on g·s) and kept (the other factors kept),
-    measured over seeds 0–4 on AVX-512 and on the generic kernels: StarGAN's hit 0.23–0.79 and kept
-    0.68–1.0, DiscoGAN's 0.52–0.56 and 0.56–0.78; untrained, both hit 0. Asserted: ``hit``, ``kept``.
+    """Each generator's hit (the share of states it lands on g·s) and kept (the other factors kept), measured
+    over seeds 0–4 on AVX-512, AVX2 (the same figures) and the generic kernels: StarGAN's hit 0.23–0.79 and
+    kept 0.68–1.0, DiscoGAN's 0.52–0.56 and 0.56–0.78; untrained, both hit 0. Asserted: ``hit``, ``kept``.
     This tiny recipe does not reach StarGAN's own claim (a translator that lands on g·s nearly always)."""
     untrained, run, env = trained(name, tmp_path, steps, styles)
     before, after = check_action(untrained.act, env), check_action(run)  # a run: its learner's domain
@@ -266,13 +266,13 @@ def test_infogan_codes_one_per_subgroup_and_its_information_term():
 @pytest.mark.seeded
 @pytest.mark.slow
 def test_infogan_recovers_its_codes_from_its_own_images(tmp_path):
-    """InfoGAN's claim on its own generator: Q recovers the codes G was given, so the information term
-    (the negative log-likelihood of the codes under Q) falls. Measured over seeds 0–4, 3,000 steps: the
-    mean of its last ten logged values is 0.12–0.50 of its first on AVX-512 kernels (seed 0 the same
-    on AVX2) and 0.29–0.51 on the generic ones (ATEN_CPU_CAPABILITY=default); asserted ≤ 0.75. Whether Q's code tells
-    the *world's* factors apart is not a claim this recipe meets: its MIG beat an untrained Q's by 2×
-    in 3 of those 5 seeds natively and fell below it on the generic kernels (seed 0: 0.013 against
-    0.046), so no test asserts it."""
+    """InfoGAN's claim on its own generator: Q recovers the codes G was given, so the information term (the
+    negative log-likelihood of the codes under Q) falls. Measured over seeds 0–4, 3,000 steps: the mean of
+    its last ten logged values is 0.12–0.50 of its first on AVX-512 and AVX2 kernels and 0.29–0.51 on the
+    generic ones (ATEN_CPU_CAPABILITY=default); asserted ≤ 0.75. Whether Q's code tells the *world's*
+    factors apart is not a claim this recipe meets: its MIG beat an untrained Q's by 2× in 3 of those 5
+    seeds natively and fell below it on the generic kernels (seed 0: 0.013 against 0.046), so no test
+    asserts it."""
     config = TrainConfig(
         env="gridworld",
         env_options=TINY,

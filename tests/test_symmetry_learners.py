@@ -273,8 +273,8 @@ def test_quessard_rolls_one_code_forward_through_orthogonal_actions():
 @pytest.mark.seeded
 def test_lsbd_vae_learns_a_representation_that_passes_the_check(tmp_path, capsys):
     """A 16×16 square on a C16 × C16 torus, 300 steps (seconds): SBD and LSBD both pass. Measured over seeds
-    0–4 on AVX-512 and on the generic kernels (ATEN_CPU_CAPABILITY=default): 5/5 pass, D_LSBD ≤ 0.0002
-    (asserted < 0.05)."""
+    0–4 on AVX-512, AVX2 (the same figures) and the generic kernels (ATEN_CPU_CAPABILITY=default): 5/5 pass,
+    D_LSBD ≤ 0.0002 (asserted < 0.05)."""
     out = tmp_path / "run"
     settings_ = ["env.size=16", "env.side=4", "latent=4", "lr=1e-3", "batch_size=16", "architecture=mlp"]
     flags = [flag for s in settings_ for flag in ("--set", s)]
@@ -293,9 +293,9 @@ def test_lsbd_vae_learns_a_representation_that_passes_the_check(tmp_path, capsys
 def test_symmetry_learners_learn_the_colour_of_a_tiny_gridworld(model, tmp_path):
     """C4 × C4 × C4 hues at 16×16, seeded, with the method's defaults (a circle per subgroup, the conv encoder
     plus its linear shortcut): `symgroup train` then `symgroup check` passes, every subgroup, colour
-    included, with its own circle, acted on linearly. Measured over seeds 0–4 on AVX-512 and on the generic
-    kernels (ATEN_CPU_CAPABILITY=default): 5/5 for both learners, the largest subgroup's D_LSBD ≤ 0.015
-    (asserted < 0.05)."""
+    included, with its own circle, acted on linearly. Measured over seeds 0–4 on AVX-512, AVX2 (the same
+    figures) and the generic kernels (ATEN_CPU_CAPABILITY=default): 5/5 for both learners, the largest
+    subgroup's D_LSBD ≤ 0.015 (asserted < 0.05)."""
     out = tmp_path / "run"
     flags = [flag for s in ("env.n=4", "env.hues=4", "env.image_size=16") for flag in ("--set", s)]
     assert main(["train", "--learner", model, "--env", "gridworld", "--steps", "400", "--out", str(out), *flags]) == 0
@@ -310,9 +310,9 @@ def test_symmetry_learners_learn_the_colour_of_a_tiny_gridworld(model, tmp_path)
 @pytest.mark.slow
 def test_lsbd_vae_learns_the_dihedral_pose_of_dihedral_glyph(tmp_path, capsys):
     """D4 × C4 × C4: the pose's block is acted on by D4's 2-D irrep; trained until the check passes. Measured
-    over seeds 0–4 on AVX-512 and on the generic kernels (ATEN_CPU_CAPABILITY=default): 5/5 pass, at steps
-    75–200, with the pose's D_LSBD 0.011–0.049 at the first passing check (asserted < 0.1: Tonnaer's
-    whole-code form scores about twice the former one)."""
+    over seeds 0–4 on AVX-512, AVX2 (the same figures) and the generic kernels
+    (ATEN_CPU_CAPABILITY=default): 5/5 pass, at steps 75–200, with the pose's D_LSBD 0.011–0.049 at the
+    first passing check (asserted < 0.1: Tonnaer's whole-code form scores about twice the former one)."""
     out = tmp_path / "run"
     args = ["train", "--learner", "lsbd_vae", "--env", "dihedral_glyph", "--steps", "600", "--out", str(out)]
     assert main([*args, "--until-pass", "--check-every", "25"]) == 0
