@@ -22,10 +22,11 @@ class CheckReport:
     the declared invariances): ``split_passed``, the *equivariant split* of Higgins et al. 2018
     (definition 1: each part moves its own subspace only); ``injective``, distinct states at distinct
     codes (the definition does not ask it, but without it a constant code would pass); ``passed``,
-    the SBD verdict = split and injective. ``posterior`` (an encoder with a posterior) flags the parts
-    that move the judged mean by less than the posterior's spread. ``linear_passed``: SBD and a linear representation,
-    block-diagonal in the subspaces found (LSBD). ``reasons`` says why any fails. ``undecidable``:
-    only the scale-dependent noise criterion fails (see :mod:`symgroup.check.sbd`).
+    the SBD verdict = split and injective. ``linear_passed``: SBD and a linear representation,
+    block-diagonal in the subspaces found (LSBD). ``reasons`` says why any fails. ``posterior`` (an
+    encoder with a posterior) flags, beside the verdicts, the parts that move the judged mean by less
+    than the posterior's spread. ``undecidable``: only the scale-dependent noise criterion fails (see
+    :mod:`symgroup.check.sbd`).
     """
 
     env: str

@@ -55,12 +55,9 @@ def summary(run: Run, report: CheckReport) -> dict[str, str]:
     for name, invariance in report.sbd.invariances.items():
         row[f"invariant {name}"] = verdict(invariance.passed)
         row[f"movement by {name}"] = number(invariance.movement)
-    if report.posterior is not None:
-        row["posterior"] = (
-            "COLLAPSED"
-            if report.posterior.collapsed
-            else (f"{len(report.posterior.active)}/{len(report.posterior.activity)} latents active")
-        )
+    if (posterior := report.posterior) is not None:
+        active = f"{len(posterior.active)}/{len(posterior.activity)} latents active"
+        row["posterior"] = "COLLAPSED" if posterior.collapsed else active
     if report.undecidable:
         row["undecidable"] = f"only the noise criterion fails (basis margin {number(report.sbd.basis_margin)})"
     return row
