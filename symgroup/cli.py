@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,6 +26,9 @@ from symgroup.errors import (
     SymgroupError,
 )
 from symgroup.paths import check_writable
+
+if TYPE_CHECKING:
+    from symgroup.check.claims import Verdict
 
 
 def builtin_groups() -> dict[str, Group]:
@@ -168,13 +172,14 @@ def _merges(values: Sequence[str]) -> dict[str, tuple[str, ...]]:
 
 def _check(args: argparse.Namespace) -> int:
     from symgroup.check import check
+    from symgroup.check.claims import judge
     from symgroup.check.plots import save_plots
     from symgroup.learn.run import Run
 
     for output, kind in ((args.json, "file"), (args.plots, "folder")):
         if output is not None:
             check_writable(output, kind)
-    invariant = tuple(args.invariant)
+    invariant, run = tuple(args.invariant), None
     if Path(args.target).is_dir():
         run = Run.load(args.target)
         encoder, env = run.encoder, run.env
@@ -185,6 +190,9 @@ def _check(args: argparse.Namespace) -> int:
                                          "--projection", args.target)  # fmt: skip
             encoder = run.learner.projection
     else:
+        if args.claims:
+            raise InvalidOptionError(f"--claims judges a trained run's learner: {args.target} is a table of codes, "
+                                     "not a run directory", args.target)  # fmt: skip
         encoder, env = _load_codes(Path(args.target)), _make_env(args)
     wanted = args.metrics
     report = check(
@@ -197,13 +205,26 @@ def _check(args: argparse.Namespace) -> int:
         representation="sample" if args.sampled else "mean",
     )
     print(report)
+    verdicts = judge(run.learner, run.env) if args.claims else None
+    if verdicts is not None:
+        print(_claims_text(run.config.learner, verdicts))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps({"target": args.target, **report.to_dict()}, indent=2))
+        claims = {} if verdicts is None else {"claims": [v.to_dict() for v in verdicts]}
+        Path(args.json).write_text(json.dumps({"target": args.target, **report.to_dict(), **claims}, indent=2))
     if args.plots:
         for path in save_plots(report, args.plots):
             print(f"wrote {path}")
+    if verdicts is not None:
+        return 0 if all(v.passed for v in verdicts) else 1
     return 0 if report.passed and (report.linear_passed or not args.linear) else 1
+
+
+def _claims_text(learner: str, verdicts: list[Verdict]) -> str:
+    if not verdicts:
+        return f"\nclaims: {learner} declares none the checker can measure"
+    held = sum(v.passed for v in verdicts)
+    return "\n".join([f"\nclaims of {learner}: {held} of {len(verdicts)} hold", *map(str, verdicts)])
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -266,8 +287,18 @@ def _study_run(args: argparse.Namespace) -> int:
         print(f"interrupted: finished runs are in {out}/results.csv; run the study again to continue", file=sys.stderr)
         return 130
     sbd, lsbd = sum(r["sbd"] for r in rows), sum(r["lsbd"] for r in rows)
-    print(f"{len(rows)} runs in {out}: SBD {sbd}/{len(rows)}, LSBD {lsbd}/{len(rows)}; the table: {out}/results.csv; "
-          f"the page: symgroup study report {out}")  # fmt: skip
+    print(f"{len(rows)} runs in {out}: SBD {sbd}/{len(rows)}, LSBD {lsbd}/{len(rows)}; the table: {out}/results.csv "
+          f"or symgroup study table {out}; the page: symgroup study report {out}")  # fmt: skip
+    return 0
+
+
+def _study_table(args: argparse.Namespace) -> int:
+    from symgroup.study.results import gather, markdown
+
+    rows = gather(args.folder)
+    if not rows:
+        raise InvalidOptionError(f"{args.folder} holds no finished runs (run a study into it first)", args.folder)
+    print(markdown(rows))
     return 0
 
 
@@ -328,6 +359,9 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--skip-validation", action="store_true", help="check even a world whose action laws fail")
     check.add_argument("--sampled", action="store_true",
                        help="judge one seeded sample of a VAE's posterior per state, not its mean")  # fmt: skip
+    check.add_argument("--claims", action="store_true",
+                       help="also judge what the run's learner claims (its paper's: a translator's action, a "
+                            "classifier's accuracy, an invariance, ...); exit 0 when every claim holds")  # fmt: skip
     check.set_defaults(run=_check)
     act = commands.add_parser("check-action", help="does a run's learned action map images as the group does?")
     act.add_argument(
@@ -378,6 +412,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, help="runs at a time (default: one per core)")
     run.add_argument("--address", help="a Ray cluster's address (--executor ray; default: start a local one)")
     run.set_defaults(run=_study_run)
+    markdown = study.add_parser("table", help="print a study's tables in Markdown: pass rates, metrics, claims")
+    markdown.add_argument("folder", help="the study folder")
+    markdown.set_defaults(run=_study_table)
     page = study.add_parser("report", help="write one self-contained HTML page about a study's runs")
     page.add_argument("folder", help="the study folder")
     page.add_argument("--out", help="the HTML file to write (default FOLDER/report.html)")

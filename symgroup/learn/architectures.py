@@ -2,8 +2,10 @@
 
 ``conv`` (Locatello et al. 2019, arXiv 1811.12359, table 1) for 64×64 inputs: conv 32 k4 s2,
 conv 32 k4 s2, conv 64 k2 s2, conv 64 k2 s2 (ReLU after each), a fully connected layer of 256
-units, then the mean and log-variance of a ``latent``-dimensional Gaussian; the decoder mirrors it
-with transposed convolutions and returns logits. The same stack scales to any square image whose
+units, then the mean and log-variance of a ``latent``-dimensional Gaussian. The decoder is
+disentanglement_lib's ``deconv_decoder``: fully connected 256 and 64·4·4 units, then transposed
+convolutions 64, 32, 32 and ``channels`` wide, each kernel 4 stride 2 (ReLU between), returning
+logits. The same stack scales to any square image whose
 side is a multiple of 16 (32×32 ends at 2×2 instead of 4×4). ``conv_linear`` is the same pair
 with a linear map of the pixels added to the encoder's output and the conv head starting at zero
 (:class:`ShortcutEncoder`): training starts from a linear encoder, which finds a factor that
@@ -79,8 +81,8 @@ def conv_decoder(channels: int, size: int, latent: int) -> nn.Module:
         nn.Linear(latent, 256), nn.ReLU(),
         nn.Linear(256, 64 * side * side), nn.ReLU(),
         nn.Unflatten(1, (64, side, side)),
-        nn.ConvTranspose2d(64, 64, 2, 2), nn.ReLU(),
-        nn.ConvTranspose2d(64, 32, 2, 2), nn.ReLU(),
+        nn.ConvTranspose2d(64, 64, 4, 2, 1), nn.ReLU(),
+        nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ReLU(),
         nn.ConvTranspose2d(32, 32, 4, 2, 1), nn.ReLU(),
         nn.ConvTranspose2d(32, channels, 4, 2, 1),
     )  # fmt: skip

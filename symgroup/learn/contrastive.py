@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 from abc import abstractmethod
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 import torch
 import torch.nn.functional as F
@@ -38,6 +39,9 @@ from symgroup.errors import InvalidOptionError
 from symgroup.learn.architectures import build
 from symgroup.learn.learner import Count, Learner, LearnerConfig, NonNegative, Positive, floats, minimise
 from symgroup.learn.samplers import Sampler, Views
+
+if TYPE_CHECKING:
+    from symgroup.check.claims import Claim
 
 
 def head(inputs: int, hidden: int, outputs: int) -> nn.Module:
@@ -59,6 +63,7 @@ class ContrastiveLearner(Learner):
     """The shared part: a backbone f, views that differ by the ``augment`` subgroups' action."""
 
     Config = ContrastiveConfig
+    paper: ClassVar[str]
 
     def __init__(self, env: SymmetryEnv, config: ContrastiveConfig) -> None:
         super().__init__(config)
@@ -81,6 +86,24 @@ class ContrastiveLearner(Learner):
     def invariant(self) -> tuple[str, ...]:
         """The subgroups this learner's code should ignore: those it augments by."""
         return self.augment
+
+    def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
+        """Von Kügelgen et al. 2021's claim for contrastive learning on views: the code ``invariant``
+        ignores and the rest (the content) identified as one block, for the backbone's h and the
+        head's z alike."""
+        from symgroup.check.claims import Identifies, Ignores
+
+        content = tuple(n for n in env.factor_names if n not in self.invariant)
+        statement = (
+            f"{self.paper}, on views that differ by {', '.join(self.augment)} (von Kügelgen et al. 2021): "
+            f"the code discards {', '.join(self.invariant)} and keeps {', '.join(content)} as a block"
+        )
+        claims = []
+        for code in ("code", "projection"):
+            claims.append(Ignores(self.invariant, statement, code))
+            if content:
+                claims.append(Identifies(content, statement, self.invariant, code))
+        return tuple(claims)
 
     def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
         return Views(env, self.config.batch_size, self.augment)
@@ -117,6 +140,7 @@ class SimCLRConfig(ContrastiveConfig):
 
 class SimCLR(ContrastiveLearner):
     name = "simclr"
+    paper = "SimCLR (Chen et al. 2020)"
     Config = SimCLRConfig
 
     def __init__(self, env: SymmetryEnv, config: SimCLRConfig) -> None:
@@ -146,6 +170,7 @@ class BYOLConfig(ContrastiveConfig):
 
 class BYOL(ContrastiveLearner):
     name = "byol"
+    paper = "BYOL (Grill et al. 2020)"
     Config = BYOLConfig
 
     def __init__(self, env: SymmetryEnv, config: BYOLConfig) -> None:
@@ -206,6 +231,7 @@ class DCoDRConfig(ContrastiveConfig):
 
 class DCoDR(SimCLR):
     name = "dcodr"
+    paper = "DCoDR (Kahana & Hoshen 2022), negatives from the anchor's own domain"
     Config = DCoDRConfig
 
     def __init__(self, env: SymmetryEnv, config: DCoDRConfig) -> None:

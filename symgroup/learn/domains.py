@@ -24,6 +24,7 @@ import dataclasses
 from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
@@ -38,6 +39,9 @@ from symgroup.learn.architectures import build
 from symgroup.learn.learner import Count, Learner, LearnerConfig, NonNegative, Positive, floats, minimise
 from symgroup.learn.samplers import Domains, Images, Sampler
 from symgroup.learn.vaes import VAE, kl_divergence
+
+if TYPE_CHECKING:
+    from symgroup.check.claims import Claim
 
 
 @dataclass
@@ -168,6 +172,21 @@ class ADDA(DomainLearner):
         """Label logits C(encode(x))."""
         return self.classifier(self.encode(observations))
 
+    def classify_source_only(self, observations: torch.Tensor) -> torch.Tensor:
+        """Label logits C(M_s(x)): the source encoder, frozen since adaptation began (the baseline)."""
+        return self.classifier(self.source(observations)[0])
+
+    def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
+        """Tzeng et al. 2017's claim: adapted, the classifier tells the label on the target domains,
+        the source-only classifier's accuracy beside."""
+        from symgroup.check.claims import Classifies
+
+        column = self.column
+        return (Classifies(self.config.label, self.classify, 0.9,
+                           "Tzeng et al. 2017: adversarial adaptation carries the source's classifier to the targets",
+                           population="the target domains", only=lambda states: states[:, column] != 0,
+                           baseline=("source-only accuracy", self.classify_source_only)),)  # fmt: skip
+
     def training_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, float]:
         if step < self.config.source_steps:
             labels = batch["source_states"][:, self.label_column]
@@ -231,6 +250,15 @@ class UFDN(DomainTranslator):
         vae = [*self.encoder.parameters(), *self.decoder.parameters()]
         return {"vae": adam(vae, self.config.lr), "critic": adam(self.critic.parameters(), self.config.lr),
                 "domain_head": adam(self.domain_head.parameters(), self.config.lr)}  # fmt: skip
+
+    def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
+        """Liu et al. 2018's claims: a code free of the domain, and a decoder that renders the state
+        (identity) and, with the domain code changed, the state in the new domain."""
+        from symgroup.check.claims import ActsAs, Ignores
+
+        statement = "Liu et al. 2018: the code is domain-invariant, and decoding it in another domain translates"
+        return (Ignores((self.config.domain,), statement),
+                ActsAs(self.config.domain, statement, {"identity": 0.9, "hit": 0.8}))  # fmt: skip
 
     encode = VAE.encode
     posterior = VAE.posterior

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import torch
 import torch.nn.functional as F
@@ -27,6 +27,9 @@ from symgroup.learn.adversarial import adam, binary_cross_entropy, critic_loss, 
 from symgroup.learn.architectures import build
 from symgroup.learn.learner import Count, Learner, LearnerConfig, NonNegative, Positive, floats, minimise
 from symgroup.learn.samplers import Images, Sampler
+
+if TYPE_CHECKING:
+    from symgroup.check.claims import Claim
 
 
 def start_at_the_mean_image(decoder: nn.Module, env: SymmetryEnv, samples: int = 256) -> None:
@@ -75,6 +78,13 @@ class InfoGAN(Learner):
 
     def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
         return Images(env, self.config.batch_size)
+
+    def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
+        """Chen et al. 2016's claim, on Q: codes of their own for at least two subgroups (or all, where fewer)."""
+        from symgroup.check.claims import OwnCodes
+
+        at_least = min(2, len(env.factor_names))
+        return (OwnCodes(at_least, "Chen et al. 2016: each code of InfoGAN's takes one factor, which Q recovers"),)
 
     def make_optimisers(self) -> dict[str, torch.optim.Optimizer]:
         critic = [*self.trunk.parameters(), *self.adversary.parameters(), *self.q.parameters()]

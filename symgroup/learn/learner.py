@@ -10,7 +10,8 @@ A learner is an ``nn.Module`` that owns
 - ``training_step(batch, step)``, one step with every sub-step it takes (a discriminator update,
   an EMA target, alternating updates), returning its loss terms as floats, the total under "loss";
 - ``encode(observations)``, the code the checker judges (``forward`` is ``encode``, so the learner
-  itself is an encoder for :func:`symgroup.check.check`).
+  itself is an encoder for :func:`symgroup.check.check`);
+- ``claims(env)``, what its paper claims it learns (:mod:`symgroup.check.claims`), none by default.
 
 Generative learners add ``decode(codes)`` (images in [0, 1]); learners with a latent action add
 ``act(observations, elements)`` and ``latent_matrix(g)`` (for :func:`symgroup.check.check_action`).
@@ -54,6 +55,7 @@ from symgroup.numbers import is_integer, is_number
 
 if TYPE_CHECKING:
     from envs import SymmetryEnv
+    from symgroup.check.claims import Claim
     from symgroup.learn.samplers import Sampler
 
 
@@ -199,6 +201,11 @@ class Learner(nn.Module, ABC):
 
     def forward(self, observations: torch.Tensor) -> torch.Tensor:
         return self.encode(observations)
+
+    def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
+        """What its paper claims it learns, as :mod:`symgroup.check.claims` judges it on ``env``
+        (``symgroup check RUN --claims``). None by default: a claim the checker cannot measure is not made."""
+        return ()
 
 
 def minimise(optimiser: torch.optim.Optimizer, loss: torch.Tensor) -> None:

@@ -1,6 +1,7 @@
 """One self-contained HTML page about trained runs: the verdict table side by side, then for each
-world the orbit of each generator, and for each run its verdict with reasons, training curves,
-latent traversals, sensitivity heatmap, leakage matrix and each subgroup's orbit in its subspace.
+world the orbit of each generator, and for each run its verdict with reasons, its learner's claims
+judged, training curves, latent traversals, sensitivity heatmap, leakage matrix and each subgroup's
+orbit in its subspace.
 Every image is an inlined PNG, so the page is one file with no requests."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from matplotlib.figure import Figure
 
 from envs.montage import orbit_montage
 from symgroup.check import CheckReport, check
+from symgroup.check.claims import Verdict, judge
 from symgroup.check.plots import check_figures
 from symgroup.learn.run import Run
 from symgroup.learn.traverse import can_draw, describe, reconstructions, traversal_grid
@@ -27,11 +29,11 @@ def check_run(run: Run, metrics: Sequence[str] = METRICS) -> CheckReport:
     return check(run.encoder, run.env, metrics=tuple(metrics))
 
 
-def summary(run: Run, report: CheckReport) -> dict[str, str]:
+def summary(run: Run, report: CheckReport, claims: Sequence[Verdict] = ()) -> dict[str, str]:
     """One run's column of the comparison: the verdicts (SBD, its split and injectivity, LSBD),
     D_LSBD, MIG, DCI, for each subgroup its own verdict, its D_LSBD term, its leakage (the largest
-    share of its subspace's motion caused by another subgroup) and its noise, and the posterior's
-    state for a learner with one."""
+    share of its subspace's motion caused by another subgroup) and its noise, the posterior's
+    state for a learner with one, and the verdict on each of its learner's ``claims``."""
     row = {
         "learner": run.config.learner,
         "env": run.env.name,
@@ -60,6 +62,8 @@ def summary(run: Run, report: CheckReport) -> dict[str, str]:
         row["posterior"] = "COLLAPSED" if posterior.collapsed else active
     if report.undecidable:
         row["undecidable"] = f"only the noise criterion fails (basis margin {number(report.sbd.basis_margin)})"
+    for claim in claims:
+        row[f"claim: {claim.claim}"] = verdict(claim.passed)
     return row
 
 
@@ -73,7 +77,8 @@ def html_report(runs: Sequence[Run], reports: Sequence[CheckReport] | None = Non
                 title: str = "symgroup report") -> str:  # fmt: skip
     """The page as a string; ``reports`` are the runs' checks (computed with MIG and DCI if absent)."""
     reports = [check_run(run) for run in runs] if reports is None else list(reports)
-    columns = [summary(run, report) for run, report in zip(runs, reports, strict=True)]
+    claims = [judge(run.learner, run.env) for run in runs]
+    columns = [summary(*judged) for judged in zip(runs, reports, claims, strict=True)]
     parts = [
         "<h2>Verdicts</h2>",
         table(comparison_table(columns), [f"run {i + 1}" for i in range(len(runs))], table_id="verdicts"),
@@ -83,7 +88,7 @@ def html_report(runs: Sequence[Run], reports: Sequence[CheckReport] | None = Non
         parts += [f"<section><h2>World: {html.escape(env.name)}, G = {html.escape(str(env.group))}</h2>",
                   "<p>The orbit of each generator from one state (a row per generator).</p>",
                   image(orbit_montage(env), f"orbits of the generators of {env.name}"), "</section>"]  # fmt: skip
-    parts += [_run_section(i + 1, run, report) for i, (run, report) in enumerate(zip(runs, reports, strict=True))]
+    parts += [_run_section(i + 1, *judged) for i, judged in enumerate(zip(runs, reports, claims, strict=True))]
     return document(title, [*parts, glossary()])
 
 
@@ -95,7 +100,7 @@ def write_report(runs: Sequence[Run], out: str | Path, reports: Sequence[CheckRe
     return out
 
 
-def _run_section(number: int, run: Run, report: CheckReport) -> str:
+def _run_section(number: int, run: Run, report: CheckReport, claims: Sequence[Verdict]) -> str:
     figures = check_figures(report)
     headline = " · ".join(f"{label} <span class='{verdict(ok).lower()}'>{verdict(ok)}</span>"
                           for label, ok in (("SBD", report.passed), ("LSBD", report.linear_passed)))  # fmt: skip
@@ -106,6 +111,8 @@ def _run_section(number: int, run: Run, report: CheckReport) -> str:
         f"<p><code>{html.escape(str(run.directory))}</code>, step {run.step}, seed {run.config.seed}, "
         f"parameters {html.escape(str(run.config.params))}</p>",
         f"<h3>Check: verdict, each subgroup, reasons</h3><pre>{html.escape(str(report))}</pre>",
+        *([f"<h3>Claims of {html.escape(run.config.learner)}</h3>",
+           f"<pre>{html.escape(chr(10).join(map(str, claims)))}</pre>"] if claims else []),
         "<h3>Training curves</h3>", figure(_training_curves(run), "training curves"),
         "<h3>Latent traversals</h3>", f"<p>{html.escape(describe(run))}</p>",
         image(traversal_grid(run), "latent traversals") if can_draw(run) else "",
@@ -165,6 +172,10 @@ GLOSSARY = {
     "up to 1).",
     "orbits": "each subgroup's orbits drawn in the first two directions of its subspace, coloured by group "
     "element on a cyclic scale with one colour per element.",
+    "claim": "what the run's learner's paper claims it learns, judged on every state (symgroup.check.claims): "
+    "a translator implements its domain's action (hit, kept, inverse, moved), a classifier tells a subgroup, the "
+    "code ignores what it is trained to ignore or keeps the content as a block, the code is (L)SBD; each "
+    "requirement with the figure measured and the bar it needs.",
     "MIG, DCI disentanglement": "the classic metrics (disentanglement_lib's definitions): they reward one latent "
     "axis per factor.",
 }

@@ -48,7 +48,7 @@ import math
 from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import torch
 import torch.nn.functional as F
@@ -71,6 +71,9 @@ from symgroup.learn.latent_actions import (
 from symgroup.learn.learner import Count, LearnerConfig, Natural, NonNegative
 from symgroup.learn.samplers import Paths, Sampler
 from symgroup.learn.vaes import VAE, Terms, kl_divergence
+
+if TYPE_CHECKING:
+    from symgroup.check.claims import Claim
 
 Moves = Literal["generators", "elements"]
 
@@ -104,6 +107,13 @@ class SymmetryLearner(VAE):
 
     Config = SymmetryConfig
     paths_per_step: ClassVar[int]  # the default batch_size
+    paper: ClassVar[str]  # who claims the code is LSBD
+
+    def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
+        """Its paper's claim: each subgroup acts on its own block of the code, linearly (LSBD)."""
+        from symgroup.check.claims import Splits
+
+        return (Splits(f"{self.paper}: each subgroup acts on a block of the code of its own, linearly", linear=True),)
 
     def __init__(self, env: SymmetryEnv, config: SymmetryConfig) -> None:
         super().__init__(env, config)
@@ -220,6 +230,7 @@ class ForwardConfig(SymmetryConfig):
 class ForwardVAE(BlockActions):
     name = "forward_vae"
     Config = ForwardConfig
+    paper = "Caselles-Dupré et al. 2019"
     paths_per_step = 16  # 32 frames a step: the fewest images to pass on every seed (BENCHMARKS.md)
 
     def __init__(self, env: SymmetryEnv, config: ForwardConfig) -> None:
@@ -266,6 +277,7 @@ class LSBDConfig(SymmetryConfig):
 class LSBDVAE(BlockActions):
     name = "lsbd_vae"
     Config = LSBDConfig
+    paper = "Tonnaer et al. 2022"
     paths_per_step = 2  # 16 frames a step: the fewest images to pass (BENCHMARKS.md)
     TERMS: ClassVar[dict] = {"paper": transformation_loss, "scale_free": scale_free_transformation_loss}
 
@@ -340,6 +352,7 @@ class QuessardConfig(SymmetryConfig):
 class Quessard(SymmetryLearner):
     name = "quessard"
     Config = QuessardConfig
+    paper = "Quessard et al. 2020"
     paths_per_step = 16
     posterior = None  # a deterministic autoencoder: its code has no posterior (the Posterior protocol's idiom)
 

@@ -1,5 +1,6 @@
 """One trainer for every learner, knowing none: deterministic for a seed on the CPU, checkpointed
-atomically, resumable exactly, stopped cleanly by Ctrl-C or a non-finite loss.
+atomically, resumable exactly, stopped cleanly by Ctrl-C or a non-finite loss, at the machine's speed
+(:func:`~symgroup.allocator.hold_freed_memory`).
 
 The learner (:mod:`symgroup.learn.learner`) says what it trains on (its sampler), with which
 optimisers and how a step goes; the trainer seeds, loops, logs, checkpoints and calls back. Batches
@@ -28,6 +29,7 @@ from tqdm import tqdm
 
 import envs
 from envs.validation import check_laws
+from symgroup.allocator import hold_freed_memory
 from symgroup.errors import CheckpointError, NonFiniteLossError
 from symgroup.learn.callbacks import Callback
 from symgroup.learn.config import TrainConfig
@@ -71,6 +73,7 @@ def train(
     if validate:
         check_laws(env, seed=config.seed)
     device = torch.device(config.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    hold_freed_memory()
     torch.manual_seed(config.seed)
     config, learner = build_learner(config, env)  # its parameters are validated before anything is written
     learner.to(device)

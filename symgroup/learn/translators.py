@@ -18,6 +18,7 @@ names an automorphism when it maps consistently the wrong way).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
@@ -30,6 +31,9 @@ from symgroup.learn.architectures import GaussianEncoder, build
 from symgroup.learn.domains import DomainConfig, DomainTranslator
 from symgroup.learn.learner import Count, Natural, NonNegative, floats, minimise
 from symgroup.learn.samplers import Domains, Sampler
+
+if TYPE_CHECKING:
+    from symgroup.check.claims import Claim
 
 
 class Residual(nn.Module):
@@ -146,6 +150,16 @@ class StarGAN(DomainTranslator):
     def classify_domain(self, x: torch.Tensor) -> torch.Tensor:
         return self.critic(x)[:, 1:]
 
+    def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
+        """Choi et al. 2018's claims: G(x, c) sets the domain to c and keeps the rest, and D_cls tells
+        the domain."""
+        from symgroup.check.claims import ActsAs, Classifies
+
+        domain, paper = self.config.domain, "Choi et al. 2018"
+        return (ActsAs(domain, f"{paper}: G(x, c) translates x to domain c, keeping the rest",
+                       {"hit": 0.9, "kept": 0.95, "inverse": 0.85}),
+                Classifies(domain, self.classify_domain, 0.95, f"{paper}: D_cls classifies the domain"))  # fmt: skip
+
     def translate(self, x: torch.Tensor, source: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """G(x, c)."""
         return self.translator(x, F.one_hot(target, self.domains).to(x))
@@ -221,6 +235,13 @@ class DiscoGAN(DomainTranslator):
 
     def classify_domain(self, x: torch.Tensor) -> torch.Tensor:
         return self.domain_head(x)
+
+    def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
+        """Kim et al. 2017's claims: G_AB and G_BA each make the change, and G_BA ∘ G_AB returns."""
+        from symgroup.check.claims import ActsAs
+
+        statement = "Kim et al. 2017: G_AB maps A to B, G_BA maps B to A, and G_BA(G_AB(x)) = x"
+        return (ActsAs(self.config.domain, statement, {"moved": 0.8, "hit": 0.85, "inverse": 0.8}),)
 
     def translate(self, x: torch.Tensor, source: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """x where the domain stays, G_AB(x) from A to B, G_BA(x) from B to A."""

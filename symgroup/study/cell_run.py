@@ -19,6 +19,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from symgroup.allocator import hold_freed_memory
 from symgroup.study.spec import Cell
 
 RESULTS, CELL, ERROR = "results.json", "cell.json", "error.json"
@@ -27,11 +28,13 @@ RESULTS, CELL, ERROR = "results.json", "cell.json", "error.json"
 def run_cell(cell: Cell, directory: Path) -> dict[str, Any]:
     """Train ``cell`` into ``directory`` (resuming it), check it and write its results; those results.
 
-    The check applies the learner's declared invariance (as ``symgroup check RUN`` does). ``passed_at``
+    The check applies the learner's declared invariance (as ``symgroup check RUN`` does); ``claims``
+    holds the verdicts on its learner's claims when the evaluation asks for them. ``passed_at``
     (and ``time_to_pass_s``, training seconds over every resume) is the step the run passed at when
     trained ``until_pass``, None when it never did.
     """
     from symgroup.check import check
+    from symgroup.check.claims import judge
     from symgroup.learn.callbacks import until_pass
     from symgroup.learn.run import Run, has_checkpoint
     from symgroup.learn.trainer import train
@@ -50,6 +53,7 @@ def run_cell(cell: Cell, directory: Path) -> dict[str, Any]:
     invariant = tuple(run.learner.invariant)
     report = check(run.encoder, run.env, invariant=invariant, metrics=evaluation.metrics or False, validate=False)
     passed = report.passed and (report.linear_passed or not evaluation.linear)
+    claims = [v.to_dict() for v in judge(run.learner, run.env)] if evaluation.claims else None
     results = {
         "key": cell.key,
         "learner": run.config.learner,
@@ -67,6 +71,7 @@ def run_cell(cell: Cell, directory: Path) -> dict[str, Any]:
         "passed_at": run.step if rule and passed else None,
         "time_to_pass_s": run.train_s if rule and passed else None,
         "metrics": report.metrics,
+        "claims": claims,
     }
     _write(directory / RESULTS, results)
     (directory / ERROR).unlink(missing_ok=True)
@@ -96,7 +101,9 @@ def attempt(cell: dict[str, Any], directory: str, registered: Classes | None = N
     """Run a cell (given as its dict; its world and learner classes registered first where given):
     None when it finished, else the error, also written to ``error.json``. Ctrl-C is raised (the
     run's checkpoint is saved). ``threads`` bounds torch's threads and every native pool (OpenBLAS,
-    OpenMP): two runs side by side with numpy's default pools train 45 % slower than with one thread each."""
+    OpenMP): two runs side by side with numpy's default pools train 45 % slower than with one thread each.
+    The worker keeps the memory it frees (:func:`~symgroup.allocator.hold_freed_memory`)."""
+    hold_freed_memory()
     if threads is not None:
         import torch
         from threadpoolctl import threadpool_limits

@@ -1,7 +1,7 @@
 """One self-contained HTML page about a study, from its run directories: pass rates per learner ×
-world, time to pass, D_LSBD's distribution, how the classic metrics agree with the Higgins verdict
-and with D_LSBD (rank correlations across runs), and how much of each figure the learner explains
-against the seeds (:mod:`symgroup.study.summary`)."""
+world, time to pass, the learners' claims judged, D_LSBD's distribution, how the classic metrics
+agree with the Higgins verdict and with D_LSBD (rank correlations across runs), and how much of each
+figure the learner explains against the seeds (:mod:`symgroup.study.summary`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from symgroup.errors import InvalidOptionError
 from symgroup.page import document, figure, number, table
 from symgroup.study.results import gather, swept_settings
-from symgroup.study.summary import Row, agreement, groups, learner_share, quantities, time_to_pass, world
+from symgroup.study.summary import Row, agreement, claims, groups, learner_share, quantities, time_to_pass, world
 
 FEW = 10  # below this many runs, the page warns that its statistics rest on few runs
 
@@ -40,6 +40,11 @@ def html_study_report(rows: list[Row], title: str = "symgroup study") -> str:
                   "median over the runs; a run that never passed counts as slower than any that did.</p>",
                   table([[learner, *(_time(cells.get((learner, w), [])) for w in worlds)] for learner in learners],
                         worlds, "time-to-pass")]  # fmt: skip
+    if judged := claims(rows):
+        parts += ["<h2>Claims</h2>", "<p>What each learner's paper claims it learns (symgroup.check.claims), judged "
+                  "on every run: how many runs it held in, and each figure's median [min, max] over the runs with the "
+                  "bar it needs.</p>", table(judged, ["world", "claim", "held", "figures"],
+                                             "claims")]  # fmt: skip
     parts += ["<h2>D_LSBD</h2>", "<p>Tonnaer et al. 2022: 0 for a linear disentangled code; one point a run.</p>",
               figure(_distribution(cells), "D_LSBD per learner and world")]  # fmt: skip
     parts += _agreement_section(rows)

@@ -1,15 +1,18 @@
 """A study's table, gathered from its run directories: ``results.jsonl`` (one run a line, as each
 run wrote it) and ``results.csv`` (flat columns for spreadsheets: the run's verdicts and figures,
-``metric.<name>`` per classic metric, and ``config.<field>`` for every setting that differs across runs)."""
+``metric.<name>`` per classic metric, and ``config.<field>`` for every setting that differs across runs);
+and in Markdown, per learner and world (``symgroup study table``)."""
 
 from __future__ import annotations
 
 import csv
 import json
+import statistics
 from pathlib import Path
 from typing import Any
 
 from symgroup.study.cell_run import RESULTS
+from symgroup.study.summary import claims, groups
 
 COLUMNS = ("key", "learner", "env", "seed", "step", "sbd", "lsbd", "d_lsbd", "passed_at", "time_to_pass_s", "train_s",
            "check_s")  # fmt: skip
@@ -61,3 +64,32 @@ def flat_config(config: dict[str, Any]) -> dict[str, Any]:
     """A saved config's settings as ``with_settings`` keys (``env.<option>``, learner parameters bare)."""
     top = {k: v for k, v in config.items() if k not in ("env_options", "params")}
     return top | {f"env.{k}": v for k, v in config["env_options"].items()} | config["params"]
+
+
+def markdown(rows: list[dict[str, Any]]) -> str:
+    """The study's tables in Markdown: per learner × world its pass rates, D_LSBD, each classic metric's
+    median and the median training seconds; then each learner's claims (:func:`symgroup.study.summary.claims`)."""
+    metrics = sorted({name for row in rows for name in row["metrics"]})
+    lines = [_markdown_row(["learner", "world", "runs", "SBD", "LSBD", "D_LSBD median [min, max]",
+                            *(f"{m} median" for m in metrics), "train s median"])]  # fmt: skip
+    lines.append("|---" * (7 + len(metrics)) + "|")
+    for (learner, world), runs in groups(rows).items():
+        d = [r["d_lsbd"] for r in runs if r["d_lsbd"] is not None]
+        spread = f"{statistics.median(d):.3f} [{min(d):.3f}, {max(d):.3f}]" if d else "undefined"
+        medians = [_median([r["metrics"].get(m) for r in runs]) for m in metrics]
+        lines.append(_markdown_row([learner, world, str(len(runs)), f"{sum(r['sbd'] for r in runs)}/{len(runs)}",
+                                    f"{sum(r['lsbd'] for r in runs)}/{len(runs)}", spread, *medians,
+                                    f"{statistics.median(r['train_s'] for r in runs):.0f}"]))  # fmt: skip
+    if judged := claims(rows):
+        lines += ["", _markdown_row(["learner", "world", "claim", "held", "figures: median [min, max] (bar)"]),
+                  "|---" * 5 + "|", *map(_markdown_row, judged)]  # fmt: skip
+    return "\n".join(lines)
+
+
+def _median(values: list[float | None]) -> str:
+    present = [v for v in values if v is not None]
+    return f"{statistics.median(present):.3f}" if present else "—"
+
+
+def _markdown_row(cells: list[str]) -> str:
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"

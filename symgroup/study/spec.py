@@ -14,6 +14,7 @@ together (the i-th of each), and a study the union of its sweeps. Keys are those
     [evaluation]
     until_pass = 100          # check every 100 steps, stop at the first pass
     metrics = ["mig"]
+    claims = true             # judge what each learner's paper claims (symgroup.check.claims)
 
     [[sweep]]
     learner = ["beta_vae", "lsbd_vae"]
@@ -78,16 +79,21 @@ class Sweep:
 class Evaluation:
     """How each run is judged: trained until it passes the check (every ``until_pass`` steps; SBD,
     and LSBD too with ``linear``) or its steps are spent, then checked with the learner's declared
-    invariance — SBD, LSBD, D_LSBD and the classic ``metrics`` named (:func:`symgroup.check.metrics`)."""
+    invariance — SBD, LSBD, D_LSBD and the classic ``metrics`` named (:func:`symgroup.check.metrics`) —
+    and, with ``claims``, on what its learner's paper claims (:func:`symgroup.check.claims.judge`)."""
 
     until_pass: int | None = None
     linear: bool = True
     metrics: tuple[str, ...] = ()
+    claims: bool = False
 
     def __post_init__(self) -> None:
         if self.until_pass is not None and (not is_integer(self.until_pass) or self.until_pass < 1):
             raise InvalidOptionError(f"until_pass must be a positive number of steps, got {self.until_pass!r}",
                                      self.until_pass)  # fmt: skip
+        for name in ("linear", "claims"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidOptionError(f"{name} must be true or false, got {getattr(self, name)!r}", name)
         object.__setattr__(self, "metrics", tuple(self.metrics))
 
     def to_dict(self) -> dict[str, Any]:
@@ -143,7 +149,8 @@ class Study:
         try:
             evaluation = Evaluation(**data.get("evaluation", {}))
         except TypeError as error:
-            raise InvalidOptionError(f"evaluation: {error} (known: until_pass, linear, metrics)", data) from error
+            raise InvalidOptionError(f"evaluation: {error} (known: until_pass, linear, metrics, claims)",
+                                     data) from error  # fmt: skip
         return cls(base, sweeps, evaluation)
 
     @classmethod

@@ -84,3 +84,36 @@ def learner_share(rows: list[Row]) -> dict[str, float | None]:
         between = sum(len(vs) * (np.mean(vs) - every.mean()) ** 2 for vs in by.values())
         out[name] = float(between / total)
     return out
+
+
+def claims(rows: list[Row]) -> list[list[str]]:
+    """Each learner × world × claim judged (runs evaluated with ``claims``): [learner, world, claim,
+    held (runs where it held / runs), figures] — each requirement's figure as its median [min, max]
+    over the runs with its bar (a verdict as how many runs it held in), then the figures beside."""
+    out = []
+    for (learner, name), runs in groups(rows).items():
+        judged = [r["claims"] for r in runs if r.get("claims") is not None]
+        for verdicts in zip(*judged, strict=True) if judged else ():
+            held = f"{sum(v['passed'] for v in verdicts)}/{len(verdicts)}"
+            needs = [
+                _requirement([v["requirements"][k] for v in verdicts]) for k in range(len(verdicts[0]["requirements"]))
+            ]
+            beside = [
+                f"{figure} {_spread([v['figures'][figure] for v in verdicts])}" for figure in verdicts[0]["figures"]
+            ]
+            out.append([learner, name, verdicts[0]["claim"], held, "; ".join(needs + beside)])
+    return out
+
+
+def _requirement(judged: list[dict[str, Any]]) -> str:
+    """One requirement over runs: "hit 0.94 [0.9, 0.97] (≥ 0.9)", or for a verdict "SBD 4/5"."""
+    figure, bound = judged[0]["figure"], judged[0]["bound"]
+    if bound is None:
+        return f"{figure} {sum(bool(j['measured']) for j in judged)}/{len(judged)}"
+    return f"{figure} {_spread([j['measured'] for j in judged])} ({'≥' if judged[0]['at_least'] else '≤'} {bound:g})"
+
+
+def _spread(values: list[float]) -> str:
+    """The median, and [min, max] over more than one value."""
+    median = f"{statistics.median(values):.3g}"
+    return median if len(values) == 1 else f"{median} [{min(values):.3g}, {max(values):.3g}]"

@@ -1,0 +1,308 @@
+"""A learner's claims: what its paper says it learns, declared by the learner, judged on a trained one.
+
+Each learner names its paper's claim as :class:`Claim` objects (``learner.claims(env)``), and
+:func:`judge` measures every one on the trained learner in its world, on every state (or the orbits
+of a seeded sample above ``max_states``):
+
+- :class:`Ignores` — the code does not move with some subgroups (an augmentation, a domain): each
+  one's movement, √(E‖variation‖² / E‖z − z̄‖²), is at most the check's ``invariance_tol``;
+- :class:`Identifies` — some subgroups, merged into one part, pass SBD (content identified as a
+  block, von Kügelgen et al. 2021), the code ignoring what the claim names;
+- :class:`Splits` — every subgroup its own part passes SBD (Higgins et al. 2018), and LSBD with
+  ``linear``; :class:`OwnCodes` — at least k subgroups get a subspace of their own;
+- :class:`ActsAs` — a translator implements a subgroup's action on images
+  (:func:`~symgroup.check.check_action`: identity, hit, kept, inverse, the smallest over
+  generators) and makes the change ("moved": the median over states of ⟨T(x, g) − x, x(g·s) − x⟩ /
+  ‖x(g·s) − x‖², the smallest over the subgroup's values at the source: 1 all of it, 0 none);
+- :class:`Classifies` — a classifier tells a subgroup's value (accuracy over the states it is
+  claimed on, with a baseline's accuracy beside).
+
+A :class:`Verdict` lists each requirement with the figure measured and its bar, and passes when all
+hold; figures that are reported but not judged (a baseline) are kept beside. The bars are the
+issue-26 positive controls' (a run of the paper's setting should clear them).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import torch
+
+from symgroup.check.action import ActionReport, check_action
+from symgroup.check.checker import check
+from symgroup.check.report import CheckReport
+from symgroup.check.sbd import Tolerances
+
+if TYPE_CHECKING:
+    from envs import SymmetryEnv
+
+Code = Literal["code", "projection"]  # the learner's code, or a contrastive learner's projection z = g(h)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One figure a claim needs: ``measured`` against ``bound`` (≥ when ``at_least``, else ≤), or a
+    verdict (``bound`` None: it must hold)."""
+
+    figure: str
+    measured: float | bool
+    bound: float | None = None
+    at_least: bool = True
+
+    @property
+    def holds(self) -> bool:
+        if self.bound is None:
+            return bool(self.measured)
+        return self.measured >= self.bound if self.at_least else self.measured <= self.bound
+
+    def __str__(self) -> str:
+        if self.bound is None:
+            return f"{self.figure}: {'yes' if self.measured else 'no'}"
+        return f"{self.figure} {self.measured:.3g} ({'≥' if self.at_least else '≤'} {self.bound:g} needed)"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"figure": self.figure, "measured": self.measured, "bound": self.bound, "at_least": self.at_least,
+                "holds": self.holds}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A claim judged: its requirements (all must hold) and figures measured beside."""
+
+    claim: str
+    statement: str
+    requirements: tuple[Requirement, ...]
+    figures: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return all(r.holds for r in self.requirements)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [str(r) for r in self.requirements if not r.holds]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"claim": self.claim, "statement": self.statement, "passed": self.passed,
+                "requirements": [r.to_dict() for r in self.requirements], "figures": self.figures}  # fmt: skip
+
+    def __str__(self) -> str:
+        lines = [f"{'PASS' if self.passed else 'FAIL'}  {self.claim} — {self.statement}"]
+        lines += [f"      {'✓' if r.holds else '✗'} {r}" for r in self.requirements]
+        lines += [f"        {name} {value:.3g}" for name, value in self.figures.items()]
+        return "\n".join(lines)
+
+
+class Evidence:
+    """What the claims of one trained learner are judged on, each check measured once."""
+
+    def __init__(self, learner: torch.nn.Module, env: SymmetryEnv, max_states: int = 4096, seed: int = 0) -> None:
+        self.learner, self.env, self.max_states, self.seed = learner, env, max_states, seed
+        self.states = env.states() if env.n_states <= max_states else env.sample_states(max_states, seed)
+        self.tolerances = Tolerances()
+        self._reports: dict[tuple, CheckReport] = {}
+        self._actions: dict[str, ActionReport] = {}
+
+    def report(self, code: Code = "code", invariant: tuple[str, ...] = (),
+               merged: tuple[str, ...] = ()) -> CheckReport:  # fmt: skip
+        """The check of the learner's ``code`` ignoring ``invariant``, with the ``merged`` subgroups one part."""
+        key = (code, invariant, merged)
+        if key not in self._reports:
+            encoder = self.learner if code == "code" else self.learner.projection
+            decomposition = {"+".join(merged): merged} if merged else None
+            self._reports[key] = check(encoder, self.env, invariant=invariant, decomposition=decomposition,
+                                       max_states=self.max_states, seed=self.seed, validate=False)  # fmt: skip
+        return self._reports[key]
+
+    def action(self, subgroup: str) -> ActionReport:
+        """:func:`check_action` of the learner's ``act`` on ``subgroup``."""
+        if subgroup not in self._actions:
+            self._actions[subgroup] = check_action(self.learner.act, self.env, (subgroup,),
+                                                   max_states=self.max_states, seed=self.seed)  # fmt: skip
+        return self._actions[subgroup]
+
+
+def _subject(code: Code) -> str:
+    return "its code" if code == "code" else "its projection"
+
+
+class Claim(ABC):
+    """A claim of a learner's paper about what it learns; :meth:`judge` measures it."""
+
+    name: str
+    statement: str
+
+    @abstractmethod
+    def judge(self, evidence: Evidence) -> Verdict:
+        """The verdict on the trained learner of ``evidence``."""
+
+
+@dataclass(frozen=True)
+class Ignores(Claim):
+    """The code (or the projection) does not move with ``subgroups``."""
+
+    subgroups: tuple[str, ...]
+    statement: str
+    code: Code = "code"
+
+    @property
+    def name(self) -> str:
+        return f"{_subject(self.code)} ignores {', '.join(self.subgroups)}"
+
+    def judge(self, evidence: Evidence) -> Verdict:
+        report = evidence.report(self.code, invariant=tuple(self.subgroups))
+        bound = evidence.tolerances.invariance_tol
+        needs = tuple(Requirement(f"movement by {n}", report.sbd.invariances[n].movement, bound, at_least=False)
+                      for n in self.subgroups)  # fmt: skip
+        return Verdict(self.name, self.statement, needs)
+
+
+@dataclass(frozen=True)
+class Identifies(Claim):
+    """The ``subgroups`` merged into one part pass SBD (the code ignoring ``ignoring``)."""
+
+    subgroups: tuple[str, ...]
+    statement: str
+    ignoring: tuple[str, ...] = ()
+    code: Code = "code"
+
+    @property
+    def name(self) -> str:
+        return f"{_subject(self.code)} identifies {'+'.join(self.subgroups)} as a block"
+
+    def judge(self, evidence: Evidence) -> Verdict:
+        report = evidence.report(self.code, invariant=tuple(self.ignoring), merged=tuple(self.subgroups))
+        block = report.sbd.subspaces["+".join(self.subgroups)]
+        return Verdict(self.name, self.statement, (Requirement("the block passes SBD", block.passed),),
+                       {"block variance share": block.variance_share})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Splits(Claim):
+    """Every subgroup its own part passes SBD, and LSBD when ``linear`` (the code ignoring ``ignoring``)."""
+
+    statement: str
+    linear: bool = False
+    ignoring: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return "its code is LSBD" if self.linear else "its code is SBD"
+
+    def judge(self, evidence: Evidence) -> Verdict:
+        report = evidence.report(invariant=tuple(self.ignoring))
+        needs = [Requirement("SBD", report.passed)]
+        if self.linear:
+            needs.append(Requirement("LSBD", report.linear_passed))
+        figures = {f"{n} passes": float(s.passed) for n, s in report.sbd.subspaces.items()}
+        if report.d_lsbd.value is not None:
+            figures["D_LSBD"] = report.d_lsbd.value
+        return Verdict(self.name, self.statement, tuple(needs), figures)
+
+
+@dataclass(frozen=True)
+class OwnCodes(Claim):
+    """At least ``at_least`` subgroups get a subspace of their own (their part passes SBD's split and
+    injectivity), the code ignoring ``ignoring``."""
+
+    at_least: int
+    statement: str
+    ignoring: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return f"at least {self.at_least} subgroups get a code of their own"
+
+    def judge(self, evidence: Evidence) -> Verdict:
+        subspaces = evidence.report(invariant=tuple(self.ignoring)).sbd.subspaces
+        own = {n: float(s.passed) for n, s in subspaces.items()}
+        need = Requirement("subgroups with a code of their own", sum(own.values()), self.at_least)
+        return Verdict(self.name, self.statement, (need,), own)
+
+
+ACTION_FIGURES = ("identity", "hit", "kept", "inverse", "moved")
+
+
+@dataclass(frozen=True)
+class ActsAs(Claim):
+    """The learner's ``act`` implements ``subgroup``'s action on images: each figure named in
+    ``bounds`` (identity, hit, kept, inverse, moved; see the module docstring) at least its bound."""
+
+    subgroup: str
+    statement: str
+    bounds: dict[str, float]
+
+    @property
+    def name(self) -> str:
+        return f"it acts on images as {self.subgroup}"
+
+    def judge(self, evidence: Evidence) -> Verdict:
+        report = evidence.action(self.subgroup)
+        gens = report.generators
+        figures = {"identity": report.identity, "hit": min(g.hit for g in gens), "kept": min(g.kept for g in gens),
+                   "inverse": min(g.inverse for g in gens), "moved": moved(evidence, self.subgroup)}  # fmt: skip
+        needs = tuple(Requirement(k, figures[k], bound) for k, bound in self.bounds.items())
+        return Verdict(self.name, self.statement, needs, {k: v for k, v in figures.items() if k not in self.bounds})
+
+
+def moved(evidence: Evidence, subgroup: str) -> float:
+    """How much of ``subgroup``'s change the learner's ``act`` makes by the subgroup's first generator,
+    in its worst direction: the smallest over the subgroup's values at the source of the median over
+    their states of ⟨T(x, g) − x, x(g·s) − x⟩ / ‖x(g·s) − x‖² (1: all of it, 0: none)."""
+    env, states = evidence.env, evidence.states
+    g = env.group.embed(subgroup, env.factors[subgroup].group.generators[0])
+    x = env.render(states)
+    change = (env.render(env.act(g, states)) - x).reshape(len(x), -1).astype(np.float64)
+    with torch.no_grad():
+        out = evidence.learner.act(torch.from_numpy(x), [g] * len(x))
+    made = (out.detach().cpu().numpy() - x).reshape(len(x), -1).astype(np.float64)
+    share = (made * change).sum(axis=1) / np.maximum((change * change).sum(axis=1), 1e-300)
+    value = states[:, env.factor_names.index(subgroup)]
+    return float(min(np.median(share[value == v]) for v in np.unique(value)))
+
+
+@dataclass(frozen=True)
+class Classifies(Claim):
+    """``classify`` (images → logits) tells ``subgroup``'s value: accuracy ≥ ``at_least`` over the
+    states ``only`` keeps (all by default; ``population`` says which), with ``baseline``'s accuracy beside."""
+
+    subgroup: str
+    classify: Callable[[torch.Tensor], torch.Tensor]
+    at_least: float
+    statement: str
+    population: str = "every state"
+    only: Callable[[np.ndarray], np.ndarray] | None = None
+    baseline: tuple[str, Callable[[torch.Tensor], torch.Tensor]] | None = None
+
+    @property
+    def name(self) -> str:
+        return f"it classifies {self.subgroup} on {self.population}"
+
+    def judge(self, evidence: Evidence) -> Verdict:
+        states = evidence.states if self.only is None else evidence.states[self.only(evidence.states)]
+        labels = states[:, evidence.env.factor_names.index(self.subgroup)]
+        images = evidence.env.render(states)
+        need = Requirement("accuracy", accuracy(self.classify, images, labels), self.at_least)
+        beside = {} if self.baseline is None else {self.baseline[0]: accuracy(self.baseline[1], images, labels)}
+        return Verdict(self.name, self.statement, (need,), beside)
+
+
+def accuracy(classify: Callable[[torch.Tensor], torch.Tensor], images: np.ndarray, labels: np.ndarray,
+             batch_size: int = 256) -> float:  # fmt: skip
+    """The share of ``images`` whose argmax logit is their label."""
+    with torch.no_grad():
+        guesses = [classify(torch.from_numpy(images[i : i + batch_size])).argmax(dim=1).cpu().numpy()
+                   for i in range(0, len(images), batch_size)]  # fmt: skip
+    return float(np.mean(np.concatenate(guesses) == labels))
+
+
+def judge(learner: torch.nn.Module, env: SymmetryEnv, claims: Sequence[Claim] | None = None,
+          max_states: int = 4096, seed: int = 0) -> list[Verdict]:  # fmt: skip
+    """The verdict on each of ``claims`` (default: the learner's own, ``learner.claims(env)``)."""
+    claims = learner.claims(env) if claims is None else claims
+    evidence = Evidence(learner, env, max_states, seed)
+    return [claim.judge(evidence) for claim in claims]
