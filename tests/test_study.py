@@ -386,3 +386,14 @@ def test_the_readmes_study_file_is_a_valid_study():
     from symgroup.study.runner import validate
 
     validate(cells)
+
+
+@pytest.mark.parametrize("name", ["gridworld_40", "domains", "contrastive"])
+def test_the_benchmarks_study_files_are_valid_studies(name):
+    """The studies BENCHMARKS.md runs: every cell's world and learner parameters valid, and those that
+    judge learners' claims ask for them."""
+    from symgroup.study.runner import validate
+
+    study = Study.from_file(Path("benchmarks") / f"{name}.toml")
+    validate(study.cells())
+    assert study.evaluation.claims == (name != "gridworld_40")

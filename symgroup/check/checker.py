@@ -34,6 +34,7 @@ def check(
     seed: int = 0,
     batch_size: int = 256,
     metrics: bool | tuple[str, ...] = False,
+    metric_options: Mapping[str, float] | None = None,
     validate: bool = True,
     representation: str = "mean",
     **tolerances: Any,
@@ -47,7 +48,8 @@ def check(
     disentangled (and injective) on the quotient by them. ``representations`` gives D_LSBD a part's
     faithful representation. Worlds with more than ``max_states`` states are checked on the orbits of
     a seeded sample. ``metrics``: True for every classic metric, or a tuple of names (see
-    :func:`symgroup.check.metrics`). An encoder with a posterior (a VAE's:
+    :func:`symgroup.check.metrics`, which takes ``metric_options`` such as ``num_train``). An
+    encoder with a posterior (a VAE's:
     :class:`~symgroup.check.encoding.Posterior`) also has its mean measured against its spread
     (:mod:`symgroup.check.posterior`): a part that moves the mean by less than one posterior standard
     deviation is flagged beside the verdicts, which judge the mean; ``representation="sample"``
@@ -88,7 +90,7 @@ def check(
         from symgroup.check.classic import metrics as classic
 
         names = None if metrics is True else tuple(metrics)
-        report.metrics = classic(encoded.codes, encoded.states, names=names, seed=seed)
+        report.metrics = classic(encoded.codes, encoded.states, names=names, seed=seed, **(metric_options or {}))
     return report
 
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from scipy.stats import entropy
@@ -439,16 +439,9 @@ METRICS: dict[str, Callable[[_Sampler], float | dict[str, float]]] = {
 }
 
 
-def metrics(
-    codes: np.ndarray, factors: np.ndarray, names: tuple[str, ...] | None = None, seed: int = 0, **options: int
-) -> dict[str, float]:
-    """The classic metrics (all of :data:`METRICS` but the opt-in ``dci_fast``, or ``names``) as a flat
-    dict of floats.
-
-    ``options`` override the defaults of the metrics that take them (num_train, num_test, num_eval,
-    num_variance, bins, batch), e.g. ``metrics(codes, factors, ("dci",), num_train=1000)``.
-    """
-    codes, factors = _arrays(codes, factors, "")
+def check_metric_options(names: Sequence[str] | None, options: Mapping[str, float]) -> None:
+    """:class:`InvalidOptionError` for a metric name not in :data:`METRICS`, or an option no metric
+    takes or of the wrong kind (each option is a positive integer or number, as its default)."""
     unknown = set(names or ()) - set(METRICS)
     if unknown:
         raise InvalidOptionError(f"unknown metrics {sorted(unknown)}; choose from {sorted(METRICS)}", sorted(unknown))
@@ -460,6 +453,19 @@ def metrics(
         if not (is_integer(value) if integral else is_number(value)) or value <= 0:
             what = "a positive integer" if integral else "a positive number"
             raise InvalidOptionError(f"metric option {key} must be {what}, got {value!r}", key)
+
+
+def metrics(
+    codes: np.ndarray, factors: np.ndarray, names: tuple[str, ...] | None = None, seed: int = 0, **options: int
+) -> dict[str, float]:
+    """The classic metrics (all of :data:`METRICS` but the opt-in ``dci_fast``, or ``names``) as a flat
+    dict of floats.
+
+    ``options`` override the defaults of the metrics that take them (num_train, num_test, num_eval,
+    num_variance, bins, batch), e.g. ``metrics(codes, factors, ("dci",), num_train=1000)``.
+    """
+    codes, factors = _arrays(codes, factors, "")
+    check_metric_options(names, options)
     out: dict[str, float] = {}
     for name in names or tuple(n for n in METRICS if n not in OPT_IN):
         accepted = inspect.signature(METRICS[name]).parameters

@@ -51,7 +51,8 @@ def run_cell(cell: Cell, directory: Path) -> dict[str, Any]:
         run = train(cell.config, directory, resume=True, progress=False, callbacks=[rule] if rule else [])
     started = time.perf_counter()
     invariant = tuple(run.learner.invariant)
-    report = check(run.encoder, run.env, invariant=invariant, metrics=evaluation.metrics or False, validate=False)
+    report = check(run.encoder, run.env, invariant=invariant, metrics=evaluation.metrics or False,
+                   metric_options=evaluation.metric_options, validate=False)  # fmt: skip
     passed = report.passed and (report.linear_passed or not evaluation.linear)
     claims = [v.to_dict() for v in judge(run.learner, run.env)] if evaluation.claims else None
     results = {

@@ -14,6 +14,7 @@ together (the i-th of each), and a study the union of its sweeps. Keys are those
     [evaluation]
     until_pass = 100          # check every 100 steps, stop at the first pass
     metrics = ["mig"]
+    metric_options = { num_train = 2000 }   # symgroup.check.metrics' options
     claims = true             # judge what each learner's paper claims (symgroup.check.claims)
 
     [[sweep]]
@@ -46,6 +47,7 @@ try:
 except ImportError:  # Python 3.10
     import tomli as tomllib
 
+from symgroup.check.classic import check_metric_options
 from symgroup.errors import InvalidOptionError
 from symgroup.learn.config import TrainConfig
 from symgroup.numbers import is_integer
@@ -79,18 +81,24 @@ class Sweep:
 class Evaluation:
     """How each run is judged: trained until it passes the check (every ``until_pass`` steps; SBD,
     and LSBD too with ``linear``) or its steps are spent, then checked with the learner's declared
-    invariance — SBD, LSBD, D_LSBD and the classic ``metrics`` named (:func:`symgroup.check.metrics`) —
-    and, with ``claims``, on what its learner's paper claims (:func:`symgroup.check.claims.judge`)."""
+    invariance — SBD, LSBD, D_LSBD and the classic ``metrics`` named (:func:`symgroup.check.metrics`,
+    with its ``metric_options``) — and, with ``claims``, on what its learner's paper claims
+    (:func:`symgroup.check.claims.judge`)."""
 
     until_pass: int | None = None
     linear: bool = True
     metrics: tuple[str, ...] = ()
+    metric_options: dict[str, float] = field(default_factory=dict)
     claims: bool = False
 
     def __post_init__(self) -> None:
         if self.until_pass is not None and (not is_integer(self.until_pass) or self.until_pass < 1):
             raise InvalidOptionError(f"until_pass must be a positive number of steps, got {self.until_pass!r}",
                                      self.until_pass)  # fmt: skip
+        if not isinstance(self.metric_options, dict):
+            raise InvalidOptionError(f"metric_options must be a table of options, got {self.metric_options!r}",
+                                     self.metric_options)  # fmt: skip
+        check_metric_options(self.metrics, self.metric_options)  # before any run trains
         for name in ("linear", "claims"):
             if not isinstance(getattr(self, name), bool):
                 raise InvalidOptionError(f"{name} must be true or false, got {getattr(self, name)!r}", name)
@@ -149,8 +157,8 @@ class Study:
         try:
             evaluation = Evaluation(**data.get("evaluation", {}))
         except TypeError as error:
-            raise InvalidOptionError(f"evaluation: {error} (known: until_pass, linear, metrics, claims)",
-                                     data) from error  # fmt: skip
+            known = "until_pass, linear, metrics, metric_options, claims"
+            raise InvalidOptionError(f"evaluation: {error} (known: {known})", data) from error
         return cls(base, sweeps, evaluation)
 
     @classmethod
