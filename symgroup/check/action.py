@@ -145,7 +145,7 @@ def check_action(
         raise InvalidOptionError(f"share must be in (0, 1], got {share!r}", share)
     states = env.states() if env.n_states <= max_states else env.sample_states(max_states, seed)
     table = _Landing(env, batch_size)
-    apply = _applier(action, env, batch_size)
+    apply = applier(action, env, batch_size)
     x = env.render(states)
     identity_out = apply(x, env.group.identity)
     identity = float(np.mean(table.nearest(identity_out) == env.index(states)))
@@ -267,8 +267,9 @@ def _resolve(action: Any, env: SymmetryEnv | str | None) -> tuple[Any, SymmetryE
     return action, env
 
 
-def _applier(action: Any, env: SymmetryEnv, batch_size: int) -> Callable[[np.ndarray, Any], np.ndarray]:
-    """Apply ``action`` with one element to a batch of images, in batches, as float64 numpy images."""
+def applier(action: Any, env: SymmetryEnv, batch_size: int) -> Callable[[np.ndarray, Any], np.ndarray]:
+    """Apply ``action`` with one element to a batch of images, in batches (on the device of the
+    action's module), as float32 numpy images."""
     module = action if isinstance(action, torch.nn.Module) else getattr(action, "__self__", None)
     device = next(module.parameters(), torch.empty(0)).device if isinstance(module, torch.nn.Module) else None
     shape = (*env.observation_shape,)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import torch
 
-from symgroup.check.action import ActionReport, check_action
+from symgroup.check.action import ActionReport, applier, check_action
 from symgroup.check.checker import check
 from symgroup.check.report import CheckReport
 from symgroup.check.sbd import Tolerances
@@ -257,9 +257,7 @@ def moved(evidence: Evidence, subgroup: str) -> float:
     g = env.group.embed(subgroup, env.factors[subgroup].group.generators[0])
     x = env.render(states)
     change = (env.render(env.act(g, states)) - x).reshape(len(x), -1).astype(np.float64)
-    with torch.no_grad():
-        out = evidence.learner.act(torch.from_numpy(x), [g] * len(x))
-    made = (out.detach().cpu().numpy() - x).reshape(len(x), -1).astype(np.float64)
+    made = (applier(evidence.learner.act, env, 256)(x, g) - x).reshape(len(x), -1).astype(np.float64)
     share = (made * change).sum(axis=1) / np.maximum((change * change).sum(axis=1), 1e-300)
     value = states[:, env.factor_names.index(subgroup)]
     return float(min(np.median(share[value == v]) for v in np.unique(value)))
@@ -286,16 +284,19 @@ class Classifies(Claim):
         states = evidence.states if self.only is None else evidence.states[self.only(evidence.states)]
         labels = states[:, evidence.env.factor_names.index(self.subgroup)]
         images = evidence.env.render(states)
-        need = Requirement("accuracy", accuracy(self.classify, images, labels), self.at_least)
-        beside = {} if self.baseline is None else {self.baseline[0]: accuracy(self.baseline[1], images, labels)}
-        return Verdict(self.name, self.statement, (need,), beside)
+        device = next(evidence.learner.parameters(), torch.empty(0)).device
+        need = Requirement("accuracy", accuracy(self.classify, images, labels, device), self.at_least)
+        if self.baseline is None:
+            return Verdict(self.name, self.statement, (need,))
+        baseline = accuracy(self.baseline[1], images, labels, device)
+        return Verdict(self.name, self.statement, (need,), {self.baseline[0]: baseline})
 
 
 def accuracy(classify: Callable[[torch.Tensor], torch.Tensor], images: np.ndarray, labels: np.ndarray,
-             batch_size: int = 256) -> float:  # fmt: skip
-    """The share of ``images`` whose argmax logit is their label."""
+             device: torch.device, batch_size: int = 256) -> float:  # fmt: skip
+    """The share of ``images`` whose argmax logit (``classify`` run on ``device``) is their label."""
     with torch.no_grad():
-        guesses = [classify(torch.from_numpy(images[i : i + batch_size])).argmax(dim=1).cpu().numpy()
+        guesses = [classify(torch.from_numpy(images[i : i + batch_size]).to(device)).argmax(dim=1).cpu().numpy()
                    for i in range(0, len(images), batch_size)]  # fmt: skip
     return float(np.mean(np.concatenate(guesses) == labels))
 
