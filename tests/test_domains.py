@@ -2,6 +2,8 @@
 independent numpy formula on a fixed batch, the domain sampler, the translators' action on images,
 and seeded runs that show the direction of each learner's claim."""
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -110,6 +112,41 @@ def test_stargan_critic_and_generator_terms():
     assert terms["adversarial"] == pytest.approx(bce(fake_out[:, 0], True), rel=1e-5)
     assert terms["classification"] == pytest.approx(cross_entropy(fake_out[:, 1:], target)[0], rel=1e-5)
     assert terms["cycle"] == pytest.approx(cycle, rel=1e-5)
+
+
+def test_stargan_wasserstein_critic_with_gradient_penalty_and_generator_every_kth_step():
+    """The paper's WGAN-GP objective: the critic's terms against the formula (the penalty's gradient by
+    forward differences along each image's own gradient direction), and G stepping only every
+    ``critic_steps``-th step."""
+    star, batch, _ = made("stargan", lr=1e-3, classification=0.7, gradient_penalty=3.0, adversarial="wgan_gp",
+                          critic_steps=2)  # fmt: skip
+    x, domain = batch["x"], batch["states"][:, 3]
+    twin = copy_of(star.generator)
+    target = torch.randint(3, domain.shape, generator=twin)
+    alpha = torch.rand(len(x), 1, 1, 1, generator=twin)
+    before = [p.detach().clone() for p in star.translator.parameters()]
+    critic = copy.deepcopy(star.critic).double()
+    with torch.no_grad():
+        fake = star.translator(x, torch.eye(3)[target]).double()
+    between = alpha.double() * x.double() + (1 - alpha.double()) * fake
+    norms = []
+    for image in between:  # ‖∇D(x̂)‖ = the derivative of D along its own gradient's direction
+        image = image[None].requires_grad_(True)
+        direction = torch.autograd.grad(critic(image)[0, 0], image)[0]
+        direction = direction / direction.norm()
+        with torch.no_grad():
+            h = 1e-6
+            norms.append(float(critic(image + h * direction)[0, 0] - critic(image - h * direction)[0, 0]) / (2 * h))
+    with torch.no_grad():
+        real_out, fake_out = critic(x.double()), critic(fake)
+    expected = (float(fake_out[:, 0].mean() - real_out[:, 0].mean()) + 3.0 * float(np.mean((np.array(norms) - 1) ** 2))
+                + 0.7 * cross_entropy(real_out[:, 1:], domain)[0])  # fmt: skip
+    terms = star.training_step(batch, 0)
+    assert terms == {"loss": pytest.approx(expected, rel=1e-4), "critic": pytest.approx(expected, rel=1e-4)}
+    assert all(torch.equal(a, b) for a, b in zip(before, star.translator.parameters(), strict=True))  # G waits
+    terms = star.training_step(batch, 1)
+    assert set(terms) == {"loss", "critic", "adversarial", "classification", "cycle"}
+    assert not all(torch.equal(a, b) for a, b in zip(before, star.translator.parameters(), strict=True))
 
 
 def test_discogan_critics_generators_and_cycle():

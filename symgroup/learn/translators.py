@@ -4,10 +4,14 @@ each claims that its generator *is* the domain subgroup's action, which
 names an automorphism when it maps consistently the wrong way).
 
 - ``stargan`` (Choi et al. 2018, arXiv 1711.09020): one generator G(x, c) to any domain c, a
-  critic D with an adversarial and a domain-classification head:
-  L_D = −E log σ(D_adv(x)) − E log(1 − σ(D_adv(G(x, c)))) + λ_cls·CE(D_cls(x), d),
-  L_G = −E log σ(D_adv(G(x, c))) + λ_cls·CE(D_cls(G(x, c)), c) + λ_rec·E|x − G(G(x, c), d)|,
-  c a uniform target domain. Its code (``encode``) is D_cls's logits: an encoder of the domain alone.
+  critic D with an adversarial and a domain-classification head, c a uniform target domain:
+  L_D = L_adv,D + λ_cls·CE(D_cls(x), d), L_G = L_adv,G + λ_cls·CE(D_cls(G(x, c)), c) +
+  λ_rec·E|x − G(G(x, c), d)|. With ``adversarial="cross_entropy"`` (the paper's Eq. 1)
+  L_adv,D = −E log σ(D_adv(x)) − E log(1 − σ(D_adv(G(x, c)))), L_adv,G = −E log σ(D_adv(G(x, c)));
+  with ``"wgan_gp"`` (what the paper trains with, Gulrajani et al. 2017) L_adv,D = −E D_adv(x) +
+  E D_adv(G(x, c)) + λ_gp·E(‖∇D_adv(x̂)‖₂ − 1)², x̂ = αx + (1 − α)G(x, c), α ~ U(0, 1) per image,
+  L_adv,G = −E D_adv(G(x, c)). The critic takes a step every training step, G every
+  ``critic_steps``-th. Its code (``encode``) is D_cls's logits: an encoder of the domain alone.
 - ``discogan`` (Kim et al. 2017, arXiv 1703.05192): two domains A, B (a C2 subgroup), generators
   G_AB, G_BA and critics D_A, D_B: L_G = −E log σ(D_B(G_AB x_A)) − E log σ(D_A(G_BA x_B)) +
   λ_rec·(E‖G_BA G_AB x_A − x_A‖² + E‖G_AB G_BA x_B − x_B‖²) (squared errors per pixel, averaged),
@@ -18,7 +22,7 @@ names an automorphism when it maps consistently the wrong way).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import torch
 import torch.nn.functional as F
@@ -100,13 +104,17 @@ def critic(architecture: str, shape: tuple[int, ...], outputs: int) -> nn.Module
 
 @dataclass
 class StarGANConfig(DomainConfig):
-    """λ_cls ``classification``, λ_rec ``reconstruction``; the generator's ``width`` and residual ``blocks``."""
+    """λ_cls ``classification``, λ_rec ``reconstruction``; the generator's ``width`` and residual
+    ``blocks``; the ``adversarial`` loss, its λ_gp ``gradient_penalty`` and G's step every ``critic_steps``."""
 
     batch_size: Count = 16
     classification: NonNegative = 1.0
     reconstruction: NonNegative = 10.0
     width: Count = 16
     blocks: Natural = 2
+    adversarial: Literal["cross_entropy", "wgan_gp"] = "cross_entropy"
+    gradient_penalty: NonNegative = 10.0
+    critic_steps: Count = 1
 
 
 class StarGAN(DomainTranslator):
@@ -169,17 +177,31 @@ class StarGAN(DomainTranslator):
         target = torch.randint(self.domains, domain.shape, generator=self.generator, device=domain.device)
         fake = self.translate(x, domain, target)
         real = self.critic(x)
-        critic = critic_loss(real[:, 0], self.critic(fake.detach())[:, 0])
+        critic = self._critic_adversarial(x, real[:, 0], fake.detach())
         critic = critic + self.config.classification * F.cross_entropy(real[:, 1:], domain)
         minimise(self.optimisers()["critic"], critic)
+        if (step + 1) % self.config.critic_steps:
+            return floats({"loss": critic, "critic": critic})
         out = self.critic(fake)
-        adversarial = binary_cross_entropy(out[:, 0], True)
+        wasserstein = self.config.adversarial == "wgan_gp"
+        adversarial = -out[:, 0].mean() if wasserstein else binary_cross_entropy(out[:, 0], True)
         classification = F.cross_entropy(out[:, 1:], target)
         cycle = (x - self.translate(fake, target, domain)).abs().mean()
         generator = adversarial + self.config.classification * classification + self.config.reconstruction * cycle
         minimise(self.optimisers()["generator"], generator)
         return floats({"loss": critic + generator, "critic": critic, "adversarial": adversarial,
                        "classification": classification, "cycle": cycle})  # fmt: skip
+
+    def _critic_adversarial(self, x: torch.Tensor, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        """L_adv,D of the module docstring: the cross-entropy, or the Wasserstein critic with its gradient penalty."""
+        fake_out = self.critic(fake)[:, 0]
+        if self.config.adversarial == "cross_entropy":
+            return critic_loss(real, fake_out)
+        alpha = torch.rand(len(x), 1, 1, 1, generator=self.generator, device=x.device)
+        between = (alpha * x + (1 - alpha) * fake).requires_grad_(True)
+        gradient = torch.autograd.grad(self.critic(between)[:, 0].sum(), between, create_graph=True)[0]
+        penalty = ((gradient.flatten(1).norm(dim=1) - 1) ** 2).mean()
+        return fake_out.mean() - real.mean() + self.config.gradient_penalty * penalty
 
 
 @dataclass
