@@ -18,8 +18,18 @@ of a seeded sample above ``max_states``):
   claimed on, with a baseline's accuracy beside).
 
 A :class:`Verdict` lists each requirement with the figure measured and its bar, and passes when all
-hold; figures that are reported but not judged (a baseline) are kept beside. The bars are the
-issue-26 positive controls' (a run of the paper's setting should clear them).
+hold; figures that are reported but not judged (a baseline) are kept beside. A learner's bars are
+what a run in its paper's own setting should clear (BENCHMARKS.md, "Positive controls").
+
+>>> verdict = Verdict("it acts on images as style", "a translator's claim",
+...                   (Requirement("hit", 0.62, 0.9), Requirement("kept", 0.97, 0.95)), {"identity": 1.0})
+>>> verdict.passed, verdict.reasons
+(False, ['hit 0.62 (≥ 0.9 needed)'])
+>>> print(verdict)
+FAIL  it acts on images as style — a translator's claim
+      ✗ hit 0.62 (≥ 0.9 needed)
+      ✓ kept 0.97 (≥ 0.95 needed)
+        identity 1
 """
 
 from __future__ import annotations
