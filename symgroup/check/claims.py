@@ -86,7 +86,7 @@ class Verdict:
     claim: str
     statement: str
     requirements: tuple[Requirement, ...]
-    figures: dict[str, float] = field(default_factory=dict)
+    figures: dict[str, float | bool] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -103,8 +103,12 @@ class Verdict:
     def __str__(self) -> str:
         lines = [f"{'PASS' if self.passed else 'FAIL'}  {self.claim} — {self.statement}"]
         lines += [f"      {'✓' if r.holds else '✗'} {r}" for r in self.requirements]
-        lines += [f"        {name} {value:.3g}" for name, value in self.figures.items()]
+        lines += [f"        {name} {_shown(value)}" for name, value in self.figures.items()]
         return "\n".join(lines)
+
+
+def _shown(value: float | bool) -> str:
+    return ("yes" if value else "no") if isinstance(value, bool) else f"{value:.3g}"
 
 
 class Evidence:
@@ -208,7 +212,7 @@ class Splits(Claim):
         needs = [Requirement("SBD", report.passed)]
         if self.linear:
             needs.append(Requirement("LSBD", report.linear_passed))
-        figures = {f"{n} passes": float(s.passed) for n, s in report.sbd.subspaces.items()}
+        figures: dict[str, float | bool] = {f"{n} passes": s.passed for n, s in report.sbd.subspaces.items()}
         if report.d_lsbd.value is not None:
             figures["D_LSBD"] = report.d_lsbd.value
         return Verdict(self.name, self.statement, tuple(needs), figures)
@@ -229,7 +233,7 @@ class OwnCodes(Claim):
 
     def judge(self, evidence: Evidence) -> Verdict:
         subspaces = evidence.report(invariant=tuple(self.ignoring)).sbd.subspaces
-        own = {n: float(s.passed) for n, s in subspaces.items()}
+        own = {n: s.passed for n, s in subspaces.items()}
         need = Requirement("subgroups with a code of their own", sum(own.values()), self.at_least)
         return Verdict(self.name, self.statement, (need,), own)
 

@@ -107,13 +107,15 @@ def claims(rows: list[Row]) -> list[list[str]]:
 
 def _requirement(judged: list[dict[str, Any]]) -> str:
     """One requirement over runs: "hit 0.94 [0.9, 0.97] (≥ 0.9)", or for a verdict "SBD 4/5"."""
-    figure, bound = judged[0]["figure"], judged[0]["bound"]
+    figure, bound, values = judged[0]["figure"], judged[0]["bound"], [j["measured"] for j in judged]
     if bound is None:
-        return f"{figure} {sum(bool(j['measured']) for j in judged)}/{len(judged)}"
-    return f"{figure} {_spread([j['measured'] for j in judged])} ({'≥' if judged[0]['at_least'] else '≤'} {bound:g})"
+        return f"{figure} {_spread(values)}"
+    return f"{figure} {_spread(values)} ({'≥' if judged[0]['at_least'] else '≤'} {bound:g})"
 
 
-def _spread(values: list[float]) -> str:
-    """The median, and [min, max] over more than one value."""
+def _spread(values: list[float | bool]) -> str:
+    """The median, and [min, max] over more than one value; for verdicts, how many runs hold."""
+    if all(isinstance(v, bool) for v in values):
+        return f"{sum(values)}/{len(values)}"
     median = f"{statistics.median(values):.3g}"
     return median if len(values) == 1 else f"{median} [{min(values):.3g}, {max(values):.3g}]"
