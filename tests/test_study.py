@@ -388,7 +388,7 @@ def test_the_readmes_study_file_is_a_valid_study():
     validate(cells)
 
 
-@pytest.mark.parametrize("name", ["gridworld_40", "domains", "contrastive"])
+@pytest.mark.parametrize("name", ["gridworld_40", "domains", "contrastive", "controls"])
 def test_the_benchmarks_study_files_are_valid_studies(name):
     """The studies BENCHMARKS.md runs: every cell's world and learner parameters valid, and those that
     judge learners' claims ask for them."""
