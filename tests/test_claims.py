@@ -173,6 +173,8 @@ def test_a_study_that_asks_for_claims_tabulates_them(tmp_path, capsys):
     line = next(line for line in text.splitlines() if "it acts on images as style" in line)
     assert f"| {held}/2 |" in line and "hit " in line and "(≥ 0.9)" in line and "identity" in line
     assert "| beta_vae | styled_gridworld(" in text  # the pass-rate table has every learner
+    assert main(["study", "table", str(tmp_path / "elsewhere")]) == 2
+    assert "holds no finished runs" in capsys.readouterr().err
     assert "id='claims'" in html_study_report(rows)
     assert Study.from_dict({**spec, "evaluation": {}}).cells()[0].key == Study.from_dict(spec).cells()[0].key
     with pytest.raises(InvalidOptionError, match="claims must be true or false, got 'yes'"):
