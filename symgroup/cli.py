@@ -293,12 +293,9 @@ def _study_run(args: argparse.Namespace) -> int:
 
 
 def _study_table(args: argparse.Namespace) -> int:
-    from symgroup.study.results import gather, markdown
+    from symgroup.study.results import finished_rows, markdown
 
-    rows = gather(args.folder)
-    if not rows:
-        raise InvalidOptionError(f"{args.folder} holds no finished runs (run a study into it first)", args.folder)
-    print(markdown(rows))
+    print(markdown(finished_rows(args.folder)))
     return 0
 
 

@@ -118,19 +118,19 @@ class Evidence:
         self.learner, self.env, self.max_states, self.seed = learner, env, max_states, seed
         self.states = env.states() if env.n_states <= max_states else env.sample_states(max_states, seed)
         self.tolerances = Tolerances()
-        self._reports: dict[tuple, CheckReport] = {}
+        self.reports: dict[tuple, CheckReport] = {}  # (code, invariant, merged) → the check
         self._actions: dict[str, ActionReport] = {}
 
     def report(self, code: Code = "code", invariant: tuple[str, ...] = (),
                merged: tuple[str, ...] = ()) -> CheckReport:  # fmt: skip
         """The check of the learner's ``code`` ignoring ``invariant``, with the ``merged`` subgroups one part."""
         key = (code, invariant, merged)
-        if key not in self._reports:
+        if key not in self.reports:
             encoder = self.learner if code == "code" else self.learner.projection
             decomposition = {"+".join(merged): merged} if merged else None
-            self._reports[key] = check(encoder, self.env, invariant=invariant, decomposition=decomposition,
+            self.reports[key] = check(encoder, self.env, invariant=invariant, decomposition=decomposition,
                                        max_states=self.max_states, seed=self.seed, validate=False)  # fmt: skip
-        return self._reports[key]
+        return self.reports[key]
 
     def action(self, subgroup: str) -> ActionReport:
         """:func:`check_action` of the learner's ``act`` on ``subgroup``."""
@@ -316,8 +316,12 @@ def accuracy(classify: Callable[[torch.Tensor], torch.Tensor], images: np.ndarra
 
 
 def judge(learner: torch.nn.Module, env: SymmetryEnv, claims: Sequence[Claim] | None = None,
-          max_states: int = 4096, seed: int = 0) -> list[Verdict]:  # fmt: skip
-    """The verdict on each of ``claims`` (default: the learner's own, ``learner.claims(env)``)."""
+          max_states: int = 4096, seed: int = 0, checked: CheckReport | None = None) -> list[Verdict]:  # fmt: skip
+    """The verdict on each of ``claims`` (default: the learner's own, ``learner.claims(env)``).
+    ``checked``: the check already made of the learner's code with its declared invariance (at these
+    ``max_states`` and ``seed``), reused rather than made again."""
     claims = learner.claims(env) if claims is None else claims
     evidence = Evidence(learner, env, max_states, seed)
+    if checked is not None:
+        evidence.reports[("code", tuple(learner.invariant), ())] = checked
     return [claim.judge(evidence) for claim in claims]

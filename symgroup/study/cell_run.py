@@ -54,7 +54,7 @@ def run_cell(cell: Cell, directory: Path) -> dict[str, Any]:
     report = check(run.encoder, run.env, invariant=invariant, metrics=evaluation.metrics or False,
                    metric_options=evaluation.metric_options, validate=False)  # fmt: skip
     passed = report.passed and (report.linear_passed or not evaluation.linear)
-    claims = [v.to_dict() for v in judge(run.learner, run.env)] if evaluation.claims else None
+    claims = [v.to_dict() for v in judge(run.learner, run.env, checked=report)] if evaluation.claims else None
     results = {
         "key": cell.key,
         "learner": run.config.learner,

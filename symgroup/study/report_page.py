@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from symgroup.errors import InvalidOptionError
 from symgroup.page import document, figure, number, table
-from symgroup.study.results import gather, swept_settings
+from symgroup.study.results import finished_rows, swept_settings
 from symgroup.study.summary import Row, agreement, claims, groups, learner_share, quantities, time_to_pass, world
 
 FEW = 10  # below this many runs, the page warns that its statistics rest on few runs
@@ -54,9 +53,7 @@ def html_study_report(rows: list[Row], title: str = "symgroup study") -> str:
 
 def write_study_report(folder: str | Path, out: str | Path | None = None) -> Path:
     """Write the page of the study in ``folder`` to ``out`` (default ``folder/report.html``)."""
-    rows = gather(folder)
-    if not rows:
-        raise InvalidOptionError(f"{folder} holds no finished runs (run a study into it first)", folder)
+    rows = finished_rows(folder)
     out = Path(out) if out is not None else Path(folder) / "report.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html_study_report(rows, f"symgroup study: {Path(folder).name}"), encoding="utf-8")

@@ -11,6 +11,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from symgroup.errors import InvalidOptionError
 from symgroup.study.cell_run import RESULTS
 from symgroup.study.summary import claims, groups
 
@@ -22,6 +23,14 @@ def gather(out: str | Path) -> list[dict[str, Any]]:
     """Every finished run's results under ``out/runs``, ordered by learner, world, seed and key."""
     rows = [json.loads(path.read_text()) for path in Path(out).glob(f"runs/*/{RESULTS}")]
     return sorted(rows, key=lambda r: (r["learner"], r["env"], r["seed"], r["key"]))
+
+
+def finished_rows(out: str | Path) -> list[dict[str, Any]]:
+    """:func:`gather`, or :class:`InvalidOptionError` when ``out`` holds no finished run."""
+    rows = gather(out)
+    if not rows:
+        raise InvalidOptionError(f"{out} holds no finished runs (run a study into it first)", out)
+    return rows
 
 
 def write_tables(rows: list[dict[str, Any]], out: str | Path) -> tuple[Path, Path]:
