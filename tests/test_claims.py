@@ -11,7 +11,17 @@ import pytest
 import torch
 
 import envs
-from symgroup.check.claims import ActsAs, Classifies, Evidence, Identifies, Ignores, OwnCodes, Splits, judge
+from symgroup.check.claims import (
+    ActsAs,
+    Classifies,
+    CodesMove,
+    Evidence,
+    Identifies,
+    Ignores,
+    OwnCodes,
+    Splits,
+    judge,
+)
 from symgroup.errors import InvalidOptionError
 from symgroup.learn import TrainConfig, train
 from symgroup.learn.registry import LEARNERS, build_learner
@@ -112,6 +122,40 @@ def test_splits_and_own_codes_count_the_subgroups_with_a_subspace_of_their_own()
     assert own.requirements[0].measured == 2 and not own.passed  # colour and style only
     assert verdict(OwnCodes(2, "oracle"), entangled).passed
     assert not verdict(Splits("oracle"), entangled).passed
+
+
+def generator_traversals(env, codes_to_factors):
+    """A hand-built generator's traversals: code i sets the factors ``codes_to_factors[i]`` (all to its
+    value), the rest of each state drawn at random; (values, n, C, H, W) per code."""
+
+    def traversals(n, seed):
+        rng = np.random.default_rng(seed)
+        out = []
+        for columns in codes_to_factors:
+            base = env.sample_states(n, rng)
+            sizes = [env.factor_sizes[c] for c in columns]
+            rows = []
+            for value in range(max(sizes) if sizes else 3):
+                states = base.copy()
+                for c, size in zip(columns, sizes, strict=True):
+                    states[:, c] = value % size
+                rows.append(env.render(states))
+            out.append(np.stack(rows))
+        return out
+
+    return traversals
+
+
+def test_codes_move_counts_the_subgroups_a_code_of_the_generator_moves_alone():
+    """Each code moving one factor: every factor owned. A code that moves x and y together owns none of
+    them; a code that moves nothing (a collapsed generator) owns nothing."""
+    perfect = verdict(CodesMove(4, generator_traversals(WORLD, [[0], [1], [2], [3]]), "oracle"), Oracle(WORLD, ()))
+    assert perfect.passed and perfect.requirements[0].measured == 4
+    assert perfect.figures == {"code 0 moves x alone": 1.0, "code 1 moves y alone": 1.0,
+                               "code 2 moves colour alone": 1.0, "code 3 moves style alone": 1.0}  # fmt: skip
+    tangled = verdict(CodesMove(2, generator_traversals(WORLD, [[0, 1], [2], []]), "oracle"), Oracle(WORLD, ()))
+    assert tangled.requirements[0].measured == 1 and not tangled.passed  # colour only
+    assert tangled.figures["code 0 moves x alone"] < 0.2  # only where y happened to start at the same value
 
 
 @pytest.mark.parametrize("name", sorted(LEARNERS))

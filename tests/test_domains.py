@@ -14,6 +14,7 @@ from symgroup.errors import InvalidOptionError
 from symgroup.learn import TrainConfig, train
 from symgroup.learn.registry import build_learner
 from symgroup.learn.samplers import Domains
+from symgroup.learn.translators import clip
 from symgroup.learn.traverse import describe, traversal_grid
 
 TINY = {"n": 4, "hues": 2, "image_size": 16}  # 96 states (styles 3), 3×16×16 images
@@ -99,7 +100,7 @@ def test_ufdn_terms_and_the_inverted_domain_code():
 
 
 def test_stargan_critic_and_generator_terms():
-    star, batch, _ = made("stargan", lr=FROZEN, classification=0.7, reconstruction=3.0)
+    star, batch, _ = made("stargan", lr=FROZEN, classification=0.7, reconstruction=3.0, spectral=False)
     x, domain = batch["x"], batch["states"][:, 3]
     target = torch.randint(3, domain.shape, generator=copy_of(star.generator))
     with torch.no_grad():
@@ -119,7 +120,7 @@ def test_stargan_wasserstein_critic_with_gradient_penalty_and_generator_every_kt
     forward differences along each image's own gradient direction), and G stepping only every
     ``critic_steps``-th step."""
     star, batch, _ = made("stargan", lr=1e-3, classification=0.7, gradient_penalty=3.0, adversarial="wgan_gp",
-                          critic_steps=2)  # fmt: skip
+                          critic_steps=2, spectral=False)  # fmt: skip
     x, domain = batch["x"], batch["states"][:, 3]
     twin = copy_of(star.generator)
     target = torch.randint(3, domain.shape, generator=twin)
@@ -147,6 +148,31 @@ def test_stargan_wasserstein_critic_with_gradient_penalty_and_generator_every_kt
     terms = star.training_step(batch, 1)
     assert set(terms) == {"loss", "critic", "adversarial", "classification", "cycle"}
     assert not all(torch.equal(a, b) for a, b in zip(before, star.translator.parameters(), strict=True))
+
+
+def test_a_translators_clip_blocks_only_the_gradient_that_pushes_a_pixel_further_out():
+    """clip is clamp(v, 0, 1) forward; backward, a pixel below 0 (or above 1) gets the gradient that
+    would bring it back and no other — torch.clamp's zero gradient there would leave it dead."""
+    v = torch.tensor([-0.5, -0.5, 0.3, 0.3, 1.5, 1.5], requires_grad=True)
+    out = clip(v)
+    assert torch.equal(out, v.detach().clamp(0, 1))
+    grad = torch.tensor([1.0, -1.0, 1.0, -1.0, 1.0, -1.0])  # dL/dv: a descent step moves v by −grad
+    (v_grad,) = torch.autograd.grad(out, v, grad)
+    assert v_grad.tolist() == [0.0, -1.0, 1.0, -1.0, 1.0, 0.0]
+
+
+def test_a_spectrally_normalised_critic_is_lipschitz_in_each_layer():
+    """Each layer's weight (a convolution's reshaped to a matrix) has largest singular value 1 once the
+    power iteration has run, so D_cls cannot swing on a small change of its input."""
+    star, batch, _ = made("stargan", architecture="conv", latent=4)
+    plain = made("stargan", architecture="conv", latent=4, spectral=False)[0]
+    with torch.no_grad():
+        for _ in range(50):
+            star.critic(batch["x"])  # each training-mode forward runs one power iteration
+        layers = [m for m in star.critic.modules() if isinstance(m, (torch.nn.Linear, torch.nn.Conv2d))]
+        norms = [float(torch.linalg.matrix_norm(m.weight.flatten(1), ord=2)) for m in layers]
+    assert len(layers) == 6 and norms == pytest.approx([1.0] * 6, abs=1e-2)
+    assert not any(hasattr(m, "parametrizations") for m in plain.critic.modules())
 
 
 def test_discogan_critics_generators_and_cycle():
@@ -285,19 +311,50 @@ def infogan(**params):
 
 def test_infogan_codes_one_per_subgroup_and_its_information_term():
     gan, _ = infogan()
-    codes, draws = gan.draw_codes(6, torch.device("cpu"))
+    draws = gan.draw_codes(6, torch.device("cpu"))
+    codes = gan.code_vector(draws)
     assert gan.sizes == [4, 4, 2] and codes.shape == (6, 10) and (codes.sum(dim=1) == 3).all()  # one-hot each
     q = torch.randn(6, 10, dtype=torch.float64)
     expected = sum(cross_entropy(part, d)[0] for part, d in zip(q.split([4, 4, 2], dim=1), draws, strict=True))
     assert float(gan.information_loss(q, codes, draws)) == pytest.approx(expected, rel=1e-9)
     circles, _ = infogan(codes="circle")
-    codes, draws = circles.draw_codes(6, torch.device("cpu"))
+    draws = circles.draw_codes(6, torch.device("cpu"))
+    codes = circles.code_vector(draws)
     assert codes.shape == (6, 6) and torch.allclose(codes[:, 0], draws[0].cos())
     q = torch.randn(6, 6)
     expected = float(np.mean(0.5 * ((numpy(q) - numpy(codes)) ** 2).sum(axis=1)))
     assert float(circles.information_loss(q, codes, draws)) == pytest.approx(expected, rel=1e-5)
     encoded = gan.encode(torch.zeros(2, 3, 16, 16))
     assert encoded.shape == (2, 10) and torch.allclose(encoded[:, :4].sum(dim=1), torch.ones(2))  # Q's softmaxes
+
+
+def test_infogan_cr_pairs_share_one_code_and_its_classifier_names_which():
+    """InfoGAN-CR's regulariser: a pair G(z, c), G(z', c') shares code i (c'_i = c_i, the rest drawn
+    afresh), H sees both images as channels of one input, and G's term is α·CE(H(pair), i)."""
+    config = TrainConfig(env="gridworld", env_options=TINY, learner="infogan_cr",
+                         params={"architecture": "mlp", "batch_size": 8, "contrast_lr": FROZEN, "lr": FROZEN,
+                                 "critic_lr": FROZEN, "contrastive": 0.3})  # fmt: skip
+    torch.manual_seed(0)
+    cr = build_learner(config, envs.make("gridworld", **TINY))[1]
+    twin = copy_of(cr.generator)
+    shared = torch.randint(3, (8,), generator=twin)
+    first = [torch.randint(size, (8,), generator=twin) for size in cr.sizes]
+    second = [torch.randint(size, (8,), generator=twin) for size in cr.sizes]
+    noises = [torch.randn(8, cr.config.noise, generator=twin) for _ in range(2)]
+    second = [torch.where(shared == k, a, b) for k, (a, b) in enumerate(zip(first, second, strict=True))]
+    for k in range(3):
+        assert torch.equal(first[k][shared == k], second[k][shared == k])
+    with torch.no_grad():
+        pair = torch.cat([cr.generate(z, cr.code_vector(d)) for z, d in zip(noises, (first, second), strict=True)], 1)
+        expected = cross_entropy(cr.contrast(pair), shared)[0]
+    term, logged = cr.regulariser(8, 0, torch.device("cpu"))
+    assert pair.shape[1] == 6 and logged["contrast"].item() == pytest.approx(expected, rel=1e-5)
+    assert float(term) == pytest.approx(0.3 * expected, rel=1e-4)
+    later = build_learner(TrainConfig(env="gridworld", env_options=TINY, learner="infogan_cr",
+                                      params={"architecture": "mlp", "contrastive_from": 5}),
+                          envs.make("gridworld", **TINY))[1]  # fmt: skip
+    term, logged = later.regulariser(8, 4, torch.device("cpu"))  # before contrastive_from: no term
+    assert float(term) == 0 and logged == {}
 
 
 @pytest.mark.seeded

@@ -144,7 +144,7 @@ def check_action(
     if not 0 < share <= 1:
         raise InvalidOptionError(f"share must be in (0, 1], got {share!r}", share)
     states = env.states() if env.n_states <= max_states else env.sample_states(max_states, seed)
-    table = _Landing(env, batch_size)
+    table = Landing(env, batch_size)
     apply = applier(action, env, batch_size)
     x = env.render(states)
     identity_out = apply(x, env.group.identity)
@@ -225,7 +225,7 @@ def _automorphism(figures: list[GeneratorAction], gens: list, share: float) -> d
     return images
 
 
-class _Landing:
+class Landing:
     """The nearest rendered state of each output image, by squared pixel distance, in batches."""
 
     def __init__(self, env: SymmetryEnv, batch_size: int) -> None:

@@ -10,6 +10,8 @@ of a seeded sample above ``max_states``):
   block, von Kügelgen et al. 2021), the code ignoring what the claim names;
 - :class:`Splits` — every subgroup its own part passes SBD (Higgins et al. 2018), and LSBD with
   ``linear``; :class:`OwnCodes` — at least k subgroups get a subspace of their own;
+- :class:`CodesMove` — a generator's codes, each changed with the rest fixed, move one subgroup
+  alone (each image landed on its nearest rendered state): at least k subgroups are so moved;
 - :class:`ActsAs` — a translator implements a subgroup's action on images
   (:func:`~symgroup.check.check_action`: identity, hit, kept, inverse, the smallest over
   generators) and makes the change ("moved": the median over states of ⟨T(x, g) − x, x(g·s) − x⟩ /
@@ -42,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import torch
 
-from symgroup.check.action import ActionReport, applier, check_action
+from symgroup.check.action import ActionReport, Landing, applier, check_action
 from symgroup.check.checker import check
 from symgroup.check.report import CheckReport
 from symgroup.check.sbd import Tolerances
@@ -236,6 +238,41 @@ class OwnCodes(Claim):
         own = {n: s.passed for n, s in subspaces.items()}
         need = Requirement("subgroups with a code of their own", sum(own.values()), self.at_least)
         return Verdict(self.name, self.statement, (need,), own)
+
+
+@dataclass(frozen=True)
+class CodesMove(Claim):
+    """At least ``at_least`` subgroups are each moved alone by one of a generator's codes.
+    ``traversals(n, seed)`` gives, per code, images (values, n, C, H, W): n random settings of the
+    other codes and the noise, the code set to each of its values. Each image lands on its nearest
+    rendered state; in a setting, the code moves subgroup f alone when f is the only subgroup whose
+    landed value varies. A code takes the subgroup it moves alone most often, and *owns* it when it
+    does so in at least ``share`` of the settings."""
+
+    at_least: int
+    traversals: Callable[[int, int], list[np.ndarray]]
+    statement: str
+    settings: int = 64
+    share: float = 0.8
+
+    @property
+    def name(self) -> str:
+        return f"at least {self.at_least} subgroups are each moved alone by a code of its generator"
+
+    def judge(self, evidence: Evidence) -> Verdict:
+        env, landing = evidence.env, Landing(evidence.env, 256)
+        owned, figures = set(), {}
+        for i, images in enumerate(self.traversals(self.settings, evidence.seed)):
+            states = env.states()[landing.nearest(images.reshape(-1, *images.shape[2:]))]
+            varies = (states.reshape(*images.shape[:2], -1) != states.reshape(*images.shape[:2], -1)[:1]).any(axis=0)
+            alone = varies.sum(axis=1) == 1
+            counts = varies[alone].sum(axis=0)
+            best = int(np.argmax(counts))
+            figures[f"code {i} moves {env.factor_names[best]} alone"] = float(counts[best] / len(varies))
+            if counts[best] >= self.share * len(varies):
+                owned.add(env.factor_names[best])
+        need = Requirement("subgroups moved alone by a code", len(owned), self.at_least)
+        return Verdict(self.name, self.statement, (need,), figures)
 
 
 ACTION_FIGURES = ("identity", "hit", "kept", "inverse", "moved")

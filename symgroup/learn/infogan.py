@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -25,7 +26,7 @@ from torch import nn
 from envs import SymmetryEnv
 from symgroup.learn.adversarial import adam, binary_cross_entropy, critic_loss, last_layer
 from symgroup.learn.architectures import build
-from symgroup.learn.learner import Count, Learner, LearnerConfig, NonNegative, Positive, floats, minimise
+from symgroup.learn.learner import Count, Learner, LearnerConfig, Natural, NonNegative, Positive, floats, minimise
 from symgroup.learn.samplers import Images, Sampler
 
 if TYPE_CHECKING:
@@ -33,12 +34,46 @@ if TYPE_CHECKING:
 
 
 def start_at_the_mean_image(decoder: nn.Module, env: SymmetryEnv, samples: int = 256) -> None:
-    """Set the decoder's last bias to the logit of the world's mean pixel, so that G starts by
-    drawing the mean image rather than grey: on small objects on black, a critic otherwise tells
-    grey from real at once and G's gradient fades before it learns anything (Radford et al.
-    2015's DCGAN lore; a seeded sample of 256 states)."""
+    """Set the decoder's last bias to the logit of the world's mean pixel, so that the MLP generator
+    starts by drawing the mean image rather than grey: on small objects on black, a critic otherwise
+    tells grey from real at once and its gradient fades before it learns anything (a seeded sample
+    of 256 states). The paper's generator, with batch normalisation, needs no such start: with it,
+    it collapses to black images (BENCHMARKS.md, positive controls)."""
     mean = float(env.render(env.sample_states(samples, 0)).mean())
     nn.init.constant_(last_layer(decoder).bias, math.log(max(mean, 1e-3) / max(1 - mean, 1e-3)))
+
+
+def paper_generator(inputs: int, shape: tuple[int, int, int]) -> nn.Module:
+    """The InfoGAN paper's generator (its MNIST network, Chen et al. 2016 Table 1, sized to (C, H, W)
+    with H and W multiples of 4): FC 1024 – BN – ReLU – FC 128·(H/4)·(W/4) – BN – ReLU – upconv 64
+    4×4 stride 2 – BN – ReLU – upconv C 4×4 stride 2, logits."""
+    channels, height, width = shape
+    return nn.Sequential(
+        nn.Linear(inputs, 1024), nn.BatchNorm1d(1024), nn.ReLU(),
+        nn.Linear(1024, 128 * (height // 4) * (width // 4)), nn.BatchNorm1d(128 * (height // 4) * (width // 4)),
+        nn.ReLU(), nn.Unflatten(1, (128, height // 4, width // 4)),
+        nn.ConvTranspose2d(128, 64, 4, 2, 1), nn.BatchNorm2d(64), nn.ReLU(),
+        nn.ConvTranspose2d(64, channels, 4, 2, 1),
+    )  # fmt: skip
+
+
+def paper_trunk(shape: tuple[int, int, int]) -> nn.Sequential:
+    """The InfoGAN paper's discriminator trunk, shared by D and Q: conv 64 4×4 stride 2 – lReLU –
+    conv 128 4×4 stride 2 – BN – lReLU – FC 1024 – BN – lReLU (leak 0.1), 1024 features."""
+    channels, height, width = shape
+    return nn.Sequential(
+        nn.Conv2d(channels, 64, 4, 2, 1), nn.LeakyReLU(0.1),
+        nn.Conv2d(64, 128, 4, 2, 1), nn.BatchNorm2d(128), nn.LeakyReLU(0.1), nn.Flatten(),
+        nn.Linear(128 * (height // 4) * (width // 4), 1024), nn.BatchNorm1d(1024), nn.LeakyReLU(0.1),
+    )  # fmt: skip
+
+
+def trunk(architecture: str, shape: tuple[int, int, int]) -> tuple[nn.Module, int]:
+    """The discriminator's trunk and its width: :func:`paper_trunk`, or the reference MLP encoder's features."""
+    if architecture == "mlp":
+        encoder = build("mlp", shape, 1)[0]
+        return encoder.features, encoder.head.in_features
+    return paper_trunk(shape), 1024
 
 
 @dataclass
@@ -54,11 +89,12 @@ class InfoGANConfig(LearnerConfig):
 
 
 class InfoGAN(Learner):
-    """InfoGAN with the reference conv decoder as G and the reference conv trunk as D and Q.
+    """InfoGAN with the paper's networks (:func:`paper_generator`, :func:`paper_trunk`, Q an FC 128
+    – BN – lReLU – FC head on the trunk), or with ``architecture="mlp"`` the reference MLP pair.
 
     The paper's MNIST recipe (batch 128, G lr 1e-3, D lr 2e-4, Adam β1 0.5, Cat(10) + 2 uniform
-    codes + 62 noise dims, 50 epochs): here batch 64, the same learning rates, one code per
-    subgroup and 32 noise dims.
+    codes + 62 noise dims, 50 epochs): here batch 64, the same learning rates and networks, one
+    code per subgroup and 32 noise dims.
     """
 
     name = "infogan"
@@ -69,39 +105,78 @@ class InfoGAN(Learner):
         self.sizes = [factor.group.order for factor in env.factors.values()]
         self.widths = self.sizes if config.codes == "categorical" else [2] * len(self.sizes)
         self.code_size = sum(self.widths)
-        self.generator_net = build(config.architecture, env.observation_shape, config.noise + self.code_size)[1]
-        start_at_the_mean_image(self.generator_net, env)
-        trunk = build(config.architecture, env.observation_shape, 1)[0]
-        self.trunk = trunk.features
-        self.adversary = nn.Linear(trunk.head.in_features, 1)
-        self.q = nn.Linear(trunk.head.in_features, self.code_size)
+        shape, mlp = env.observation_shape, config.architecture == "mlp"
+        inputs = config.noise + self.code_size
+        self.generator_net = build("mlp", shape, inputs)[1] if mlp else paper_generator(inputs, shape)
+        if mlp:
+            start_at_the_mean_image(self.generator_net, env)
+        self.trunk, width = trunk(config.architecture, shape)
+        self.adversary = nn.Linear(width, 1)
+        self.q = nn.Linear(width, self.code_size) if mlp else nn.Sequential(
+            nn.Linear(width, 128), nn.BatchNorm1d(128), nn.LeakyReLU(0.1), nn.Linear(128, self.code_size))  # fmt: skip
 
     def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
         return Images(env, self.config.batch_size)
 
     def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
-        """Chen et al. 2016's claim, on Q: codes of their own for at least two subgroups (or all, where fewer)."""
-        from symgroup.check.claims import OwnCodes
+        """Chen et al. 2016's claim: each code takes one factor (:meth:`own_codes`)."""
+        return self.own_codes(env, "Chen et al. 2016: each code of InfoGAN's takes one factor")
+
+    def own_codes(self, env: SymmetryEnv, statement: str) -> tuple[Claim, ...]:
+        """The claim judged on G (each code, changed alone, moves one subgroup) and on Q (codes of their
+        own for the subgroups), for at least two subgroups (or all, where fewer)."""
+        from symgroup.check.claims import CodesMove, OwnCodes
 
         at_least = min(2, len(env.factor_names))
-        return (OwnCodes(at_least, "Chen et al. 2016: each code of InfoGAN's takes one factor, which Q recovers"),)
+        return (CodesMove(at_least, self.code_traversals, f"{statement}, changed alone on G"),
+                OwnCodes(at_least, f"{statement}, which Q recovers"))  # fmt: skip
+
+    @torch.no_grad()
+    def code_traversals(self, n: int, seed: int) -> list[np.ndarray]:
+        """Per code, G's images (values, n, C, H, W): n seeded draws of the noise and the other codes,
+        the code set to each of its values (a circle's to its group's order of equally spaced angles)."""
+        self.eval()
+        device = next(self.parameters()).device
+        rng = torch.Generator(device=device).manual_seed(seed)
+        noise = torch.randn(n, self.config.noise, generator=rng, device=device)
+        base = [torch.randint(size, (n,), generator=rng, device=device) for size in self.sizes]
+        if self.config.codes == "circle":
+            base = [2 * math.pi * d / size for d, size in zip(base, self.sizes, strict=True)]
+        traversals = []
+        for i, size in enumerate(self.sizes):
+            images = []
+            for value in range(size):
+                draws = [
+                    *base[:i],
+                    torch.full_like(
+                        base[i], value if self.config.codes == "categorical" else 2 * math.pi * value / size
+                    ),
+                    *base[i + 1 :],
+                ]
+                images.append(self.generate(noise, self.code_vector(draws)).cpu().numpy())
+            traversals.append(np.stack(images))
+        return traversals
 
     def make_optimisers(self) -> dict[str, torch.optim.Optimizer]:
         critic = [*self.trunk.parameters(), *self.adversary.parameters(), *self.q.parameters()]
         return {"generator": adam(self.generator_net.parameters(), self.config.lr),
                 "critic": adam(critic, self.config.critic_lr)}  # fmt: skip
 
-    def draw_codes(self, n: int, device: torch.device) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        """c ~ p(c): the code vector (n, code_size) and each code's draw (its class, or its angle)."""
-        draws, parts = [], []
-        for size in self.sizes:
-            if self.config.codes == "categorical":
-                draws.append(torch.randint(size, (n,), generator=self.generator, device=device))
-                parts.append(F.one_hot(draws[-1], size).float())
-            else:
-                draws.append(2 * math.pi * torch.rand(n, generator=self.generator, device=device))
-                parts.append(torch.stack([draws[-1].cos(), draws[-1].sin()], dim=1))
-        return torch.cat(parts, dim=1), draws
+    def draw_codes(self, n: int, device: torch.device) -> list[torch.Tensor]:
+        """c ~ p(c): each code's draw, its class (categorical) or its angle (circle)."""
+        if self.config.codes == "categorical":
+            return [torch.randint(size, (n,), generator=self.generator, device=device) for size in self.sizes]
+        return [2 * math.pi * torch.rand(n, generator=self.generator, device=device) for _ in self.sizes]
+
+    def noise(self, n: int, device: torch.device) -> torch.Tensor:
+        """z ~ N(0, I), (n, noise)."""
+        return torch.randn(n, self.config.noise, generator=self.generator, device=device)
+
+    def code_vector(self, draws: list[torch.Tensor]) -> torch.Tensor:
+        """The generator's input of the draws, (n, code_size): one-hot classes or (cos θ, sin θ)."""
+        if self.config.codes == "categorical":
+            return torch.cat([F.one_hot(d, size).float() for d, size in zip(draws, self.sizes, strict=True)], dim=1)
+        return torch.cat([torch.stack([d.cos(), d.sin()], dim=1) for d in draws], dim=1)
 
     def information_loss(self, q: torch.Tensor, codes: torch.Tensor, draws: list[torch.Tensor]) -> torch.Tensor:
         """−E log Q(c | x) up to constants: Σ_i CE(Q_i, c_i) (categorical) or Σ_i ½‖Q_i − c_i‖² (circle)."""
@@ -126,8 +201,9 @@ class InfoGAN(Learner):
 
     def training_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, float]:
         x = batch["x"]
-        noise = torch.randn(len(x), self.config.noise, generator=self.generator, device=x.device)
-        codes, draws = self.draw_codes(len(x), x.device)
+        noise = self.noise(len(x), x.device)
+        draws = self.draw_codes(len(x), x.device)
+        codes = self.code_vector(draws)
         fake = self.generate(noise, codes)
         features = self.trunk(fake.detach())
         critic = critic_loss(self.adversary(self.trunk(x)), self.adversary(features))
@@ -136,7 +212,68 @@ class InfoGAN(Learner):
         features = self.trunk(fake)
         adversarial = binary_cross_entropy(self.adversary(features), True)
         information = self.information_loss(self.q(features), codes, draws)
-        generator = adversarial + self.config.information * information
+        regulariser, logged = self.regulariser(len(x), step, x.device)
+        generator = adversarial + self.config.information * information + regulariser
         minimise(self.optimisers()["generator"], generator)
         return floats({"loss": critic + generator, "critic": critic, "adversarial": adversarial,
-                       "information": information})  # fmt: skip
+                       "information": information, **logged})  # fmt: skip
+
+    def regulariser(self, n: int, step: int, device: torch.device) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """A further term of the generator's loss, and what to log of it: none for InfoGAN."""
+        return torch.zeros((), device=device), {}
+
+
+@dataclass
+class InfoGANCRConfig(InfoGANConfig):
+    """α ``contrastive``, the contrastive regulariser's weight from step ``contrastive_from`` on, and
+    the learning rate ``contrast_lr`` of its classifier H."""
+
+    contrastive: NonNegative = 2.0
+    contrastive_from: Natural = 0
+    contrast_lr: Positive = 2e-3
+
+
+class InfoGANCR(InfoGAN):
+    """InfoGAN-CR (Lin et al. 2020, arXiv 1906.06034): InfoGAN plus a contrastive regulariser. A pair
+    of images G(z, c), G(z', c') shares one code i ~ U{1..K} (c'_i = c_i, every other code and the
+    noise drawn afresh); a classifier H of the pair (both images as channels of one input) learns
+    which code they share, and G minimises the same cross-entropy:
+
+        min_(G, Q, H) max_D  V(D, G) − λ·L_I + α·E CE(H(G(z, c), G(z', c')), i),
+
+    so that each code's effect must be told apart from the others' — the property a code per factor has.
+
+    The paper's dSprites recipe (official code fjxmlzn/InfoGAN-CR: batch 64, Adam β1 0.5, lr 1e-3
+    for G and 2e-3 for D, Q and H, λ 0.05, α 0 then 2 for the last 10 % of 28 epochs, spectral
+    norm in D and H, two G steps per critic step, no gap between shared and unshared codes): here
+    InfoGAN's networks and rates (:class:`InfoGAN`), H the discriminator's trunk on 2·C channels,
+    one G step, no spectral norm, α from ``contrastive_from``.
+    """
+
+    name = "infogan_cr"
+    Config = InfoGANCRConfig
+
+    def __init__(self, env: SymmetryEnv, config: InfoGANCRConfig) -> None:
+        super().__init__(env, config)
+        channels, height, width = env.observation_shape
+        pairs, width = trunk(config.architecture, (2 * channels, height, width))
+        self.contrast = nn.Sequential(pairs, nn.Linear(width, len(self.sizes)))
+
+    def make_optimisers(self) -> dict[str, torch.optim.Optimizer]:
+        return super().make_optimisers() | {"contrast": adam(self.contrast.parameters(), self.config.contrast_lr)}
+
+    def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
+        return self.own_codes(env, "Lin et al. 2020: each code of InfoGAN-CR's takes one factor")
+
+    def regulariser(self, n: int, step: int, device: torch.device) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """α·CE(H(pair), i) on a fresh batch of pairs, after H's own step on them."""
+        if step < self.config.contrastive_from:
+            return super().regulariser(n, step, device)
+        shared = torch.randint(len(self.sizes), (n,), generator=self.generator, device=device)
+        first, second = self.draw_codes(n, device), self.draw_codes(n, device)
+        second = [torch.where(shared == k, a, b) for k, (a, b) in enumerate(zip(first, second, strict=True))]
+        pairs = torch.cat([self.generate(self.noise(n, device), self.code_vector(draws)) for draws in (first, second)],
+                          dim=1)  # fmt: skip
+        contrast = F.cross_entropy(self.contrast(pairs.detach()), shared)
+        minimise(self.optimisers()["contrast"], contrast)
+        return self.config.contrastive * F.cross_entropy(self.contrast(pairs), shared), {"contrast": contrast}

@@ -16,7 +16,7 @@ from symgroup.errors import InvalidOptionError
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.contrastive import BYOL, DCoDR, SimCLR
 from symgroup.learn.domains import ADDA, UFDN
-from symgroup.learn.infogan import InfoGAN
+from symgroup.learn.infogan import InfoGAN, InfoGANCR
 from symgroup.learn.learner import Learner, configure
 from symgroup.learn.symmetry import LSBDVAE, ForwardVAE, Quessard
 from symgroup.learn.translators import DiscoGAN, StarGAN
@@ -33,7 +33,7 @@ from symgroup.learn.vaes import (
 )
 
 BUILT_IN = (VAE, BetaVAE, AnnealedVAE, FactorVAE, BayesFactorVAE, BetaTCVAE, DIPVAE, DIPVAEII, InfoVAE, ForwardVAE,
-            LSBDVAE, Quessard, SimCLR, BYOL, DCoDR, ADDA, UFDN, StarGAN, DiscoGAN, InfoGAN)  # fmt: skip
+            LSBDVAE, Quessard, SimCLR, BYOL, DCoDR, ADDA, UFDN, StarGAN, DiscoGAN, InfoGAN, InfoGANCR)  # fmt: skip
 LEARNERS: dict[str, type[Learner]] = {m.name: m for m in BUILT_IN}
 
 L = TypeVar("L", bound=type[Learner])

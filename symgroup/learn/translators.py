@@ -30,7 +30,7 @@ from torch import nn
 
 from envs import SymmetryEnv
 from symgroup.errors import InvalidOptionError
-from symgroup.learn.adversarial import adam, binary_cross_entropy, critic_loss, last_layer
+from symgroup.learn.adversarial import adam, binary_cross_entropy, critic, critic_loss, last_layer
 from symgroup.learn.architectures import GaussianEncoder, build
 from symgroup.learn.domains import DomainConfig, DomainTranslator
 from symgroup.learn.learner import Count, Natural, NonNegative, floats, minimise
@@ -54,7 +54,7 @@ class Residual(nn.Module):
 class ConvTranslator(nn.Module):
     """StarGAN's generator in miniature: x with the target domain's one-hot planes as extra
     channels → conv 3×3 (w) → conv 4×4 stride 2 (2w) → ``blocks`` residual blocks → transposed conv
-    4×4 stride 2 (w) → conv 3×3 = Δ, and G(x, c) = clip(x + Δ, 0, 1) with the last layer starting at
+    4×4 stride 2 (w) → conv 3×3 = Δ, and G(x, c) = clip(x + Δ) (:class:`Clip`) with the last layer starting at
     zero: G starts as the identity, so that on worlds of small objects on black it does not first
     collapse to blank images (which nearly satisfy the cycle loss). Fully convolutional: any even side."""
 
@@ -71,12 +71,12 @@ class ConvTranslator(nn.Module):
 
     def forward(self, x: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
         planes = condition[:, :, None, None].expand(-1, -1, *x.shape[2:])
-        return torch.clamp(x + self.net(torch.cat([x, planes], dim=1)), 0, 1)
+        return clip(x + self.net(torch.cat([x, planes], dim=1)))
 
 
 class Bottleneck(nn.Module):
     """DiscoGAN's generator: the reference encoder–decoder through a ``latent``-wide bottleneck as
-    the change, G(x) = clip(x + decoder(encoder mean(x)), 0, 1), starting as the identity (as
+    the change, G(x) = clip(x + decoder(encoder mean(x))), starting as the identity (as
     :class:`ConvTranslator`)."""
 
     def __init__(self, architecture: str, shape: tuple[int, int, int], latent: int) -> None:
@@ -86,7 +86,30 @@ class Bottleneck(nn.Module):
         zero_last_layer(self.decoder)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.clamp(x + self.decoder(self.encoder(x)[0]), 0, 1)
+        return clip(x + self.decoder(self.encoder(x)[0]))
+
+
+class Clip(torch.autograd.Function):
+    """clamp(v, 0, 1), whose gradient is blocked only where a step would push v further out of [0, 1]:
+    a pixel the translator has pushed below 0 (black) can still be raised. torch.clamp's gradient is 0
+    outside the range, so on worlds of objects on black a translator that once darkens the background
+    can never add pixels there."""
+
+    @staticmethod
+    def forward(ctx: torch.autograd.function.FunctionCtx, v: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(v)
+        return v.clamp(0, 1)
+
+    @staticmethod
+    def backward(ctx: torch.autograd.function.FunctionCtx, grad: torch.Tensor) -> torch.Tensor:
+        (v,) = ctx.saved_tensors
+        outward = ((v < 0) & (grad > 0)) | ((v > 1) & (grad < 0))
+        return grad.masked_fill(outward, 0)
+
+
+def clip(v: torch.Tensor) -> torch.Tensor:
+    """clamp(v, 0, 1) with :class:`Clip`'s gradient."""
+    return Clip.apply(v)
 
 
 def zero_last_layer(net: nn.Module) -> None:
@@ -96,16 +119,11 @@ def zero_last_layer(net: nn.Module) -> None:
     nn.init.zeros_(last.bias)
 
 
-def critic(architecture: str, shape: tuple[int, ...], outputs: int) -> nn.Module:
-    """The reference conv encoder's trunk with ``outputs`` logits (its mean head)."""
-    encoder = build(architecture, shape, outputs)[0]
-    return nn.Sequential(encoder.features, nn.Linear(encoder.head.in_features, outputs))
-
-
 @dataclass
 class StarGANConfig(DomainConfig):
     """λ_cls ``classification``, λ_rec ``reconstruction``; the generator's ``width`` and residual
-    ``blocks``; the ``adversarial`` loss, its λ_gp ``gradient_penalty`` and G's step every ``critic_steps``."""
+    ``blocks``; the ``adversarial`` loss, its λ_gp ``gradient_penalty`` and G's step every
+    ``critic_steps``; a ``spectral``-normalised critic."""
 
     batch_size: Count = 16
     classification: NonNegative = 1.0
@@ -115,6 +133,7 @@ class StarGANConfig(DomainConfig):
     adversarial: Literal["cross_entropy", "wgan_gp"] = "cross_entropy"
     gradient_penalty: NonNegative = 10.0
     critic_steps: Count = 1
+    spectral: bool = True
 
 
 class StarGAN(DomainTranslator):
@@ -123,9 +142,11 @@ class StarGAN(DomainTranslator):
     The paper's recipe (128 px, batch 16, 200k steps, Adam 1e-4 β (0.5, 0.999), WGAN-GP with λ_gp 10
     and 5 critic steps per generator step, a residual generator with c tiled as input channels, a
     PatchGAN critic): here G with one down-sampling of width 16 → 32 and 2 residual blocks
-    (:class:`ConvTranslator`), the reference conv trunk as D, the paper's Eq. 1 cross-entropy
-    adversarial loss instead of WGAN-GP, one critic step per generator step, the paper's batch of
-    16, lr 2e-4, λ_cls 1, λ_rec 10.
+    (:class:`ConvTranslator`), the reference conv trunk as D, spectrally normalised (Miyato et al.
+    2018), the paper's Eq. 1 cross-entropy adversarial loss instead of WGAN-GP, one critic step per
+    generator step, the paper's batch of 16, lr 2e-4, λ_cls 1, λ_rec 10. Both keep D Lipschitz; without
+    it G stays near its identity start and fools D_cls with perturbations far smaller than a change
+    of style (BENCHMARKS.md, positive controls).
     """
 
     name = "stargan"
@@ -139,7 +160,7 @@ class StarGAN(DomainTranslator):
                 f"stargan's generator needs even image sides, got {height}×{width}", (height, width)
             )
         self.translator = ConvTranslator(channels, self.domains, config.width, config.blocks)
-        self.critic = critic(config.architecture, env.observation_shape, 1 + self.domains)
+        self.critic = critic(config.architecture, env.observation_shape, 1 + self.domains, config.spectral)
         self.others = tuple(n for n in env.factor_names if n != config.domain)
 
     @property
@@ -206,10 +227,12 @@ class StarGAN(DomainTranslator):
 
 @dataclass
 class DiscoGANConfig(DomainConfig):
-    """λ_rec ``reconstruction``; ``latent``: each generator's bottleneck (the paper's 100)."""
+    """λ_rec ``reconstruction``; ``latent``: each generator's bottleneck (the paper's 100);
+    ``spectral``-normalised critics."""
 
     latent: Count = 100
     reconstruction: NonNegative = 0.5
+    spectral: bool = False
 
 
 class DiscoGAN(DomainTranslator):
@@ -234,7 +257,7 @@ class DiscoGAN(DomainTranslator):
                                      "styles=2)", config.domain)  # fmt: skip
         shape = env.observation_shape
         self.ab, self.ba = (Bottleneck(config.architecture, shape, config.latent) for _ in range(2))
-        self.critic_a, self.critic_b = (critic(config.architecture, shape, 1) for _ in range(2))
+        self.critic_a, self.critic_b = (critic(config.architecture, shape, 1, config.spectral) for _ in range(2))
         self.domain_head = critic(config.architecture, shape, 2)
 
     @property
