@@ -281,13 +281,14 @@ def trained(name, tmp_path, steps, styles=3, **params):
 @pytest.mark.seeded
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("name", "styles", "steps", "hit", "kept"), [("stargan", 3, 800, 0.1, 0.5), ("discogan", 2, 600, 0.4, 0.4)]
+    ("name", "styles", "steps", "hit", "kept"), [("stargan", 3, 800, 0.3, 0.9), ("discogan", 2, 600, 0.45, 0.45)]
 )
 def test_a_trained_translator_moves_the_style_and_keeps_the_rest(name, styles, steps, hit, kept, tmp_path):
-    """Each generator's hit (the share of states it lands on g·s) and kept (the other factors kept), measured
-    over seeds 0–4 on AVX-512, AVX2 (the same figures) and the generic kernels: StarGAN's hit 0.23–0.79 and
-    kept 0.68–1.0, DiscoGAN's 0.52–0.56 and 0.56–0.78; untrained, both hit 0. Asserted: ``hit``, ``kept``.
-    This tiny recipe does not reach StarGAN's own claim (a translator that lands on g·s nearly always)."""
+    """Each generator's hit (the share of states it lands on g·s) and kept (the other factors kept), the
+    smallest over generators, measured over seeds 0–4 on the machine's own (AVX-512) and the generic kernels
+    (ATEN_CPU_CAPABILITY=default): StarGAN's hit 0.5–0.83 and kept 1.0 on both, DiscoGAN's hit = kept
+    0.64–0.95 natively and 0.66–0.95 generic; untrained, both hit 0. Asserted: ``hit``, ``kept``. This tiny
+    recipe (an MLP, 800 steps) does not reach StarGAN's own claim; benchmarks/controls.toml does."""
     untrained, run, env = trained(name, tmp_path, steps, styles)
     before, after = check_action(untrained.act, env), check_action(run)  # a run: its learner's domain
     assert after.subgroups == ("style",) and max(g.hit for g in before.generators) < 0.05
@@ -349,7 +350,7 @@ def test_infogan_cr_pairs_share_one_code_and_its_classifier_names_which():
         expected = cross_entropy(cr.contrast(pair), shared)[0]
     term, logged = cr.regulariser(8, 0, torch.device("cpu"))
     assert pair.shape[1] == 6 and logged["contrast"].item() == pytest.approx(expected, rel=1e-5)
-    assert float(term) == pytest.approx(0.3 * expected, rel=1e-4)
+    assert term.item() == pytest.approx(0.3 * expected, rel=1e-4)
     later = build_learner(TrainConfig(env="gridworld", env_options=TINY, learner="infogan_cr",
                                       params={"architecture": "mlp", "contrastive_from": 5}),
                           envs.make("gridworld", **TINY))[1]  # fmt: skip

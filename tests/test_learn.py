@@ -194,7 +194,8 @@ def ctrl_c_at(step):
 @pytest.mark.parametrize(
     ("name", "params"),
     [("beta_vae", {}), ("factor_vae", {}), ("forward_vae", {}), ("lsbd_vae", {}), ("quessard", {}),
-     ("adda", {"source_steps": 3}), ("ufdn", {}), ("stargan", {}), ("discogan", {}), ("infogan", {})],
+     ("adda", {"source_steps": 3}), ("ufdn", {}), ("stargan", {}), ("discogan", {"spectral": True}), ("infogan", {}),
+     ("infogan_cr", {"contrastive_from": 3})],
 )  # fmt: skip
 def test_resume_after_ctrl_c_gives_the_same_weights(name, params, tmp_path):
     """Alternating updates too (a critic's and a generator's; ADDA's phase switch at step 3)."""
