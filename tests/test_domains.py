@@ -329,6 +329,17 @@ def test_infogan_codes_one_per_subgroup_and_its_information_term():
     assert encoded.shape == (2, 10) and torch.allclose(encoded[:, :4].sum(dim=1), torch.ones(2))  # Q's softmaxes
 
 
+@pytest.mark.parametrize("codes", ["categorical", "circle"])
+def test_infogan_traverses_each_code_over_its_values_with_the_rest_fixed(codes):
+    """code_traversals: per code, (values, n, C, H, W) images, the same for the same seed; changing the
+    code changes G's images."""
+    gan, _ = infogan(codes=codes)
+    traversals = gan.code_traversals(5, seed=3)
+    assert [t.shape for t in traversals] == [(4, 5, 3, 16, 16), (4, 5, 3, 16, 16), (2, 5, 3, 16, 16)]
+    assert all(np.array_equal(a, b) for a, b in zip(traversals, gan.code_traversals(5, seed=3), strict=True))
+    assert not np.array_equal(traversals[0][0], traversals[0][1])  # the code moves G's images
+
+
 def test_infogan_cr_pairs_share_one_code_and_its_classifier_names_which():
     """InfoGAN-CR's regulariser: a pair G(z, c), G(z', c') shares code i (c'_i = c_i, the rest drawn
     afresh), H sees both images as channels of one input, and G's term is α·CE(H(pair), i)."""

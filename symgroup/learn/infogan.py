@@ -9,7 +9,8 @@ subgroup of the world, sized by its group: ``codes="categorical"`` gives a cycli
 categorical code Cat(N) (a cyclic shift of a one-hot code is a permutation matrix, the regular
 representation: linear), ``codes="circle"`` a point (cos θ, sin θ), θ uniform, which Q predicts
 under a unit Gaussian. The code the checker judges is Q's mean: the softmax of each categorical
-head, or the predicted point of each circle.
+head, or the predicted point of each circle. InfoGAN-CR (:class:`InfoGANCR`) adds a contrastive
+regulariser on pairs of generated images.
 """
 
 from __future__ import annotations
@@ -142,17 +143,12 @@ class InfoGAN(Learner):
         base = [torch.randint(size, (n,), generator=rng, device=device) for size in self.sizes]
         if self.config.codes == "circle":
             base = [2 * math.pi * d / size for d, size in zip(base, self.sizes, strict=True)]
-        traversals = []
+        categorical, traversals = self.config.codes == "categorical", []
         for i, size in enumerate(self.sizes):
             images = []
             for value in range(size):
-                draws = [
-                    *base[:i],
-                    torch.full_like(
-                        base[i], value if self.config.codes == "categorical" else 2 * math.pi * value / size
-                    ),
-                    *base[i + 1 :],
-                ]
+                fixed = torch.full_like(base[i], value if categorical else 2 * math.pi * value / size)
+                draws = [*base[:i], fixed, *base[i + 1 :]]
                 images.append(self.generate(noise, self.code_vector(draws)).cpu().numpy())
             traversals.append(np.stack(images))
         return traversals
