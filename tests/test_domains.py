@@ -176,7 +176,7 @@ def test_a_spectrally_normalised_critic_is_lipschitz_in_each_layer():
 
 
 def test_discogan_critics_generators_and_cycle():
-    disco, batch, _ = made("discogan", styles=2, lr=FROZEN, reconstruction=0.3)
+    disco, batch, _ = made("discogan", styles=2, lr=FROZEN, reconstruction=0.3, spectral=False)
     a, b = batch["source"], batch["target"]
     with torch.no_grad():
         ab, ba = disco.ab(a), disco.ba(b)
@@ -281,14 +281,15 @@ def trained(name, tmp_path, steps, styles=3, **params):
 @pytest.mark.seeded
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("name", "styles", "steps", "hit", "kept"), [("stargan", 3, 800, 0.3, 0.9), ("discogan", 2, 600, 0.45, 0.45)]
+    ("name", "styles", "steps", "hit", "kept"), [("stargan", 3, 800, 0.3, 0.9), ("discogan", 2, 600, 0.8, 0.8)]
 )
 def test_a_trained_translator_moves_the_style_and_keeps_the_rest(name, styles, steps, hit, kept, tmp_path):
     """Each generator's hit (the share of states it lands on g·s) and kept (the other factors kept), the
     smallest over generators, measured over seeds 0–4 on the machine's own (AVX-512) and the generic kernels
-    (ATEN_CPU_CAPABILITY=default): StarGAN's hit 0.5–0.83 and kept 1.0 on both, DiscoGAN's hit = kept
-    0.64–0.95 natively and 0.66–0.95 generic; untrained, both hit 0. Asserted: ``hit``, ``kept``. This tiny
-    recipe (an MLP, 800 steps) does not reach StarGAN's own claim; benchmarks/controls.toml does."""
+    (ATEN_CPU_CAPABILITY=default): StarGAN's hit 0.5–0.83 and kept 1.0 on both, DiscoGAN's (spectrally
+    normalised critics, its default) hit = kept 0.98–1.0 natively and 0.97–1.0 generic (0.64–0.95 without
+    them); untrained, both hit 0. Asserted: ``hit``, ``kept``. This tiny recipe (an MLP, 800 steps) does not
+    reach StarGAN's own claim; benchmarks/controls.toml does."""
     untrained, run, env = trained(name, tmp_path, steps, styles)
     before, after = check_action(untrained.act, env), check_action(run)  # a run: its learner's domain
     assert after.subgroups == ("style",) and max(g.hit for g in before.generators) < 0.05
