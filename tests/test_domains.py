@@ -1,6 +1,6 @@
-"""Learners for worlds with a domain (ADDA, UFDN, StarGAN, DiscoGAN) and InfoGAN: each loss term against an
-independent numpy formula on a fixed batch, the domain sampler, the translators' action on images,
-and seeded runs that show the direction of each learner's claim."""
+"""Learners for worlds with a domain (ADDA, UFDN, StarGAN, DiscoGAN), InfoGAN and InfoGAN-CR: each loss
+term against an independent numpy formula on a fixed batch, the domain sampler, the translators' action on
+images, and seeded runs that show the direction of each learner's claim."""
 
 import copy
 
