@@ -260,11 +260,11 @@ class CodesMove(Claim):
         return f"at least {self.at_least} subgroups are each moved alone by a code of its generator"
 
     def judge(self, evidence: Evidence) -> Verdict:
-        env, landing = evidence.env, Landing(evidence.env, 256)
+        env, landing, every = evidence.env, Landing(evidence.env, 256), evidence.env.states()
         owned, figures = set(), {}
         for i, images in enumerate(self.traversals(self.settings, evidence.seed)):
-            states = env.states()[landing.nearest(images.reshape(-1, *images.shape[2:]))]
-            varies = (states.reshape(*images.shape[:2], -1) != states.reshape(*images.shape[:2], -1)[:1]).any(axis=0)
+            landed = every[landing.nearest(images.reshape(-1, *images.shape[2:]))].reshape(*images.shape[:2], -1)
+            varies = (landed != landed[:1]).any(axis=0)  # (settings, subgroups): which landed values change
             alone = varies.sum(axis=1) == 1
             counts = varies[alone].sum(axis=0)
             best = int(np.argmax(counts))
