@@ -119,10 +119,11 @@ def test_dcodr_takes_its_negatives_from_the_anchors_domain_only():
     assert dcodr.invariant == ("x", "colour")
     views = {k: v.double() if v.is_floating_point() else v
              for k, v in dcodr.sampler(GRID, 0).sample(np.random.default_rng(4)).items()}  # fmt: skip
-    assert np.bincount(views["domain"].numpy(), minlength=4).tolist() == [16, 16, 16, 16]  # balanced, 64 a batch
+    assert np.bincount(views["domain"].numpy(), minlength=4).tolist() == [32, 32, 32, 32]  # balanced, 32 a domain
     with torch.no_grad():
-        z = dcodr.project(torch.cat([views["x"], views["y"]])).numpy()
+        z = dcodr.encode(torch.cat([views["x"], views["y"]])).numpy()
         loss = dcodr.loss(views).item()
+    assert np.allclose(np.linalg.norm(z, axis=1), 1) and not hasattr(dcodr, "projection")  # its code, on the sphere
     n, d = len(views["x"]), views["domain"].numpy()
     s = cosine(z[:n], z[n:]) / 0.2
     one_way = lambda s: np.mean([-s[i, i] + np.log(np.exp(s[i, d == d[i]]).sum()) for i in range(n)])  # noqa: E731

@@ -12,6 +12,7 @@ import envs
 from symgroup.check import check, check_action
 from symgroup.errors import InvalidOptionError
 from symgroup.learn import TrainConfig, train
+from symgroup.learn.infogan import cr_generator, cr_trunk
 from symgroup.learn.registry import build_learner
 from symgroup.learn.samplers import Domains
 from symgroup.learn.translators import clip
@@ -368,6 +369,31 @@ def test_infogan_cr_pairs_share_one_code_and_its_classifier_names_which():
                           envs.make("gridworld", **TINY))[1]  # fmt: skip
     term, logged = later.regulariser(8, 4, torch.device("cpu"))  # before contrastive_from: no term
     assert float(term) == 0 and logged == {}
+
+
+@pytest.mark.parametrize("side", [16, 32, 64])
+def test_infogan_cr_networks_are_its_papers_sized_to_the_world(side):
+    """cr_generator: 4×4 → side by up-convolutions (four at 64×64, as the official dSprites network);
+    cr_trunk: 128 features, every layer spectrally normalised; a side that is no power of 2 is refused."""
+    generator, trunk = cr_generator(7, (3, side, side)), cr_trunk((6, side, side))
+    assert generator(torch.zeros(2, 7)).shape == (2, 3, side, side)
+    assert sum(isinstance(m, torch.nn.ConvTranspose2d) for m in generator.modules()) == int(np.log2(side // 4))
+    assert trunk(torch.zeros(2, 6, side, side)).shape == (2, 128)
+    weighted = [m for m in trunk.modules() if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))]
+    assert len(weighted) == 5 and all(torch.nn.utils.parametrize.is_parametrized(m) for m in weighted)
+    with pytest.raises(InvalidOptionError, match="power of 2"):
+        cr_generator(7, (3, 48, 48))
+
+
+def test_infogan_cr_takes_two_generator_steps_a_critic_step():
+    config = TrainConfig(env="gridworld", env_options=TINY, learner="infogan_cr", params={"batch_size": 8})
+    env = envs.make("gridworld", **TINY)
+    cr = build_learner(config, env)[1]
+    assert cr.config.generator_steps == 2 and cr.config.information == 0.05  # the paper's
+    batch = cr.sampler(env, 0).sample(np.random.default_rng(0))
+    cr.training_step(batch, 0)
+    steps = {name: {int(s["step"]) for s in opt.state.values()} for name, opt in cr.optimisers().items()}
+    assert steps == {"generator": {2}, "critic": {1}, "contrast": {2}}  # H steps with each G step
 
 
 @pytest.mark.seeded

@@ -1,8 +1,8 @@
 """Contrastive learners whose augmentations are group actions: a view is g·s rendered, g a uniform
 element of the subgroups named by ``augment`` (a :class:`~symgroup.learn.samplers.Views` sampler),
 so the code is pushed to ignore exactly those subgroups and keep the rest. The code the checker
-judges (``encode``) is the backbone's h; ``project`` gives the head's z, the one the objective
-makes invariant.
+judges (``encode``) is the backbone's h; SimCLR and BYOL train a head on it, whose z (``project``)
+the objective makes invariant.
 
 - ``simclr`` (Chen et al. 2020, arXiv 2002.05709): h = f(x) (the reference conv encoder's mean,
   ``latent`` dims), z = g(h) (Linear → BatchNorm → ReLU → Linear), and the NT-Xent loss over the 2B
@@ -18,8 +18,10 @@ makes invariant.
   label, batches are balanced over domains, and the InfoNCE loss takes its negatives only from the
   anchor's own domain: ℓ_i = −s_ii + log Σ_{k: d_k = d_i} exp(s_ik), s_ik = cos(z_i, z'_k)/τ for the
   views x_i, y_k, averaged over both directions, so telling the domain apart never helps the code.
-  The variant without a pretrained backbone or a perceptual loss (nothing is downloaded); τ = 0.1.
-  Its code should ignore the domain and the augmenting subgroups.
+  As the official code's DCoDR-norec: no projection head (the loss acts on the code), the code is
+  the encoder's output on the unit sphere, z = f(x)/‖f(x)‖, τ = 0.2 and 32 images a domain in a
+  batch; without its pretrained ResNet-50 (nothing is downloaded), the reference conv encoder
+  instead. Its code should ignore the domain and the augmenting subgroups.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from symgroup.learn.learner import Count, Learner, LearnerConfig, NonNegative, P
 from symgroup.learn.samplers import Sampler, Views
 
 if TYPE_CHECKING:
-    from symgroup.check.claims import Claim
+    from symgroup.check.claims import Claim, Code
 
 
 def head(inputs: int, hidden: int, outputs: int) -> nn.Module:
@@ -54,9 +56,15 @@ class ContrastiveConfig(LearnerConfig):
     """``augment``: the subgroups whose action makes the second view, comma-separated."""
 
     augment: str = ""
+    lr: Positive = 1e-3
+
+
+@dataclass
+class HeadedConfig(ContrastiveConfig):
+    """The head's ``hidden`` width and its output z's size, ``projection``."""
+
     hidden: Count = 256
     projection: Count = 64
-    lr: Positive = 1e-3
 
 
 class ContrastiveLearner(Learner):
@@ -64,6 +72,7 @@ class ContrastiveLearner(Learner):
 
     Config = ContrastiveConfig
     paper: ClassVar[str]
+    codes: ClassVar[tuple[Code, ...]] = ("code",)  # what its claims are judged on
 
     def __init__(self, env: SymmetryEnv, config: ContrastiveConfig) -> None:
         super().__init__(config)
@@ -89,8 +98,7 @@ class ContrastiveLearner(Learner):
 
     def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
         """Von Kügelgen et al. 2021's claim for contrastive learning on views: the code ``invariant``
-        ignores and the rest (the content) identified as one block, for the backbone's h and the
-        head's z alike."""
+        ignores and the rest (the content) identified as one block, for each of ``codes``."""
         from symgroup.check.claims import Identifies, Ignores
 
         content = tuple(n for n in env.factor_names if n not in self.invariant)
@@ -99,7 +107,7 @@ class ContrastiveLearner(Learner):
             f"the code discards {', '.join(self.invariant)} and keeps {', '.join(content)} as a block"
         )
         claims = []
-        for code in ("code", "projection"):
+        for code in self.codes:
             claims.append(Ignores(self.invariant, statement, code))
             if content:
                 claims.append(Identifies(content, statement, self.invariant, code))
@@ -111,6 +119,12 @@ class ContrastiveLearner(Learner):
     def encode(self, observations: torch.Tensor) -> torch.Tensor:
         """h = f(x), the backbone's code."""
         return self.backbone(observations)[0]
+
+
+class HeadedLearner(ContrastiveLearner):
+    """A contrastive learner whose objective acts on a head's z = g(h): claims on h and z alike."""
+
+    codes = ("code", "projection")
 
     @abstractmethod
     def project(self, observations: torch.Tensor) -> torch.Tensor:
@@ -125,7 +139,7 @@ class ContrastiveLearner(Learner):
 class Projection(nn.Module):
     """x ↦ learner.project(x)."""
 
-    def __init__(self, learner: ContrastiveLearner) -> None:
+    def __init__(self, learner: HeadedLearner) -> None:
         super().__init__()
         self.learner = learner
 
@@ -134,11 +148,11 @@ class Projection(nn.Module):
 
 
 @dataclass
-class SimCLRConfig(ContrastiveConfig):
+class SimCLRConfig(HeadedConfig):
     temperature: Positive = 0.5
 
 
-class SimCLR(ContrastiveLearner):
+class SimCLR(HeadedLearner):
     name = "simclr"
     paper = "SimCLR (Chen et al. 2020)"
     Config = SimCLRConfig
@@ -164,11 +178,11 @@ class SimCLR(ContrastiveLearner):
 
 
 @dataclass
-class BYOLConfig(ContrastiveConfig):
+class BYOLConfig(HeadedConfig):
     momentum: NonNegative = 0.99
 
 
-class BYOL(ContrastiveLearner):
+class BYOL(HeadedLearner):
     name = "byol"
     paper = "BYOL (Grill et al. 2020)"
     Config = BYOLConfig
@@ -226,10 +240,10 @@ class DCoDRConfig(ContrastiveConfig):
     """``domain``: the subgroup whose value is the domain (default the world's first one not augmented)."""
 
     domain: str = ""
-    temperature: Positive = 0.1
+    temperature: Positive = 0.2
 
 
-class DCoDR(SimCLR):
+class DCoDR(ContrastiveLearner):
     name = "dcodr"
     paper = "DCoDR (Kahana & Hoshen 2022), negatives from the anchor's own domain"
     Config = DCoDRConfig
@@ -243,9 +257,12 @@ class DCoDR(SimCLR):
 
     @classmethod
     def defaults(cls, env: SymmetryEnv) -> DCoDRConfig:
+        """The base recipe with the world's first other subgroup as the domain, 32 images of each
+        domain a batch (the official code's 4 classes × 32)."""
         base = super().defaults(env)
         domain = next((n for n in env.factor_names if n != base.augment), base.augment)
-        return cls.Config(architecture=base.architecture, augment=base.augment, domain=domain)
+        batch = 32 * env.factor_sizes[env.factor_names.index(domain)]
+        return cls.Config(architecture=base.architecture, augment=base.augment, domain=domain, batch_size=batch)
 
     @property
     def invariant(self) -> tuple[str, ...]:
@@ -254,12 +271,20 @@ class DCoDR(SimCLR):
     def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
         return Views(env, self.config.batch_size, self.augment, domain=self.config.domain)
 
+    def encode(self, observations: torch.Tensor) -> torch.Tensor:
+        """z = f(x)/‖f(x)‖: the backbone's output on the unit sphere, where the objective acts."""
+        return F.normalize(super().encode(observations), dim=1)
+
     def loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-        z = F.normalize(self.project(torch.cat([batch["x"], batch["y"]])), dim=1)
-        x, y = z.chunk(2)
+        x, y = self.encode(torch.cat([batch["x"], batch["y"]])).chunk(2)
         same = batch["domain"][:, None] == batch["domain"][None, :]
         return (same_domain_info_nce(x @ y.T, same, self.config.temperature)
                 + same_domain_info_nce(y @ x.T, same, self.config.temperature)) / 2  # fmt: skip
+
+    def training_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, float]:
+        loss = self.loss(batch)
+        minimise(self.optimisers()["learner"], loss)
+        return floats({"loss": loss})
 
 
 def same_domain_info_nce(similarity: torch.Tensor, same: torch.Tensor, temperature: float) -> torch.Tensor:

@@ -25,7 +25,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from envs import SymmetryEnv
-from symgroup.learn.adversarial import adam, binary_cross_entropy, critic_loss, last_layer
+from symgroup.errors import InvalidOptionError
+from symgroup.learn.adversarial import adam, binary_cross_entropy, critic_loss, last_layer, spectrally_normalised
 from symgroup.learn.architectures import build
 from symgroup.learn.learner import Count, Learner, LearnerConfig, Natural, NonNegative, Positive, floats, minimise
 from symgroup.learn.samplers import Images, Sampler
@@ -69,24 +70,56 @@ def paper_trunk(shape: tuple[int, int, int]) -> nn.Sequential:
     )  # fmt: skip
 
 
-def trunk(architecture: str, shape: tuple[int, int, int]) -> tuple[nn.Module, int]:
-    """The discriminator's trunk and its width: :func:`paper_trunk`, or the reference MLP encoder's features."""
-    if architecture == "mlp":
-        encoder = build("mlp", shape, 1)[0]
-        return encoder.features, encoder.head.in_features
-    return paper_trunk(shape), 1024
+def mlp_trunk(shape: tuple[int, int, int]) -> tuple[nn.Module, int]:
+    """The reference MLP encoder's features, the trunk of a critic on tiny worlds, and their width."""
+    encoder = build("mlp", shape, 1)[0]
+    return encoder.features, encoder.head.in_features
+
+
+def cr_generator(inputs: int, shape: tuple[int, int, int]) -> nn.Module:
+    """InfoGAN-CR's generator (Lin et al. 2020; the official code's dSprites network, sized to
+    (C, H, W) with H = W a power of 2, at least 16): FC 128 – ReLU – BN – FC 64·4·4 – ReLU – BN,
+    up-convolutions 4×4 stride 2 to 64, 32, 32, … channels (each lReLU 0.2 – BN) and a last one to
+    C, logits."""
+    channels, height, width = shape
+    if height != width or height < 16 or height & (height - 1):
+        raise InvalidOptionError(f"InfoGAN-CR's networks need square images with a side a power of 2 of at least "
+                                 f"16, got {height}×{width}; use architecture='mlp'", shape)  # fmt: skip
+    layers: list[nn.Module] = [nn.Linear(inputs, 128), nn.ReLU(), nn.BatchNorm1d(128),
+                               nn.Linear(128, 64 * 4 * 4), nn.ReLU(), nn.BatchNorm1d(64 * 4 * 4),
+                               nn.Unflatten(1, (64, 4, 4))]  # fmt: skip
+    before = 64
+    for i in range(int(math.log2(height // 4)) - 1):
+        after = 64 if i == 0 else 32
+        layers += [nn.ConvTranspose2d(before, after, 4, 2, 1), nn.LeakyReLU(0.2), nn.BatchNorm2d(after)]
+        before = after
+    return nn.Sequential(*layers, nn.ConvTranspose2d(before, channels, 4, 2, 1))
+
+
+def cr_trunk(shape: tuple[int, int, int]) -> nn.Module:
+    """InfoGAN-CR's discriminator trunk, spectrally normalised as its code's (no batch
+    normalisation): conv 32, 32, 64, 64, each 4×4 stride 2 – lReLU 0.2 – FC 128 – lReLU 0.2, 128
+    features."""
+    channels, height, width = shape
+    return spectrally_normalised(nn.Sequential(
+        nn.Conv2d(channels, 32, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(32, 32, 4, 2, 1), nn.LeakyReLU(0.2),
+        nn.Conv2d(32, 64, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(64, 64, 4, 2, 1), nn.LeakyReLU(0.2),
+        nn.Flatten(), nn.Linear(64 * (height // 16) * (width // 16), 128), nn.LeakyReLU(0.2),
+    ))  # fmt: skip
 
 
 @dataclass
 class InfoGANConfig(LearnerConfig):
     """``noise`` dims of z; ``codes`` categorical or circle; λ ``information``; the generator's ``lr``
-    and the critic's ``critic_lr``. ``latent`` is unused: the code's size follows the world."""
+    and the critic's ``critic_lr``; G's ``generator_steps`` a critic step. ``latent`` is unused: the
+    code's size follows the world."""
 
     noise: Count = 32
     codes: Literal["categorical", "circle"] = "categorical"
     information: NonNegative = 1.0
     lr: Positive = 1e-3
     critic_lr: Positive = 2e-4
+    generator_steps: Count = 1
 
 
 class InfoGAN(Learner):
@@ -106,15 +139,19 @@ class InfoGAN(Learner):
         self.sizes = [factor.group.order for factor in env.factors.values()]
         self.widths = self.sizes if config.codes == "categorical" else [2] * len(self.sizes)
         self.code_size = sum(self.widths)
-        shape, mlp = env.observation_shape, config.architecture == "mlp"
-        inputs = config.noise + self.code_size
-        self.generator_net = build("mlp", shape, inputs)[1] if mlp else paper_generator(inputs, shape)
-        if mlp:
-            start_at_the_mean_image(self.generator_net, env)
-        self.trunk, width = trunk(config.architecture, shape)
-        self.adversary = nn.Linear(width, 1)
-        self.q = nn.Linear(width, self.code_size) if mlp else nn.Sequential(
-            nn.Linear(width, 128), nn.BatchNorm1d(128), nn.LeakyReLU(0.1), nn.Linear(128, self.code_size))  # fmt: skip
+        self.generator_net, self.trunk, self.adversary, self.q = self.networks(env, config.noise + self.code_size)
+
+    def networks(self, env: SymmetryEnv, inputs: int) -> tuple[nn.Module, nn.Module, nn.Module, nn.Module]:
+        """(G, the critic's trunk shared by D and Q, D's head, Q's head): the paper's, or with
+        ``architecture="mlp"`` the reference MLP pair."""
+        shape = env.observation_shape
+        if self.config.architecture == "mlp":
+            generator = build("mlp", shape, inputs)[1]
+            start_at_the_mean_image(generator, env)
+            trunk, width = mlp_trunk(shape)
+            return generator, trunk, nn.Linear(width, 1), nn.Linear(width, self.code_size)
+        q = nn.Sequential(nn.Linear(1024, 128), nn.BatchNorm1d(128), nn.LeakyReLU(0.1), nn.Linear(128, self.code_size))
+        return paper_generator(inputs, shape), paper_trunk(shape), nn.Linear(1024, 1), q
 
     def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
         return Images(env, self.config.batch_size)
@@ -205,12 +242,13 @@ class InfoGAN(Learner):
         critic = critic_loss(self.adversary(self.trunk(x)), self.adversary(features))
         critic_information = self.information_loss(self.q(features), codes, draws)
         minimise(self.optimisers()["critic"], critic + self.config.information * critic_information)
-        features = self.trunk(fake)
-        adversarial = binary_cross_entropy(self.adversary(features), True)
-        information = self.information_loss(self.q(features), codes, draws)
-        regulariser, logged = self.regulariser(len(x), step, x.device)
-        generator = adversarial + self.config.information * information + regulariser
-        minimise(self.optimisers()["generator"], generator)
+        for again in range(self.config.generator_steps):
+            features = self.trunk(self.generate(noise, codes) if again else fake)
+            adversarial = binary_cross_entropy(self.adversary(features), True)
+            information = self.information_loss(self.q(features), codes, draws)
+            regulariser, logged = self.regulariser(len(x), step, x.device)
+            generator = adversarial + self.config.information * information + regulariser
+            minimise(self.optimisers()["generator"], generator)
         return floats({"loss": critic + generator, "critic": critic, "adversarial": adversarial,
                        "information": information, **logged})  # fmt: skip
 
@@ -222,8 +260,12 @@ class InfoGAN(Learner):
 @dataclass
 class InfoGANCRConfig(InfoGANConfig):
     """α ``contrastive``, the contrastive regulariser's weight from step ``contrastive_from`` on, and
-    the learning rate ``contrast_lr`` of its classifier H."""
+    the learning rate ``contrast_lr`` of its classifier H; λ, the critic's rate and G's steps a
+    critic step are the paper's."""
 
+    information: NonNegative = 0.05
+    critic_lr: Positive = 2e-3
+    generator_steps: Count = 2
     contrastive: NonNegative = 2.0
     contrastive_from: Natural = 0
     contrast_lr: Positive = 2e-3
@@ -240,10 +282,12 @@ class InfoGANCR(InfoGAN):
     so that each code's effect must be told apart from the others' — the property a code per factor has.
 
     The paper's dSprites recipe (official code fjxmlzn/InfoGAN-CR: batch 64, Adam β1 0.5, lr 1e-3
-    for G and 2e-3 for D, Q and H, λ 0.05, α 0 then 2 for the last 10 % of 28 epochs, spectral
-    norm in D and H, two G steps per critic step, no gap between shared and unshared codes): here
-    InfoGAN's networks and rates (:class:`InfoGAN`), H the discriminator's trunk on 2·C channels,
-    one G step, no spectral norm, α from ``contrastive_from``.
+    for G and 2e-3 for D, Q and H, λ 0.05, α 0 then 2 for the last 10 % of 28 epochs, two G steps
+    per critic step, no gap between shared and unshared codes) with its networks
+    (:func:`cr_generator`; D, Q and H on :func:`cr_trunk`, spectrally normalised, Q an FC 128 –
+    lReLU head): here the same, with PyTorch's initialisation for its N(0, 0.02), categorical codes
+    for its uniform ones on cyclic factors, H stepping with each G step, α from
+    ``contrastive_from`` (default from the start). ``architecture="mlp"``: the reference MLP pair.
     """
 
     name = "infogan_cr"
@@ -252,8 +296,19 @@ class InfoGANCR(InfoGAN):
     def __init__(self, env: SymmetryEnv, config: InfoGANCRConfig) -> None:
         super().__init__(env, config)
         channels, height, width = env.observation_shape
-        pairs, width = trunk(config.architecture, (2 * channels, height, width))
-        self.contrast = nn.Sequential(pairs, nn.Linear(width, len(self.sizes)))
+        pairs = (2 * channels, height, width)
+        trunk, width = mlp_trunk(pairs) if config.architecture == "mlp" else (cr_trunk(pairs), 128)
+        self.contrast = nn.Sequential(trunk, nn.Linear(width, len(self.sizes)))
+
+    def networks(self, env: SymmetryEnv, inputs: int) -> tuple[nn.Module, nn.Module, nn.Module, nn.Module]:
+        """The paper's code's networks: :func:`cr_generator`, :func:`cr_trunk`, and D's and Q's heads
+        spectrally normalised."""
+        if self.config.architecture == "mlp":
+            return super().networks(env, inputs)
+        q = nn.Sequential(nn.Linear(128, 128), nn.LeakyReLU(0.2), nn.Linear(128, self.code_size))
+        shape = env.observation_shape
+        return (cr_generator(inputs, shape), cr_trunk(shape), spectrally_normalised(nn.Linear(128, 1)),
+                spectrally_normalised(q))  # fmt: skip
 
     def make_optimisers(self) -> dict[str, torch.optim.Optimizer]:
         return super().make_optimisers() | {"contrast": adam(self.contrast.parameters(), self.config.contrast_lr)}
