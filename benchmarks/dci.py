@@ -40,9 +40,13 @@ def compare(kind: str, sizes: tuple[int, ...], samples: int) -> dict:
     started = time.perf_counter()
     fast = dci_of(*train, *test, fast=True)  # measured outside FAST_DCI_VALUES too, to place it
     fast_s = time.perf_counter() - started
-    return {"exact": [exact[f"dci_{k}"] for k in KEYS], "fast": [fast[f"dci_fast_{k}"] for k in KEYS],
-            "difference": max(abs(exact[f"dci_{k}"] - fast[f"dci_fast_{k}"]) for k in KEYS),
-            "exact_s": exact_s, "fast_s": fast_s}  # fmt: skip
+    return {
+        "exact": [exact[f"dci_{k}"] for k in KEYS],
+        "fast": [fast[f"dci_fast_{k}"] for k in KEYS],
+        "difference": max(abs(exact[f"dci_{k}"] - fast[f"dci_fast_{k}"]) for k in KEYS),
+        "exact_s": exact_s,
+        "fast_s": fast_s,
+    }
 
 
 def main() -> None:
@@ -58,8 +62,11 @@ def main() -> None:
         for kind in ("circle", "line", "rotated"):
             r = compare(kind, (size,) * args.factors, args.samples)
             exact, fast = (", ".join(f"{v:.3f}" for v in r[key]) for key in ("exact", "fast"))
-            print(f"| {kind} | {size} | {exact} | {fast} | {r['difference']:.3f} | {r['exact_s']:.1f} | "
-                  f"{r['fast_s']:.2f} | {r['exact_s'] / r['fast_s']:.0f}× |", flush=True)  # fmt: skip
+            print(
+                f"| {kind} | {size} | {exact} | {fast} | {r['difference']:.3f} | {r['exact_s']:.1f} | "
+                f"{r['fast_s']:.2f} | {r['exact_s'] / r['fast_s']:.0f}× |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

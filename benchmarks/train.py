@@ -46,9 +46,11 @@ class Meter:
     def stop(self, steps: int, batch: int) -> dict:
         seconds, usage = time.perf_counter() - self.began, resource.getrusage(resource.RUSAGE_SELF)
         user, system = usage.ru_utime - self.usage.ru_utime, usage.ru_stime - self.usage.ru_stime
-        return {"images_per_s": round(steps * batch / seconds, 1),
-                "page_faults_per_step": round((usage.ru_minflt - self.usage.ru_minflt) / steps),
-                "kernel_cpu_share": round(system / (user + system), 3)}  # fmt: skip
+        return {
+            "images_per_s": round(steps * batch / seconds, 1),
+            "page_faults_per_step": round((usage.ru_minflt - self.usage.ru_minflt) / steps),
+            "kernel_cpu_share": round(system / (user + system), 3),
+        }
 
 
 def bare_loop(images: torch.Tensor, warmup: int, steps: int, batch: int, beta: float = 4.0) -> dict:
@@ -84,8 +86,13 @@ def ours(warmup: int, steps: int, batch: int) -> dict:
         return False
 
     with tempfile.TemporaryDirectory() as directory:
-        config = TrainConfig(learner="beta_vae", steps=warmup + steps, params={"batch_size": batch},
-                             checkpoint_every=warmup + steps, log_every=warmup + steps)  # fmt: skip
+        config = TrainConfig(
+            learner="beta_vae",
+            steps=warmup + steps,
+            params={"batch_size": batch},
+            checkpoint_every=warmup + steps,
+            log_every=warmup + steps,
+        )
         train(config, directory, progress=False, callbacks=[clock])
     return figures
 
@@ -105,8 +112,18 @@ def measured(args: argparse.Namespace) -> dict[str, dict]:
     runs: dict[str, list[dict]] = {loop: [] for loop in LOOPS}
     for _ in range(args.repeats):
         for loop in LOOPS:
-            command = [sys.executable, __file__, "--loop", loop, "--steps", str(args.steps), "--warmup",
-                       str(args.warmup), "--batch", str(args.batch)]  # fmt: skip
+            command = [
+                sys.executable,
+                __file__,
+                "--loop",
+                loop,
+                "--steps",
+                str(args.steps),
+                "--warmup",
+                str(args.warmup),
+                "--batch",
+                str(args.batch),
+            ]
             runs[loop].append(json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout))
     return {loop: max(got, key=lambda r: r["images_per_s"]) for loop, got in runs.items()}
 
@@ -125,12 +142,25 @@ def main() -> None:
     figures = measured(args)
     print(f"beta_vae on gridworld 3×64×64, batch {args.batch}, {args.steps} steps, best of {args.repeats}:")
     for loop, got in figures.items():
-        print(f"  {loop:9s} {got['images_per_s']:7.0f} images/s  {got['page_faults_per_step']:6d} page faults/step  "
-              f"kernel {got['kernel_cpu_share']:.0%} of CPU")  # fmt: skip
+        print(
+            f"  {loop:9s} {got['images_per_s']:7.0f} images/s  {got['page_faults_per_step']:6d} page faults/step  "
+            f"kernel {got['kernel_cpu_share']:.0%} of CPU"
+        )
     ratio = figures["ours"]["images_per_s"] / figures["bare_held"]["images_per_s"]
     print(f"ours / bare (same allocator settings): {ratio:.3f} (target ≥ 1.0)")
-    print(json.dumps({"benchmark": "train", **figures, "ratio": round(ratio, 3), "steps": args.steps,
-                      "batch": args.batch, "threads": torch.get_num_threads(), "cpus": os.cpu_count()}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "benchmark": "train",
+                **figures,
+                "ratio": round(ratio, 3),
+                "steps": args.steps,
+                "batch": args.batch,
+                "threads": torch.get_num_threads(),
+                "cpus": os.cpu_count(),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,10 @@ def images_to_pass(row: dict) -> int | None:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| world | learner | pass | images to pass, median [min, max] | s to pass, median | D_LSBD median |",
-             "|---|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        "| world | learner | pass | images to pass, median [min, max] | s to pass, median | D_LSBD median |",
+        "|---|---|---|---|---|---|",
+    ]
     for key in dict.fromkeys((r["env"], r["learner"]) for r in rows):
         mine = [r for r in rows if (r["env"], r["learner"]) == key]
         passed = [r for r in mine if r["passed_at"] is not None]

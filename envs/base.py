@@ -186,8 +186,12 @@ class SymmetryEnv(ABC):
                 out[:, i] = factor.act(component, states[:, i])
         return out
 
-    def act_moves(self, move_ids: np.ndarray, states: np.ndarray, moves: Sequence[GroupElement] | None = None,
-                  ) -> np.ndarray:  # fmt: skip
+    def act_moves(
+        self,
+        move_ids: np.ndarray,
+        states: np.ndarray,
+        moves: Sequence[GroupElement] | None = None,
+    ) -> np.ndarray:
         """Row r of ``states`` acted on by ``moves[move_ids[r]]`` (default :attr:`moves`)."""
         states, move_ids = self.check_states(states), np.asarray(move_ids)
         moves = self.moves if moves is None else moves

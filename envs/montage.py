@@ -16,6 +16,7 @@ import numpy as np
 from envs.base import SymmetryEnv
 from symgroup.errors import InvalidOptionError
 from symgroup.numbers import is_integer
+from symgroup.paths import check_writable
 
 
 def orbit_montage(env: SymmetryEnv, state: np.ndarray | None = None, max_columns: int = 16, gap: int = 2) -> np.ndarray:
@@ -48,8 +49,12 @@ def image_grid(rows: list[np.ndarray], gap: int = 2) -> np.ndarray:
 
 
 def save_png(image: np.ndarray, path: str | Path) -> Path:
-    """Write an (H, W, 3) float image in [0, 1] as PNG (parent folders are created)."""
+    """Write an (H, W, 3) float image in [0, 1] as PNG (parent folders are created): ``path`` must end
+    in .png and be writable as a file (:class:`InvalidOptionError` otherwise)."""
     path = Path(path)
+    if path.suffix.lower() != ".png":
+        raise InvalidOptionError(f"{path} must be a .png file to write a PNG image", str(path))
+    check_writable(path, "file", "the image")
     path.parent.mkdir(parents=True, exist_ok=True)
     matplotlib.image.imsave(path, np.clip(image, 0, 1))
     return path

@@ -36,8 +36,9 @@ def style_patterns(side: int, styles: int) -> np.ndarray:
 class StyledGridWorld(GridWorld):
     """C_n × C_n × C_hues × C_styles, (3, image_size, image_size) RGB; 1,536 states at the defaults."""
 
-    def __init__(self, n: int = 8, hues: int = 8, styles: int = 3, image_size: int = 64,
-                 correlation: float = 0.0) -> None:  # fmt: skip
+    def __init__(
+        self, n: int = 8, hues: int = 8, styles: int = 3, image_size: int = 64, correlation: float = 0.0
+    ) -> None:
         if not isinstance(styles, int) or isinstance(styles, bool) or not 2 <= styles <= len(STYLES):
             raise InvalidOptionError(f"styles must be 2 or 3 ({', '.join(STYLES)}), got {styles!r}", styles)
         if not is_number(correlation) or not 0 <= correlation <= 1:
@@ -48,8 +49,9 @@ class StyledGridWorld(GridWorld):
         self.correlation = float(correlation)
         side = int(self._masks[0].sum())  # the grid world's cells: (n, size) 0/1 pixel masks
         if side < 3:
-            raise InvalidOptionError(f"image_size {image_size} leaves {side}-pixel objects: too small to draw styles",
-                                     image_size)  # fmt: skip
+            raise InvalidOptionError(
+                f"image_size {image_size} leaves {side}-pixel objects: too small to draw styles", image_size
+            )
         patterns = style_patterns(side, styles)
         self._objects = np.zeros((n, n, styles, image_size, image_size), dtype=np.float32)  # (x, y, style)
         starts = self._masks.argmax(axis=1)

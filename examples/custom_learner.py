@@ -65,8 +65,13 @@ class CircleRegression(Learner):
 
 
 def main(out: Path, steps: int = 300) -> int:
-    config = TrainConfig(env="gridworld", env_options={"n": 4, "hues": 4, "image_size": 16},
-                         learner="circle_regression", steps=steps, params={"architecture": "mlp"})  # fmt: skip
+    config = TrainConfig(
+        env="gridworld",
+        env_options={"n": 4, "hues": 4, "image_size": 16},
+        learner="circle_regression",
+        steps=steps,
+        params={"architecture": "mlp"},
+    )
     run = train(config, out / "circle_regression", progress=False)
     report = check(run.encoder, run.env)
     print(report)

@@ -36,8 +36,10 @@ def table(rows: list[dict]) -> str:
     for learner in dict.fromkeys(r["learner"] for r in rows):
         mine = [r for r in rows if r["learner"] == learner]
         d = np.array([r["d_lsbd"] for r in mine])
-        lines.append(f"| {learner} | {sum(r['sbd'] for r in mine)}/{len(mine)} | {sum(r['lsbd'] for r in mine)}/"
-                     f"{len(mine)} | {np.median(d):.3f} [{d.min():.3f}, {d.max():.3f}] |")  # fmt: skip
+        lines.append(
+            f"| {learner} | {sum(r['sbd'] for r in mine)}/{len(mine)} | {sum(r['lsbd'] for r in mine)}/"
+            f"{len(mine)} | {np.median(d):.3f} [{d.min():.3f}, {d.max():.3f}] |"
+        )
     return "\n".join(lines)
 
 

@@ -23,8 +23,9 @@ from symgroup.testing import assert_disentangled, assert_equivariant, assert_sub
 
 WORLD = envs.make("gridworld", n=6, hues=5, image_size=24)
 N, HUES, CELL = 6, 5, 24 // 6
-RHO = WORLD.group.block_representation(x=Cyclic(N).rotation(1), y=Cyclic(N).rotation(1),
-                                       colour=Cyclic(HUES).rotation(1))  # fmt: skip
+RHO = WORLD.group.block_representation(
+    x=Cyclic(N).rotation(1), y=Cyclic(N).rotation(1), colour=Cyclic(HUES).rotation(1)
+)
 
 
 def circle_encoder(images: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ import ast
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,17 +57,44 @@ def _groups(_: argparse.Namespace) -> int:
 
 
 def _parse_options(pairs: Sequence[str]) -> dict[str, object]:
-    """``["n=6", "image_size=32"]`` → ``{"n": 6, "image_size": 32}`` (values as Python literals, else text)."""
+    """``["n=6", "image_size=32", "spectral=false"]`` → ``{"n": 6, "image_size": 32, "spectral": False}``:
+    values as Python literals, true/false (any case) as booleans, else text."""
     options: dict[str, object] = {}
     for pair in pairs:
         key, sep, text = pair.partition("=")
         if not sep or not key:
             raise InvalidOptionError(f"--set takes key=value, got {pair!r}", pair)
+        if text.lower() in ("true", "false"):
+            options[key] = text.lower() == "true"
+            continue
         try:
             options[key] = ast.literal_eval(text)
         except (ValueError, SyntaxError):
             options[key] = text
     return options
+
+
+def _at_least(low: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``low`` (argparse reports anything else, exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+        return value
+
+    return parse
+
+
+def _state(text: str) -> list[int]:
+    """An argparse type: a state as comma-separated whole numbers, e.g. ``2,5,0``."""
+    try:
+        return [int(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated whole numbers, got {text!r}") from None
 
 
 def _make_env(args: argparse.Namespace) -> envs.SymmetryEnv:
@@ -85,8 +112,7 @@ def _envs(_: argparse.Namespace) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     env = _make_env(args)
-    state = None if args.state is None else [int(v) for v in args.state.split(",")]
-    path = save_png(orbit_montage(env, state, args.columns), args.out)
+    path = save_png(orbit_montage(env, args.state, args.columns), args.out)
     print(f"wrote {path}: the orbit of each generator of {env.group} from one state")
     return 0
 
@@ -123,21 +149,9 @@ def _load_codes(path: Path) -> np.ndarray:
                 return loaded["codes" if "codes" in keys else keys[0]]
         return loaded
     except (OSError, ValueError, EOFError) as error:  # numpy's own text may advise unsafe loading: not shown
-        raise EncoderError(f"cannot read codes from {path}: it is not a numeric .npy/.npz array (or is empty)",
-                           path) from error  # fmt: skip
-
-
-def _writable_output(path: str | None, what: str) -> None:
-    """Refuse an output that cannot be written, before any work is done."""
-    if path is None:
-        return
-    target = Path(path)
-    if (what == "file" and target.is_dir()) or (what == "folder" and target.exists() and not target.is_dir()):
-        kind = "a folder" if target.is_dir() else "a file"
-        raise InvalidOptionError(f"{path} must be a {what} to write, but it is {kind}", path)
-    parent = next((p for p in [target, *target.parents] if p.exists()), Path("."))
-    if not os.access(parent, os.W_OK):
-        raise InvalidOptionError(f"cannot write {path}: {parent} is not writable", path)
+        raise EncoderError(
+            f"cannot read codes from {path}: it is not a numeric .npy/.npz array (or is empty)", path
+        ) from error
 
 
 def _check_action(args: argparse.Namespace) -> int:
@@ -186,13 +200,16 @@ def _check(args: argparse.Namespace) -> int:
         invariant = invariant or run.learner.invariant  # what the learner's code should ignore
         if args.projection:
             if not hasattr(run.learner, "projection"):
-                raise InvalidOptionError(f"{run.config.learner} has no projection head: check its code without "
-                                         "--projection", args.target)  # fmt: skip
+                raise InvalidOptionError(
+                    f"{run.config.learner} has no projection head: check its code without --projection", args.target
+                )
             encoder = run.learner.projection
     else:
         if args.claims:
-            raise InvalidOptionError(f"--claims judges a trained run's learner: {args.target} is a table of codes, "
-                                     "not a run directory", args.target)  # fmt: skip
+            raise InvalidOptionError(
+                f"--claims judges a trained run's learner: {args.target} is a table of codes, not a run directory",
+                args.target,
+            )
         encoder, env = _load_codes(Path(args.target)), _make_env(args)
     wanted = args.metrics
     report = check(
@@ -232,6 +249,10 @@ def _train(args: argparse.Namespace) -> int:
     from symgroup.learn.config import TrainConfig
     from symgroup.learn.trainer import train
 
+    if args.resume and not Path(args.out).is_dir():
+        raise InvalidOptionError(
+            f"nothing to resume: {args.out} is not a run directory (leave out --resume to start one)", args.out
+        )
     config = TrainConfig(env=args.env, learner=args.learner, steps=args.steps, seed=args.seed)
     config = config.with_settings(_parse_options(args.set))
     try:
@@ -287,8 +308,10 @@ def _study_run(args: argparse.Namespace) -> int:
         print(f"interrupted: finished runs are in {out}/results.csv; run the study again to continue", file=sys.stderr)
         return 130
     sbd, lsbd = sum(r["sbd"] for r in rows), sum(r["lsbd"] for r in rows)
-    print(f"{len(rows)} runs in {out}: SBD {sbd}/{len(rows)}, LSBD {lsbd}/{len(rows)}; the table: {out}/results.csv "
-          f"or symgroup study table {out}; the page: symgroup study report {out}")  # fmt: skip
+    print(
+        f"{len(rows)} runs in {out}: SBD {sbd}/{len(rows)}, LSBD {lsbd}/{len(rows)}; the table: {out}/results.csv "
+        f"or symgroup study table {out}; the page: symgroup study report {out}"
+    )
     return 0
 
 
@@ -325,12 +348,14 @@ def parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="draw the orbit of each generator from one state as a PNG")
     _add_env_arguments(render)
     render.add_argument("--out", required=True, help="the PNG file to write")
-    render.add_argument("--state", help="the start state as comma-separated components (default: all zeros)")
-    render.add_argument("--columns", type=int, default=16, help="orbit steps per generator (default 16)")
+    render.add_argument(
+        "--state", type=_state, help="the start state as comma-separated components (default: all zeros)"
+    )
+    render.add_argument("--columns", type=_at_least(1), default=16, help="orbit steps per generator (default 16)")
     render.set_defaults(run=_render)
     validate = commands.add_parser("validate", help="check an environment's action laws and rendering")
     _add_env_arguments(validate)
-    validate.add_argument("--max-states", type=int, default=4096, help="sample above this many states")
+    validate.add_argument("--max-states", type=_at_least(1), default=4096, help="sample above this many states")
     validate.add_argument("--seed", type=int, default=0)
     validate.set_defaults(run=_validate)
     check = commands.add_parser("check", help="is a representation disentangled? exit 0 yes, 1 no, 2 on error")
@@ -346,27 +371,47 @@ def parser() -> argparse.ArgumentParser:
         help="also compute classic metrics: the names given (mig, dci, sap, ...), or all",
     )
     check.add_argument("--linear", action="store_true", help="exit 0 only when linearly disentangled (LSBD) too")
-    check.add_argument("--invariant", action="append", default=[], metavar="PART",
-                       help="a subgroup (or merged part) the code must ignore; repeat for several (default for a "
-                            "run: those its learner ignores, e.g. a contrastive learner's augmentations)")  # fmt: skip
-    check.add_argument("--projection", action="store_true",
-                       help="check a contrastive run's projection head z instead of its backbone code h")  # fmt: skip
-    check.add_argument("--merge", action="append", default=[], metavar="NAME=FACTOR,FACTOR",
-                       help="judge these factors as one part (e.g. position=x,y); repeat for several")  # fmt: skip
+    check.add_argument(
+        "--invariant",
+        action="append",
+        default=[],
+        metavar="PART",
+        help="a subgroup (or merged part) the code must ignore; repeat for several (default for a "
+        "run: those its learner ignores, e.g. a contrastive learner's augmentations)",
+    )
+    check.add_argument(
+        "--projection",
+        action="store_true",
+        help="check a contrastive run's projection head z instead of its backbone code h",
+    )
+    check.add_argument(
+        "--merge",
+        action="append",
+        default=[],
+        metavar="NAME=FACTOR,FACTOR",
+        help="judge these factors as one part (e.g. position=x,y); repeat for several",
+    )
     check.add_argument("--skip-validation", action="store_true", help="check even a world whose action laws fail")
-    check.add_argument("--sampled", action="store_true",
-                       help="judge one seeded sample of a VAE's posterior per state, not its mean")  # fmt: skip
-    check.add_argument("--claims", action="store_true",
-                       help="also judge what the run's learner claims (its paper's: a translator's action, a "
-                            "classifier's accuracy, an invariance, ...); exit 0 when every claim holds")  # fmt: skip
+    check.add_argument(
+        "--sampled", action="store_true", help="judge one seeded sample of a VAE's posterior per state, not its mean"
+    )
+    check.add_argument(
+        "--claims",
+        action="store_true",
+        help="also judge what the run's learner claims (its paper's: a translator's action, a "
+        "classifier's accuracy, an invariance, ...); exit 0 when every claim holds",
+    )
     check.set_defaults(run=_check)
     act = commands.add_parser("check-action", help="does a run's learned action map images as the group does?")
     act.add_argument(
         "run_dir", metavar="RUN", help="a run whose learner has a latent action (forward_vae, lsbd_vae, ...)"
     )
-    act.add_argument("--subgroup", action="append", default=[],
-                     help="a subgroup to judge (default: those the learner acts by, e.g. a translator's domain; "
-                     "else all); repeat")  # fmt: skip
+    act.add_argument(
+        "--subgroup",
+        action="append",
+        default=[],
+        help="a subgroup to judge (default: those the learner acts by, e.g. a translator's domain; else all); repeat",
+    )
     act.add_argument("--json", help="write the report as JSON to this file")
     act.set_defaults(run=_check_action)
     from symgroup.learn.registry import LEARNERS, load_plugins
@@ -376,15 +421,20 @@ def parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train a representation learner into a run directory")
     train.add_argument("--env", default="gridworld", help="the environment (default gridworld)")
     train.add_argument("--learner", default="beta_vae", choices=sorted(LEARNERS), help="the learner (default beta_vae)")
-    train.add_argument("--steps", type=int, default=2000, help="optimisation steps (default 2000)")
+    train.add_argument("--steps", type=_at_least(1), default=2000, help="optimisation steps (default 2000)")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--out", required=True, help="the run directory")
-    train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                       help="a learner parameter (latent=6, lr=1e-3, batch_size=128, beta=8), a TrainConfig field "
-                            "(checkpoint_every=100) or an environment option (env.n=6)")  # fmt: skip
+    train.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a learner parameter (latent=6, lr=1e-3, batch_size=128, beta=8), a TrainConfig field "
+        "(checkpoint_every=100) or an environment option (env.n=6)",
+    )
     train.add_argument("--resume", action="store_true", help="continue the run's checkpoint")
     train.add_argument("--until-pass", action="store_true", help="stop at the first check that passes SBD and LSBD")
-    train.add_argument("--check-every", type=int, default=25, help="steps between those checks (default 25)")
+    train.add_argument("--check-every", type=_at_least(1), default=25, help="steps between those checks (default 25)")
     train.add_argument("--skip-validation", action="store_true", help="train even on a world whose action laws fail")
     train.set_defaults(run=_train)
     traverse = commands.add_parser("traverse", help="draw latent traversals of a run as a PNG")
@@ -394,7 +444,7 @@ def parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="train β-VAE and LSBD-VAE, check both, compare them, write a report")
     demo.add_argument("--env", default="gridworld", help="the environment (default gridworld)")
     demo.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an environment option")
-    demo.add_argument("--steps", type=int, default=600, help="optimisation steps per learner (default 600)")
+    demo.add_argument("--steps", type=_at_least(1), default=600, help="optimisation steps per learner (default 600)")
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--out", default="runs/demo", help="where the runs and report.html go (default runs/demo)")
     demo.set_defaults(run=_demo)
@@ -404,9 +454,13 @@ def parser() -> argparse.ArgumentParser:
     run = study.add_parser("run", help="train and check every run of a study file (.toml or .json), resumably")
     run.add_argument("spec", help="the study file (see symgroup.study.spec)")
     run.add_argument("--out", help="the study folder (default runs/<the file's name>)")
-    run.add_argument("--executor", default="process", choices=["serial", "process", "ray"],
-                     help="where runs execute (default process: a local process per run)")  # fmt: skip
-    run.add_argument("--workers", type=int, help="runs at a time (default: one per core)")
+    run.add_argument(
+        "--executor",
+        default="process",
+        choices=["serial", "process", "ray"],
+        help="where runs execute (default process: a local process per run)",
+    )
+    run.add_argument("--workers", type=_at_least(1), help="runs at a time (default: one per core)")
     run.add_argument("--address", help="a Ray cluster's address (--executor ray; default: start a local one)")
     run.set_defaults(run=_study_run)
     markdown = study.add_parser("table", help="print a study's tables in Markdown: pass rates, metrics, claims")
@@ -425,7 +479,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command: exit status 0 on success, 1 when a check finds a violation, 2 on bad input."""
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as stop:  # argparse has printed the usage and what is wrong (status 2), or the help (0)
+        return int(stop.code or 0)
     if not hasattr(args, "run"):
         parser().print_help()
         return 2

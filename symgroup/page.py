@@ -28,12 +28,14 @@ section { border-top: 2px solid #ddd; margin-top: 2em; }
 
 def document(title: str, body: Sequence[str]) -> str:
     """A page titled ``title`` with the HTML fragments of ``body``."""
-    return "\n".join([
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
-        f"<link rel='icon' href='data:,'><style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>",
-        *body,
-        "</body></html>",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
+            f"<link rel='icon' href='data:,'><style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>",
+            *body,
+            "</body></html>",
+        ]
+    )
 
 
 def table(rows: Sequence[Sequence[str]], header: Sequence[str], table_id: str) -> str:

@@ -53,7 +53,8 @@ def load_in_chromium(page: Path, element_id: str, screenshot: Path, width: int =
         )
         laid_out = browser.execute_script("return document.documentElement.scrollWidth")
         assert browser.save_screenshot(str(screenshot))
-        return LoadedPage(errors, element.text, element.is_displayed(), loaded, matplotlib.image.imread(screenshot),
-                          laid_out)  # fmt: skip
+        return LoadedPage(
+            errors, element.text, element.is_displayed(), loaded, matplotlib.image.imread(screenshot), laid_out
+        )
     finally:
         browser.quit()

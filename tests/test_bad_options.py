@@ -8,6 +8,7 @@ import envs
 from symgroup.check import check
 from symgroup.cli import main
 from symgroup.errors import EncoderError, InvalidOptionError
+from symgroup.learn.run import Run
 
 ENV = envs.make("gridworld", n=4, hues=2, image_size=16)
 A = 2 * np.pi * ENV.states() / np.array(ENV.factor_sizes)
@@ -56,8 +57,10 @@ def test_bad_check_options(options, message):
 @pytest.mark.parametrize("form", [torch.from_numpy, lambda a: a.tolist(), lambda a: a.astype(np.float32)])
 def test_a_code_table_in_any_array_form_and_an_env_by_name(form):
     assert check(form(CIRCLES), ENV).passed
-    assert check(np.concatenate([np.cos(2 * np.pi * envs.make("gridworld").states() / 8)] * 2, 1),
-                 "gridworld").sampled is False  # fmt: skip
+    assert (
+        check(np.concatenate([np.cos(2 * np.pi * envs.make("gridworld").states() / 8)] * 2, 1), "gridworld").sampled
+        is False
+    )
 
 
 def test_nan_is_counted_over_the_whole_world():
@@ -126,10 +129,55 @@ def test_observations_beyond_the_memory_budget_are_refused_before_allocating(siz
         envs.make("gridworld", image_size=size)
 
 
-@pytest.mark.parametrize("columns", ["0", "-3"])
-def test_render_columns_must_be_positive(columns, tmp_path, capsys):
-    assert main(["render", "gridworld", "--out", str(tmp_path / "o.png"), "--columns", columns]) == 2
-    assert "max_columns must be a positive integer" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["render", "gridworld", "--out", "o.png", "--columns", "0"], "--columns: must be at least 1, got 0"),
+        (["render", "gridworld", "--out", "o.png", "--columns", "-3"], "--columns: must be at least 1, got -3"),
+        (["render", "gridworld", "--out", "o.png", "--state", "a,b,c"], "expected comma-separated whole numbers"),
+        (["render", "gridworld", "--out", "o.txt"], "o.txt must be a .png file"),
+        (["render", "gridworld", "--out", "folder.png"], "folder.png must be a file to write, but it is a folder"),
+        (["validate", "gridworld", "--max-states", "-1"], "--max-states: must be at least 1, got -1"),
+        (["validate", "gridworld", "--max-states", "0"], "--max-states: must be at least 1, got 0"),
+        (["train", "--out", "run", "--steps", "x"], "--steps: expected a whole number, got 'x'"),
+        (["train", "--out", "run", "--set", "params=1"], "params is set one entry at a time"),
+        (["train", "--out", "run", "--set", "env_options=1"], "env_options is set one entry at a time"),
+        (["train", "--out", "missing", "--resume"], "nothing to resume: missing is not a run directory"),
+        (["study", "run", "study.toml", "--workers", "0"], "--workers: must be at least 1, got 0"),
+    ],
+)
+def test_bad_command_line_arguments_exit_2_with_a_message(arguments, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder.png").mkdir()
+    assert main(arguments) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "run").exists() and not (tmp_path / "missing").exists()
+
+
+def test_settings_take_true_and_false_as_booleans(tmp_path):
+    out = tmp_path / "run"
+    options = ["--set", "env.n=4", "--set", "env.image_size=16", "--set", "env.styles=2"]
+    assert (
+        main(
+            [
+                "train",
+                "--env",
+                "styled_gridworld",
+                "--learner",
+                "discogan",
+                "--steps",
+                "1",
+                "--out",
+                str(out),
+                *options,
+                "--set",
+                "spectral=FALSE",
+            ]
+        )
+        == 0
+    )
+    assert Run.load(out).config.params["spectral"] is False
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,13 @@ from symgroup.learn.config import TrainConfig
 from symgroup.learn.run import Run
 from symgroup.learn.trainer import train
 
-TINY = {"env": "gridworld", "env_options": {"n": 4, "hues": 2, "image_size": 16}, "checkpoint_every": 2,
-        "log_every": 1, "params": {"latent": 6, "batch_size": 16, "lr": 1e-3, "architecture": "mlp"}}  # fmt: skip
+TINY = {
+    "env": "gridworld",
+    "env_options": {"n": 4, "hues": 2, "image_size": 16},
+    "checkpoint_every": 2,
+    "log_every": 1,
+    "params": {"latent": 6, "batch_size": 16, "lr": 1e-3, "architecture": "mlp"},
+}
 
 
 def test_a_callback_that_returns_true_stops_the_run_checkpointed(tmp_path):

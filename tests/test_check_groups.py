@@ -94,8 +94,11 @@ def test_a_worlds_own_representation_is_the_one_d_lsbd_and_the_learners_use():
     from symgroup.learn.latent_actions import subgroup_representation
 
     rho = Representation(Dihedral(4), Dihedral(4).irrep(1), "the world's pose representation")
-    world = CustomEnv({"pose": envs.Factor(Dihedral(4), representation=rho), "x": Cyclic(4), "y": Cyclic(4)},
-                      GLYPH.draw, GLYPH.observation_shape)  # fmt: skip
+    world = CustomEnv(
+        {"pose": envs.Factor(Dihedral(4), representation=rho), "x": Cyclic(4), "y": Cyclic(4)},
+        GLYPH.draw,
+        GLYPH.observation_shape,
+    )
     report = check(glyph_code(rho), world)
     assert report.d_lsbd.representations["pose"] == "the world's pose representation"
     assert report.d_lsbd.value == pytest.approx(0, abs=1e-9)

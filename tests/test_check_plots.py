@@ -35,8 +35,14 @@ def test_every_term_of_the_text_report_and_the_comparison_table_is_in_the_glossa
     terms = " ".join(GLOSSARY)
     for word in header.split()[1:]:  # dim, variance, max leak from, min dist, …
         assert word in terms, word
-    for label in ("SBD (split and injective)", "equivariant split", "injective", "LSBD (SBD and linear)", "D_LSBD",
-                  "axis alignment"):  # fmt: skip
+    for label in (
+        "SBD (split and injective)",
+        "equivariant split",
+        "injective",
+        "LSBD (SBD and linear)",
+        "D_LSBD",
+        "axis alignment",
+    ):
         assert label.split(" (")[0] in terms, label
 
     class Run:  # what summary() reads of a run

@@ -71,9 +71,12 @@ def verify(report, codes):
             name, own, other, joint = m.groups()
             _, expected_own, expected_joint = anova(report, codes, name, other)
             assert close(own, expected_own) and close(joint, expected_joint), reason
-        if m := re.match(rf"(\w+): interaction with '(\w+)': its actions cause {NUMBER} of the variation, .* its own "
-                         rf"components explain {NUMBER} of its motion, its and '\w+''s together {NUMBER} \(noise would "
-                         rf"give {NUMBER}\)", reason):  # fmt: skip
+        if m := re.match(
+            rf"(\w+): interaction with '(\w+)': its actions cause {NUMBER} of the variation, .* its own "
+            rf"components explain {NUMBER} of its motion, its and '\w+''s together {NUMBER} \(noise would "
+            rf"give {NUMBER}\)",
+            reason,
+        ):
             name, other, share, own, joint, noise = m.groups()
             expected = anova(report, codes, name, other)
             assert close(share, expected[0]) and close(own, expected[1]) and close(joint, expected[2]), reason
@@ -95,10 +98,13 @@ def verify(report, codes):
             kinds.add("collapsed")
         elif re.match(r"(\w+): entangled: no direction is moved mainly by '\w+' \(largest share ", reason):
             kinds.add("entangled")
-        elif m := re.match(rf"(?:(\w+): )?not injective on the subspaces: (?:states )?(\[[-0-9, ]+\]) and "
-                           rf"(\[[-0-9, ]+\])(?:, which differ only in '(\w+)',)? are {NUMBER} × the RMS radius apart "
-                           rf"in the subspaces the parts own; (?:so are their codes|their codes are {NUMBER} × the "
-                           rf"code's RMS radius apart)", reason):  # fmt: skip
+        elif m := re.match(
+            rf"(?:(\w+): )?not injective on the subspaces: (?:states )?(\[[-0-9, ]+\]) and "
+            rf"(\[[-0-9, ]+\])(?:, which differ only in '(\w+)',)? are {NUMBER} × the RMS radius apart "
+            rf"in the subspaces the parts own; (?:so are their codes|their codes are {NUMBER} × the "
+            rf"code's RMS radius apart)",
+            reason,
+        ):
             _, a, b, only, inside, whole = m.groups()
             a, b = np.array(json.loads(a)), np.array(json.loads(b))
             if only:
@@ -162,11 +168,12 @@ TERMS = {
 @given(
     st.lists(
         st.tuples(st.sampled_from(sorted(TERMS)), st.integers(0, 2), st.integers(0, 2), st.floats(0.2, 1.0)),
-        min_size=1, max_size=4,
+        min_size=1,
+        max_size=4,
     ),
     st.booleans(),
     st.integers(0, 2**16),
-)  # fmt: skip
+)
 def test_every_quoted_figure_matches_the_code(terms, shared, seed):
     """Entangled, bilinear, shared-plane and mixed codes, under a random invertible map: each reason's
     figures are the code's."""

@@ -80,7 +80,11 @@ def test_a_perfect_translator_holds_its_action_and_the_identity_does_not():
     claim = ActsAs("style", "oracle", {"hit": 0.9, "kept": 0.95, "inverse": 0.85, "moved": 0.8})
     perfect = verdict(claim, Oracle(WORLD, WORLD.factor_names))
     assert perfect.passed and {r.figure: r.measured for r in perfect.requirements} == {
-        "hit": 1.0, "kept": 1.0, "inverse": 1.0, "moved": pytest.approx(1.0)}  # fmt: skip
+        "hit": 1.0,
+        "kept": 1.0,
+        "inverse": 1.0,
+        "moved": pytest.approx(1.0),
+    }
     assert perfect.figures == {"identity": 1.0}
     still = verdict(claim, Oracle(WORLD, WORLD.factor_names, act_as=False))
     assert not still.passed
@@ -92,8 +96,15 @@ def test_a_perfect_translator_holds_its_action_and_the_identity_does_not():
 def test_an_exact_classifier_holds_and_a_constant_one_scores_its_base_rate():
     exact = Oracle(WORLD, WORLD.factor_names)
     target = lambda states: states[:, 3] != 0  # noqa: E731 — the second style's states
-    claim = Classifies("style", exact.classify, 0.95, "oracle", "the target domains", target,
-                       ("constant accuracy", lambda x: torch.ones(len(x), 2) * torch.tensor([1.0, 0.0])))  # fmt: skip
+    claim = Classifies(
+        "style",
+        exact.classify,
+        0.95,
+        "oracle",
+        "the target domains",
+        target,
+        ("constant accuracy", lambda x: torch.ones(len(x), 2) * torch.tensor([1.0, 0.0])),
+    )
     judged = verdict(claim, exact)
     assert judged.passed and judged.requirements[0].measured == 1.0
     assert judged.figures == {"constant accuracy": 0.0}  # every target state has style 1; the constant says 0
@@ -151,8 +162,12 @@ def test_codes_move_counts_the_subgroups_a_code_of_the_generator_moves_alone():
     them; a code that moves nothing (a collapsed generator) owns nothing."""
     perfect = verdict(CodesMove(4, generator_traversals(WORLD, [[0], [1], [2], [3]]), "oracle"), Oracle(WORLD, ()))
     assert perfect.passed and perfect.requirements[0].measured == 4
-    assert perfect.figures == {"code 0 moves x alone": 1.0, "code 1 moves y alone": 1.0,
-                               "code 2 moves colour alone": 1.0, "code 3 moves style alone": 1.0}  # fmt: skip
+    assert perfect.figures == {
+        "code 0 moves x alone": 1.0,
+        "code 1 moves y alone": 1.0,
+        "code 2 moves colour alone": 1.0,
+        "code 3 moves style alone": 1.0,
+    }
     tangled = verdict(CodesMove(2, generator_traversals(WORLD, [[0, 1], [2], []]), "oracle"), Oracle(WORLD, ()))
     assert tangled.requirements[0].measured == 1 and not tangled.passed  # colour only
     assert tangled.figures["code 0 moves x alone"] < 0.2  # only where y happened to start at the same value
@@ -164,8 +179,7 @@ def test_every_learner_declares_claims_on_its_world_that_judge_end_to_end(name):
     VAE family claims nothing the checker measures, every other family something."""
     env_options = {"n": 3, "hues": 3, "styles": 2 if name == "discogan" else 3, "image_size": 16}
     env = envs.make("styled_gridworld", **env_options)
-    config = TrainConfig(env="styled_gridworld", env_options=env_options, learner=name,
-                         params={"architecture": "mlp"})  # fmt: skip
+    config = TrainConfig(env="styled_gridworld", env_options=env_options, learner=name, params={"architecture": "mlp"})
     torch.manual_seed(0)
     learner = build_learner(config, env)[1].eval()
     verdicts = judge(learner, env)
@@ -184,8 +198,13 @@ def test_check_claims_at_the_command_line_in_its_json_and_on_the_page(tmp_path, 
 
     out = tmp_path / "run"
     options = {"n": 3, "hues": 2, "styles": 3, "image_size": 16}
-    train(TrainConfig(env="styled_gridworld", env_options=options, learner="stargan", steps=2,
-                      params={"architecture": "mlp"}), out, progress=False)  # fmt: skip
+    train(
+        TrainConfig(
+            env="styled_gridworld", env_options=options, learner="stargan", steps=2, params={"architecture": "mlp"}
+        ),
+        out,
+        progress=False,
+    )
     code = main(["check", str(out), "--claims", "--json", str(tmp_path / "report.json")])
     text = capsys.readouterr().out
     assert "claims of stargan:" in text and "it acts on images as style" in text and "accuracy" in text
@@ -204,10 +223,16 @@ def test_a_study_that_asks_for_claims_tabulates_them(tmp_path, capsys):
     from symgroup.study import Study, run_study
     from symgroup.study.report_page import html_study_report
 
-    spec = {"base": {"env": "styled_gridworld", "steps": 2, "env_options": {"n": 3, "hues": 2, "image_size": 16},
-                     "params": {"architecture": "mlp"}},
-            "sweep": [{"learner": ["stargan", "beta_vae"], "seed": [0, 1]}],
-            "evaluation": {"claims": True}}  # fmt: skip
+    spec = {
+        "base": {
+            "env": "styled_gridworld",
+            "steps": 2,
+            "env_options": {"n": 3, "hues": 2, "image_size": 16},
+            "params": {"architecture": "mlp"},
+        },
+        "sweep": [{"learner": ["stargan", "beta_vae"], "seed": [0, 1]}],
+        "evaluation": {"claims": True},
+    }
     rows = run_study(Study.from_dict(spec), tmp_path, executor="serial", progress=False)
     stargan = [r for r in rows if r["learner"] == "stargan"]
     assert all(len(r["claims"]) == 2 for r in stargan) and all(r["claims"] == [] for r in rows if r not in stargan)

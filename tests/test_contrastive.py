@@ -59,8 +59,10 @@ def test_byol_loss_is_the_symmetrised_cosine_against_the_target():
         target = byol.target["projector"](byol.target["backbone"](torch.cat([views["x"], views["y"]]))[0]).numpy()
         loss = byol.loss(views).item()
     n = len(views["x"])
-    expected = sum(np.mean(2 - 2 * np.diag(cosine(online[a], target[b])))
-                   for a, b in ((slice(0, n), slice(n, None)), (slice(n, None), slice(0, n))))  # fmt: skip
+    expected = sum(
+        np.mean(2 - 2 * np.diag(cosine(online[a], target[b])))
+        for a, b in ((slice(0, n), slice(n, None)), (slice(n, None), slice(0, n)))
+    )
     assert loss == pytest.approx(expected, rel=1e-9)
 
 
@@ -70,8 +72,10 @@ def test_byols_target_is_an_exponential_moving_average_updated_in_its_step():
     assert all(torch.equal(before[f"backbone.{k}"], v) for k, v in byol.backbone.state_dict().items())
     byol.generator = torch.Generator()
     byol.training_step(batch(), 0)
-    online = {**{f"backbone.{k}": v for k, v in byol.backbone.state_dict().items()},
-              **{f"projector.{k}": v for k, v in byol.projector.state_dict().items()}}  # fmt: skip
+    online = {
+        **{f"backbone.{k}": v for k, v in byol.backbone.state_dict().items()},
+        **{f"projector.{k}": v for k, v in byol.projector.state_dict().items()},
+    }
     for key, value in byol.target.state_dict().items():
         if value.is_floating_point():
             torch.testing.assert_close(value, 0.9 * before[key] + 0.1 * online[key])
@@ -99,8 +103,9 @@ def test_simclr_trained_on_colour_views_ignores_colour(tmp_path, capsys):
     seeds 0–4 on AVX-512, AVX2 (the same figures) and the generic kernels (ATEN_CPU_CAPABILITY=default):
     colour movement 0.012–0.021 (asserted < 0.05), the untrained backbone's 35–59 times as large (asserted >
     5)."""
-    config = TrainConfig(env="gridworld", env_options=TINY, learner="simclr", steps=300,
-                         params={"latent": 6, "architecture": "mlp"})  # fmt: skip
+    config = TrainConfig(
+        env="gridworld", env_options=TINY, learner="simclr", steps=300, params={"latent": 6, "architecture": "mlp"}
+    )
     run = train(config, tmp_path / "run", progress=False)
     report = check(run.encoder, run.env, invariant=run.learner.invariant)
     colour = report.sbd.invariances["colour"]
@@ -117,8 +122,10 @@ def test_simclr_trained_on_colour_views_ignores_colour(tmp_path, capsys):
 def test_dcodr_takes_its_negatives_from_the_anchors_domain_only():
     dcodr = learner("dcodr", augment="x", domain="colour", temperature=0.2).eval()
     assert dcodr.invariant == ("x", "colour")
-    views = {k: v.double() if v.is_floating_point() else v
-             for k, v in dcodr.sampler(GRID, 0).sample(np.random.default_rng(4)).items()}  # fmt: skip
+    views = {
+        k: v.double() if v.is_floating_point() else v
+        for k, v in dcodr.sampler(GRID, 0).sample(np.random.default_rng(4)).items()
+    }
     assert np.bincount(views["domain"].numpy(), minlength=4).tolist() == [32, 32, 32, 32]  # balanced, 32 a domain
     with torch.no_grad():
         z = dcodr.encode(torch.cat([views["x"], views["y"]])).numpy()

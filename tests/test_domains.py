@@ -24,8 +24,12 @@ FROZEN = 1e-12  # a learning rate that leaves the modules as they were: terms lo
 
 def made(name, styles=3, **params):
     options = {**TINY, "styles": styles}
-    config = TrainConfig(env="styled_gridworld", env_options=options, learner=name,
-                         params={"architecture": "mlp", "batch_size": 8, "latent": 4, **params})  # fmt: skip
+    config = TrainConfig(
+        env="styled_gridworld",
+        env_options=options,
+        learner=name,
+        params={"architecture": "mlp", "batch_size": 8, "latent": 4, **params},
+    )
     env = envs.make("styled_gridworld", **options)
     torch.manual_seed(0)
     learner = build_learner(config, env)[1]
@@ -94,8 +98,13 @@ def test_ufdn_terms_and_the_inverted_domain_code():
         kl = float(np.mean(0.5 * (m**2 + np.exp(v) - v - 1).sum(axis=1)))
         head, _ = cross_entropy(ufdn.domain_head(x)[0], domain)
     terms = ufdn.training_step(batch, 0)
-    for name, value in (("critic", critic), ("confusion", confusion), ("recon", recon), ("kl", kl),
-                        ("domain_head", head)):  # fmt: skip
+    for name, value in (
+        ("critic", critic),
+        ("confusion", confusion),
+        ("recon", recon),
+        ("kl", kl),
+        ("domain_head", head),
+    ):
         assert terms[name] == pytest.approx(value, rel=1e-5), name
     assert terms["loss"] == pytest.approx(recon + 0.5 * kl + 2.0 * confusion, rel=1e-5)
 
@@ -120,8 +129,15 @@ def test_stargan_wasserstein_critic_with_gradient_penalty_and_generator_every_kt
     """The paper's WGAN-GP objective: the critic's terms against the formula (the penalty's gradient by
     forward differences along each image's own gradient direction), and G stepping only every
     ``critic_steps``-th step."""
-    star, batch, _ = made("stargan", lr=1e-3, classification=0.7, gradient_penalty=3.0, adversarial="wgan_gp",
-                          critic_steps=2, spectral=False)  # fmt: skip
+    star, batch, _ = made(
+        "stargan",
+        lr=1e-3,
+        classification=0.7,
+        gradient_penalty=3.0,
+        adversarial="wgan_gp",
+        critic_steps=2,
+        spectral=False,
+    )
     x, domain = batch["x"], batch["states"][:, 3]
     twin = copy_of(star.generator)
     target = torch.randint(3, domain.shape, generator=twin)
@@ -141,8 +157,11 @@ def test_stargan_wasserstein_critic_with_gradient_penalty_and_generator_every_kt
             norms.append(float(critic(image + h * direction)[0, 0] - critic(image - h * direction)[0, 0]) / (2 * h))
     with torch.no_grad():
         real_out, fake_out = critic(x.double()), critic(fake)
-    expected = (float(fake_out[:, 0].mean() - real_out[:, 0].mean()) + 3.0 * float(np.mean((np.array(norms) - 1) ** 2))
-                + 0.7 * cross_entropy(real_out[:, 1:], domain)[0])  # fmt: skip
+    expected = (
+        float(fake_out[:, 0].mean() - real_out[:, 0].mean())
+        + 3.0 * float(np.mean((np.array(norms) - 1) ** 2))
+        + 0.7 * cross_entropy(real_out[:, 1:], domain)[0]
+    )
     terms = star.training_step(batch, 0)
     assert terms == {"loss": pytest.approx(expected, rel=1e-4), "critic": pytest.approx(expected, rel=1e-4)}
     assert all(torch.equal(a, b) for a, b in zip(before, star.translator.parameters(), strict=True))  # G waits
@@ -181,8 +200,12 @@ def test_discogan_critics_generators_and_cycle():
     a, b = batch["source"], batch["target"]
     with torch.no_grad():
         ab, ba = disco.ab(a), disco.ba(b)
-        critics = (bce(disco.critic_a(a), True) + bce(disco.critic_a(ba), False) + bce(disco.critic_b(b), True)
-                   + bce(disco.critic_b(ab), False))  # fmt: skip
+        critics = (
+            bce(disco.critic_a(a), True)
+            + bce(disco.critic_a(ba), False)
+            + bce(disco.critic_b(b), True)
+            + bce(disco.critic_b(ab), False)
+        )
         adversarial = bce(disco.critic_b(ab), True) + bce(disco.critic_a(ba), True)
         cycle = float(np.mean((numpy(disco.ba(ab)) - numpy(a)) ** 2) + np.mean((numpy(disco.ab(ba)) - numpy(b)) ** 2))
     terms = disco.training_step(batch, 0)
@@ -217,9 +240,12 @@ def test_a_translator_acts_through_its_domain_classifier():
 
 @pytest.mark.parametrize(
     ("name", "params", "message"),
-    [("discogan", {}, "translates between two domains"), ("adda", {"label": "style"}, "adda's label must be"),
-     ("ufdn", {"domain": "shape"}, "domain must be a cyclic subgroup")],
-)  # fmt: skip
+    [
+        ("discogan", {}, "translates between two domains"),
+        ("adda", {"label": "style"}, "adda's label must be"),
+        ("ufdn", {"domain": "shape"}, "domain must be a cyclic subgroup"),
+    ],
+)
 def test_domain_learners_refuse_what_they_cannot_learn(name, params, message):
     with pytest.raises(InvalidOptionError, match=message):
         made(name, **params)
@@ -230,20 +256,30 @@ def movement(learner, env):
     return report.sbd.invariances["style"].movement
 
 
+def trained(name, tmp_path, steps, styles=3, **params):
+    options = {**TINY, "styles": styles}
+    params = {"architecture": "mlp", "batch_size": 32, **params}
+    config = TrainConfig(
+        env="styled_gridworld",
+        env_options=options,
+        learner=name,
+        steps=steps,
+        seed=0,
+        checkpoint_every=steps,
+        params=params,
+    )
+    env = envs.make("styled_gridworld", **options)
+    torch.manual_seed(0)
+    return build_learner(config, env)[1], train(config, tmp_path / name, progress=False), env
+
+
 @pytest.mark.seeded
 @pytest.mark.slow
 def test_adda_target_code_moves_less_with_the_style_and_keeps_the_label(tmp_path):
     """Measured over seeds 0–4 on AVX-512, AVX2 (the same figures) and the generic kernels
     (ATEN_CPU_CAPABILITY=default): the style moves the adapted code 0.45–0.52 as much as the untrained one's
     (asserted < 0.7), and the label is read right in every state (asserted > 0.95)."""
-    options = {**TINY, "styles": 3}
-    config = TrainConfig(env="styled_gridworld", env_options=options, learner="adda", steps=400, seed=0,
-                         checkpoint_every=400, params={"architecture": "mlp", "batch_size": 32, "latent": 6,
-                                                       "source_steps": 200})  # fmt: skip
-    env = envs.make("styled_gridworld", **options)
-    torch.manual_seed(0)
-    untrained = build_learner(config, env)[1]
-    run = train(config, tmp_path / "adda", progress=False)
+    untrained, run, env = trained("adda", tmp_path, 400, latent=6, source_steps=200)
     assert movement(run.learner, env) < 0.7 * movement(untrained, env)
     with torch.no_grad():
         guessed = run.learner.classify(torch.from_numpy(env.render(env.states()))).argmax(dim=1).numpy()
@@ -256,27 +292,10 @@ def test_ufdn_code_moves_less_with_the_style_and_its_decoder_acts_by_it(tmp_path
     """Measured over seeds 0–4 on AVX-512, AVX2 (the same figures) and the generic kernels: the style moves the
     code 0.31–0.35 as much as the untrained one's (asserted < 0.5); swapping the domain code lands on g·s in
     0.31–0.41 of states against the untrained 0.01 (asserted > 5×)."""
-    options = {**TINY, "styles": 3}
-    config = TrainConfig(env="styled_gridworld", env_options=options, learner="ufdn", steps=400, seed=0,
-                         checkpoint_every=400, params={"architecture": "mlp", "batch_size": 32, "latent": 6,
-                                                       "lr": 1e-3})  # fmt: skip
-    env = envs.make("styled_gridworld", **options)
-    torch.manual_seed(0)
-    untrained = build_learner(config, env)[1]
-    run = train(config, tmp_path / "ufdn", progress=False)
+    untrained, run, env = trained("ufdn", tmp_path, 400, latent=6, lr=1e-3)
     assert movement(run.learner, env) < 0.5 * movement(untrained, env)
     hits = [g.hit for g in check_action(run.learner.act, env).generators]
     assert min(hits) > 5 * max(g.hit for g in check_action(untrained.act, env).generators)
-
-
-def trained(name, tmp_path, steps, styles=3, **params):
-    options = {**TINY, "styles": styles}
-    params = {"architecture": "mlp", "batch_size": 32, **params}
-    config = TrainConfig(env="styled_gridworld", env_options=options, learner=name, steps=steps, seed=0,
-                         checkpoint_every=steps, params=params)  # fmt: skip
-    env = envs.make("styled_gridworld", **options)
-    torch.manual_seed(0)
-    return build_learner(config, env)[1], train(config, tmp_path / name, progress=False), env
 
 
 @pytest.mark.seeded
@@ -305,8 +324,9 @@ def test_a_translator_is_drawn_acting_by_its_domain(tmp_path):
 
 
 def infogan(**params):
-    config = TrainConfig(env="gridworld", env_options=TINY, learner="infogan",
-                         params={"architecture": "mlp", "batch_size": 8, **params})  # fmt: skip
+    config = TrainConfig(
+        env="gridworld", env_options=TINY, learner="infogan", params={"architecture": "mlp", "batch_size": 8, **params}
+    )
     env = envs.make("gridworld", **TINY)
     torch.manual_seed(0)
     return build_learner(config, env)[1], env
@@ -345,9 +365,19 @@ def test_infogan_traverses_each_code_over_its_values_with_the_rest_fixed(codes):
 def test_infogan_cr_pairs_share_one_code_and_its_classifier_names_which():
     """InfoGAN-CR's regulariser: a pair G(z, c), G(z', c') shares code i (c'_i = c_i, the rest drawn
     afresh), H sees both images as channels of one input, and G's term is α·CE(H(pair), i)."""
-    config = TrainConfig(env="gridworld", env_options=TINY, learner="infogan_cr",
-                         params={"architecture": "mlp", "batch_size": 8, "contrast_lr": FROZEN, "lr": FROZEN,
-                                 "critic_lr": FROZEN, "contrastive": 0.3})  # fmt: skip
+    config = TrainConfig(
+        env="gridworld",
+        env_options=TINY,
+        learner="infogan_cr",
+        params={
+            "architecture": "mlp",
+            "batch_size": 8,
+            "contrast_lr": FROZEN,
+            "lr": FROZEN,
+            "critic_lr": FROZEN,
+            "contrastive": 0.3,
+        },
+    )
     torch.manual_seed(0)
     cr = build_learner(config, envs.make("gridworld", **TINY))[1]
     twin = copy_of(cr.generator)
@@ -364,9 +394,15 @@ def test_infogan_cr_pairs_share_one_code_and_its_classifier_names_which():
     term, logged = cr.regulariser(8, 0, torch.device("cpu"))
     assert pair.shape[1] == 6 and logged["contrast"].item() == pytest.approx(expected, rel=1e-5)
     assert term.item() == pytest.approx(0.3 * expected, rel=1e-4)
-    later = build_learner(TrainConfig(env="gridworld", env_options=TINY, learner="infogan_cr",
-                                      params={"architecture": "mlp", "contrastive_from": 5}),
-                          envs.make("gridworld", **TINY))[1]  # fmt: skip
+    later = build_learner(
+        TrainConfig(
+            env="gridworld",
+            env_options=TINY,
+            learner="infogan_cr",
+            params={"architecture": "mlp", "contrastive_from": 5},
+        ),
+        envs.make("gridworld", **TINY),
+    )[1]
     term, logged = later.regulariser(8, 4, torch.device("cpu"))  # before contrastive_from: no term
     assert float(term) == 0 and logged == {}
 

@@ -136,9 +136,12 @@ def test_correlation_changes_the_training_distribution_only():
 
 @pytest.mark.parametrize(
     ("options", "message"),
-    [({"styles": 4}, "styles must be 2 or 3"), ({"correlation": 1.5}, "correlation must be a number in"),
-     ({"n": 8, "image_size": 16}, "too small to draw styles")],
-)  # fmt: skip
+    [
+        ({"styles": 4}, "styles must be 2 or 3"),
+        ({"correlation": 1.5}, "correlation must be a number in"),
+        ({"n": 8, "image_size": 16}, "too small to draw styles"),
+    ],
+)
 def test_styled_gridworld_refuses_bad_options(options, message):
     with pytest.raises(InvalidOptionError, match=message):
         envs.make("styled_gridworld", **options)

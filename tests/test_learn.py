@@ -5,6 +5,7 @@ import dataclasses
 import json
 import math
 import pickle
+import shlex
 import signal
 
 import numpy as np
@@ -27,8 +28,15 @@ TINY = {"n": 4, "hues": 2, "image_size": 16}  # 32 states, 3×16×16 images
 
 
 def tiny(learner="beta_vae", params=None, **changes):
-    base = {"env": "gridworld", "env_options": TINY, "learner": learner, "steps": 6, "checkpoint_every": 3,
-            "log_every": 1, "params": {"latent": 6, "batch_size": 16, "lr": 1e-3, **(params or {})}}  # fmt: skip
+    base = {
+        "env": "gridworld",
+        "env_options": TINY,
+        "learner": learner,
+        "steps": 6,
+        "checkpoint_every": 3,
+        "log_every": 1,
+        "params": {"latent": 6, "batch_size": 16, "lr": 1e-3, **(params or {})},
+    }
     return TrainConfig(**{**base, **changes})
 
 
@@ -84,8 +92,13 @@ def hierarchical_kl(mean, logvar, a, b):
     a1, b1 = a + 0.5, b + 0.5 * m2
     e_alpha, e_log_alpha = a1 / b1, scipy.special.digamma(a1) - np.log(b1)
     gauss = 0.5 * (e_alpha * m2 - e_log_alpha - logvar - 1)
-    gamma = ((a1 - a) * scipy.special.digamma(a1) - scipy.special.gammaln(a1) + scipy.special.gammaln(a)
-             + a * (np.log(b1) - np.log(b)) + a1 * (b - b1) / b1)  # fmt: skip
+    gamma = (
+        (a1 - a) * scipy.special.digamma(a1)
+        - scipy.special.gammaln(a1)
+        + scipy.special.gammaln(a)
+        + a * (np.log(b1) - np.log(b))
+        + a1 * (b - b1) / b1
+    )
     return np.sum(gauss + gamma) / len(mean)
 
 
@@ -193,10 +206,20 @@ def ctrl_c_at(step):
 
 @pytest.mark.parametrize(
     ("name", "params"),
-    [("beta_vae", {}), ("factor_vae", {}), ("forward_vae", {}), ("lsbd_vae", {}), ("quessard", {}),
-     ("adda", {"source_steps": 3}), ("ufdn", {}), ("stargan", {}), ("discogan", {"spectral": True}), ("infogan", {}),
-     ("infogan_cr", {"contrastive_from": 3})],
-)  # fmt: skip
+    [
+        ("beta_vae", {}),
+        ("factor_vae", {}),
+        ("forward_vae", {}),
+        ("lsbd_vae", {}),
+        ("quessard", {}),
+        ("adda", {"source_steps": 3}),
+        ("ufdn", {}),
+        ("stargan", {}),
+        ("discogan", {"spectral": True}),
+        ("infogan", {}),
+        ("infogan_cr", {"contrastive_from": 3}),
+    ],
+)
 def test_resume_after_ctrl_c_gives_the_same_weights(name, params, tmp_path):
     """Alternating updates too (a critic's and a generator's; ADDA's phase switch at step 3)."""
     straight = weights(train(tiny(name, params), tmp_path / "straight", progress=False).directory)
@@ -296,18 +319,9 @@ def test_bad_settings_are_typed_errors(tmp_path):
 
 def test_train_check_and_traverse_commands(tmp_path, capsys):
     out = tmp_path / "run"
-    settings = [
-        "--set",
-        "env.n=4",
-        "--set",
-        "env.hues=2",
-        "--set",
-        "env.image_size=16",
-        "--set",
-        "latent=3",
-        "--set",
-        "checkpoint_every=2",
-    ]
+    settings = shlex.split(
+        "--set env.n=4 --set env.hues=2 --set env.image_size=16 --set latent=3 --set checkpoint_every=2"
+    )
     assert main(["train", "--learner", "beta_vae", "--steps", "4", "--seed", "1", "--out", str(out), *settings]) == 0
     assert json.loads((out / "config.json").read_text())["config"]["seed"] == 1
     assert main(["check", str(out), "--json", str(tmp_path / "report.json")]) in (0, 1)

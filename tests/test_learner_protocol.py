@@ -3,6 +3,7 @@ checked through the shared trainer, which knows no learner; the samplers draw wh
 and learners of another package register by entry point."""
 
 import math
+import shlex
 import signal
 import subprocess
 import sys
@@ -52,8 +53,10 @@ class TwoStep(Learner):
         return Images(env, self.config.batch_size)
 
     def make_optimisers(self):
-        return {"encoder": torch.optim.Adam(self.encoder.parameters(), lr=self.config.lr),
-                "scale": torch.optim.SGD([self.scale], lr=self.config.lr, momentum=0.5)}  # fmt: skip
+        return {
+            "encoder": torch.optim.Adam(self.encoder.parameters(), lr=self.config.lr),
+            "scale": torch.optim.SGD([self.scale], lr=self.config.lr, momentum=0.5),
+        }
 
     def encode(self, observations):
         return self.encoder(observations.flatten(1)) * self.scale
@@ -71,8 +74,14 @@ class TwoStep(Learner):
 
 
 def config(**changes):
-    base = {"env": "gridworld", "env_options": TINY, "learner": TwoStep.name, "steps": 6, "checkpoint_every": 2,
-            "log_every": 1}  # fmt: skip
+    base = {
+        "env": "gridworld",
+        "env_options": TINY,
+        "learner": TwoStep.name,
+        "steps": 6,
+        "checkpoint_every": 2,
+        "log_every": 1,
+    }
     return TrainConfig(**{**base, **changes})
 
 
@@ -82,8 +91,7 @@ def state(run):
 
 def test_a_learner_defined_here_trains_checkpoints_resumes_and_is_checked(tmp_path):
     straight = train(config(), tmp_path / "straight", progress=False)
-    assert straight.config.params == {"latent": 4, "architecture": "conv", "batch_size": 8, "lr": 1e-2,
-                                      "momentum": 0.9}  # fmt: skip
+    assert straight.config.params == {"latent": 4, "architecture": "conv", "batch_size": 8, "lr": 1e-2, "momentum": 0.9}
     assert not torch.equal(straight.learner.target, torch.zeros(4))
 
     def ctrl_c(step, learner, env):
@@ -203,12 +211,18 @@ def test_worlds_and_learners_of_another_package_register_by_entry_point(tmp_path
     (info / "entry_points.txt").write_text(
         "[symgroup.worlds]\ndial = dial_plugin:Dial\n\n[symgroup.learners]\ntiny_beta = dial_plugin:TinyBeta\n"
     )
-    command = [sys.executable, "-m", "symgroup.cli", "train", "--env", "dial", "--learner", "tiny_beta", "--steps", "2",
-               "--out", str(tmp_path / "run"), "--set", "latent=2", "--set", "batch_size=4"]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, env={"PYTHONPATH": str(tmp_path), "PATH": ""},
-                            timeout=300)  # fmt: skip
+    command = [sys.executable, "-m", "symgroup.cli", *shlex.split("train --env dial --learner tiny_beta --steps 2")]
+    command += ["--out", str(tmp_path / "run"), *shlex.split("--set latent=2 --set batch_size=4")]
+    result = subprocess.run(
+        command, capture_output=True, text=True, env={"PYTHONPATH": str(tmp_path), "PATH": ""}, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     assert "tiny_beta on dial" in result.stdout
-    listing = subprocess.run([sys.executable, "-m", "symgroup.cli", "envs"], capture_output=True, text=True,
-                             env={"PYTHONPATH": str(tmp_path), "PATH": ""}, timeout=300)  # fmt: skip
+    listing = subprocess.run(
+        [sys.executable, "-m", "symgroup.cli", "envs"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(tmp_path), "PATH": ""},
+        timeout=300,
+    )
     assert "dial" in listing.stdout

@@ -88,8 +88,9 @@ def compute_irs(mus, ys, diff_quantile=0.99):
         values = np.unique(factors[:, i])
         for value in values:
             match = factors[:, i] == value
-            deviations[:, i] += np.percentile(np.abs(latents[match] - latents[match].mean(axis=0)), diff_quantile * 100,
-                                              axis=0)  # fmt: skip
+            deviations[:, i] += np.percentile(
+                np.abs(latents[match] - latents[match].mean(axis=0)), diff_quantile * 100, axis=0
+            )
         deviations[:, i] /= len(values)
     scores = (1.0 - deviations / max_deviations[:, None]).max(axis=1)
     return np.average(scores, weights=max_deviations)
@@ -112,14 +113,16 @@ def test_each_array_metric_equals_disentanglement_libs_to_1e_9(seed):
     d, c, i_train, i_test = compute_dci(mus, ys, mus_test, ys_test)
     expected = {
         "mig": compute_mig(mus, ys),
-        "dci_disentanglement": d, "dci_completeness": c,
-        "dci_informativeness_train": i_train, "dci_informativeness_test": i_test,
+        "dci_disentanglement": d,
+        "dci_completeness": c,
+        "dci_informativeness_train": i_train,
+        "dci_informativeness_test": i_test,
         "sap": compute_sap(mus, ys, mus_test, ys_test),
         "modularity": modularity(discrete_mutual_info(histogram_discretize(mus), ys)),
         "explicitness_train": explicitness(mus, ys, mus_test, ys_test)[0],
         "explicitness_test": explicitness(mus, ys, mus_test, ys_test)[1],
         "irs": compute_irs(mus, ys),
-    }  # fmt: skip
+    }
     assert set(got) == set(expected)
     for name, value in expected.items():
         assert got[name] == pytest.approx(value, abs=1e-9), name
@@ -138,8 +141,9 @@ def test_a_perfect_code_scores_one_and_a_collapsed_one_zero_on_fixed_arrays():
     factors = np.stack(np.meshgrid(np.arange(6), np.arange(5), indexing="ij"), -1).reshape(-1, 2).repeat(4, axis=0)
     perfect = array_metrics(factors.astype(float), factors, factors.astype(float), factors, names=("mig", "dci"))
     assert perfect["mig"] == pytest.approx(1.0) and perfect["dci_disentanglement"] > 0.99
-    collapsed = array_metrics(np.zeros((len(factors), 2)), factors, np.zeros((len(factors), 2)), factors,
-                              names=("mig", "dci", "irs"))  # fmt: skip
+    collapsed = array_metrics(
+        np.zeros((len(factors), 2)), factors, np.zeros((len(factors), 2)), factors, names=("mig", "dci", "irs")
+    )
     assert collapsed["mig"] == 0 and collapsed["dci_disentanglement"] == 0 and collapsed["irs"] == 0
 
 

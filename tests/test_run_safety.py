@@ -29,9 +29,15 @@ from symgroup.learn.vaes import BetaVAE
 
 
 def tiny(params=None, **changes):
-    base = {"env": "gridworld", "env_options": {"n": 4, "hues": 2, "image_size": 16}, "learner": "beta_vae",
-            "steps": 6, "checkpoint_every": 2, "log_every": 1,
-            "params": {"latent": 6, "batch_size": 16, "lr": 1e-3, **(params or {})}}  # fmt: skip
+    base = {
+        "env": "gridworld",
+        "env_options": {"n": 4, "hues": 2, "image_size": 16},
+        "learner": "beta_vae",
+        "steps": 6,
+        "checkpoint_every": 2,
+        "log_every": 1,
+        "params": {"latent": 6, "batch_size": 16, "lr": 1e-3, **(params or {})},
+    }
     return TrainConfig(**{**base, **changes})
 
 
@@ -156,9 +162,9 @@ def test_the_steps_redone_after_a_crash_are_logged_once(tmp_path, monkeypatch):
 def test_two_cli_trainers_on_one_directory(tmp_path):
     """The second `symgroup train` on a directory in use exits 2 naming the first; the first, stopped
     with Ctrl-C, keeps its checkpoint."""
-    command = [sys.executable, "-m", "symgroup.cli", "train", "--env", "gridworld", "--steps", "100000",
-               "--out", str(tmp_path / "run"), "--set", "env.n=4", "--set", "env.hues=2", "--set", "env.image_size=16",
-               "--set", "architecture=mlp", "--set", "latent=4"]  # fmt: skip
+    settings = "--set env.n=4 --set env.hues=2 --set env.image_size=16 --set architecture=mlp --set latent=4"
+    command = [sys.executable, "-m", "symgroup.cli", "train", "--env", "gridworld", "--steps", "100000"]
+    command += ["--out", str(tmp_path / "run"), *settings.split()]
     first = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60
     while not (tmp_path / "run" / "config.json").exists() and time.time() < deadline:
@@ -184,8 +190,20 @@ def test_check_and_train_refuse_a_world_that_is_no_group_action(tmp_path):
         train(tiny(env="walled_gridworld", env_options={}), tmp_path / "run", progress=False)
     assert not (tmp_path / "run" / "config.json").exists()
     assert main(["train", "--env", "walled_gridworld", "--steps", "1", "--out", str(tmp_path / "cli")]) == 2
-    args = ["train", "--env", "walled_gridworld", "--steps", "1", "--out", str(tmp_path / "cli"), "--skip-validation",
-            "--set", "architecture=mlp", "--set", "latent=4"]  # fmt: skip
+    args = [
+        "train",
+        "--env",
+        "walled_gridworld",
+        "--steps",
+        "1",
+        "--out",
+        str(tmp_path / "cli"),
+        "--skip-validation",
+        "--set",
+        "architecture=mlp",
+        "--set",
+        "latent=4",
+    ]
     assert main(args) == 0
 
 
@@ -227,9 +245,12 @@ def _lit(states, value=1.0):
 
 @pytest.mark.parametrize(
     ("value", "match"),
-    [(np.nan, r"non-finite values for 4 of 4 states, e.g. state \[0\]"), (1.5, r"\[0, 1\]; state \[0\] .* 1.5"),
-     (-0.5, r"\[0, 1\]; state \[0\] has values in \[-0.5")],
-)  # fmt: skip
+    [
+        (np.nan, r"non-finite values for 4 of 4 states, e.g. state \[0\]"),
+        (1.5, r"\[0, 1\]; state \[0\] .* 1.5"),
+        (-0.5, r"\[0, 1\]; state \[0\] has values in \[-0.5"),
+    ],
+)
 def test_render_keeps_its_contract(value, match):
     from symgroup.errors import RenderError
 

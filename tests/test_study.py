@@ -24,8 +24,12 @@ from symgroup.study import Cell, Evaluation, Study, Sweep, gather, run_study
 from symgroup.study.report_page import write_study_report
 from symgroup.study.summary import agreement, learner_share, rank_correlation, time_to_pass
 
-BASE = {"env": "square", "steps": 600, "env_options": {"size": 16, "side": 4},
-        "params": {"architecture": "mlp", "latent": 4, "lr": 1e-3, "batch_size": 16}}  # fmt: skip
+BASE = {
+    "env": "square",
+    "steps": 600,
+    "env_options": {"size": 16, "side": 4},
+    "params": {"architecture": "mlp", "latent": 4, "lr": 1e-3, "batch_size": 16},
+}
 SWEEP = [{"learner": "lsbd_vae", "seed": [0, 1]}, {"learner": "beta_vae", "seed": 0, "steps": 100}]
 SPEC = {"base": BASE, "evaluation": {"until_pass": 50, "metrics": ["mig"]}, "sweep": SWEEP}
 TOML = """
@@ -79,7 +83,10 @@ def test_toml_and_json_give_the_same_cells_and_keys_ignore_the_metrics(tmp_path)
     toml, plain = Study.from_file(tmp_path / "s.toml"), Study.from_file(tmp_path / "s.json")
     assert [c.to_dict() for c in toml.cells()] == [c.to_dict() for c in plain.cells()]
     assert [(c.config.learner, c.config.seed, c.config.steps) for c in toml.cells()] == [
-        ("lsbd_vae", 0, 600), ("lsbd_vae", 1, 600), ("beta_vae", 0, 100)]  # fmt: skip
+        ("lsbd_vae", 0, 600),
+        ("lsbd_vae", 1, 600),
+        ("beta_vae", 0, 100),
+    ]
     cell = toml.cells()[0]
     assert Cell(cell.config, Evaluation(until_pass=50)).key == cell.key  # metrics do not retrain
     assert Cell(cell.config, Evaluation(until_pass=25)).key != cell.key
@@ -110,8 +117,11 @@ def test_a_bad_study_is_refused_naming_what_is_wrong(spec, match):
 def test_a_study_file_must_exist_parse_and_be_toml_or_json(tmp_path):
     (tmp_path / "s.yaml").write_text("base: {}")
     (tmp_path / "bad.toml").write_text("[base\n")
-    for path, match in ((tmp_path / "none.toml", "does not exist"), (tmp_path / "s.yaml", ".toml or .json"),
-                        (tmp_path / "bad.toml", "cannot read the study")):  # fmt: skip
+    for path, match in (
+        (tmp_path / "none.toml", "does not exist"),
+        (tmp_path / "s.yaml", ".toml or .json"),
+        (tmp_path / "bad.toml", "cannot read the study"),
+    ):
         with pytest.raises(InvalidOptionError, match=match):
             Study.from_file(path)
 
@@ -161,8 +171,10 @@ def test_running_a_study_again_skips_finished_runs_and_rechecks_for_new_metrics(
     more = Study.from_dict({**SPEC, "evaluation": {"until_pass": 50, "metrics": ["mig", "sap"]}})
     rechecked = run_study(more, out, executor="serial", progress=False)
     for before, after in zip(verdicts(rows), verdicts(rechecked), strict=True):
-        assert after == before | {"metrics": {"mig": before["metrics"]["mig"], "sap": after["metrics"]["sap"]},
-                                  "evaluation": more.evaluation.to_dict()}  # fmt: skip
+        assert after == before | {
+            "metrics": {"mig": before["metrics"]["mig"], "sap": after["metrics"]["sap"]},
+            "evaluation": more.evaluation.to_dict(),
+        }
     assert {p: p.stat().st_mtime_ns for p in out.glob("runs/*/checkpoint/model.safetensors")} == stamps
 
 
@@ -216,8 +228,16 @@ def test_a_killed_worker_loses_only_its_run_which_the_next_invocation_resumes(tm
 def test_ctrl_c_stops_the_study_cleanly_and_running_it_again_continues(tmp_path):
     spec = {"base": {**BASE, "steps": 1000, "checkpoint_every": 20}, "sweep": [{"learner": "lsbd_vae", "seed": [0, 1]}]}
     (tmp_path / "s.json").write_text(json.dumps(spec))
-    command = [sys.executable, "-m", "symgroup.cli", "study", "run", str(tmp_path / "s.json"), "--out",
-               str(tmp_path / "o")]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "symgroup.cli",
+        "study",
+        "run",
+        str(tmp_path / "s.json"),
+        "--out",
+        str(tmp_path / "o"),
+    ]
     first = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
     while len(list((tmp_path / "o").glob("runs/*/checkpoint"))) < 2:
         time.sleep(0.05)
@@ -266,8 +286,9 @@ def test_a_world_registered_at_run_time_is_known_to_the_worker_processes(registr
     assert not list((tmp_path / "local").glob("runs/*"))  # refused before anything ran
 
 
-needs_ray = pytest.mark.skipif(importlib.util.find_spec("ray") is None,
-                               reason="the ray executor needs the extra: pip install 'symgroup[ray]'")  # fmt: skip
+needs_ray = pytest.mark.skipif(
+    importlib.util.find_spec("ray") is None, reason="the ray executor needs the extra: pip install 'symgroup[ray]'"
+)
 
 
 @pytest.fixture(scope="session")
@@ -312,10 +333,19 @@ def test_training_seconds_add_up_over_resumes(tmp_path):
 
 def row(learner, seed, sbd, d_lsbd, mig, time_to_pass=None, lsbd=None, env_options=None):
     """A hand-made result."""
-    return {"key": f"{learner}{seed}", "learner": learner, "env": "square", "seed": seed, "sbd": sbd,
-            "lsbd": sbd if lsbd is None else lsbd, "d_lsbd": d_lsbd, "metrics": {"mig": mig},
-            "time_to_pass_s": time_to_pass, "evaluation": {"until_pass": 50},
-            "config": {"env_options": env_options or {}, "params": {}, "learner": learner, "seed": seed}}  # fmt: skip
+    return {
+        "key": f"{learner}{seed}",
+        "learner": learner,
+        "env": "square",
+        "seed": seed,
+        "sbd": sbd,
+        "lsbd": sbd if lsbd is None else lsbd,
+        "d_lsbd": d_lsbd,
+        "metrics": {"mig": mig},
+        "time_to_pass_s": time_to_pass,
+        "evaluation": {"until_pass": 50},
+        "config": {"env_options": env_options or {}, "params": {}, "learner": learner, "seed": seed},
+    }
 
 
 def test_a_metric_that_ranks_runs_as_d_lsbd_does_correlates_perfectly():
@@ -382,7 +412,10 @@ def test_the_readmes_study_file_is_a_valid_study():
     cells = Study.from_dict(tomllib.loads(block)).cells()
     assert len(cells) == 2 * 10 + 3 * 3  # β-VAE: each seed with each zipped (beta, latent)
     assert [(c.config.seed, c.config.params["beta"], c.config.params["latent"]) for c in cells[-3:]] == [
-        (2, 1.0, 6), (2, 4.0, 10), (2, 16.0, 10)]  # fmt: skip
+        (2, 1.0, 6),
+        (2, 4.0, 10),
+        (2, 16.0, 10),
+    ]
     from symgroup.study.runner import validate
 
     validate(cells)

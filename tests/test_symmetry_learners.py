@@ -34,8 +34,13 @@ GRID = envs.make("gridworld", **TINY)
 
 
 def tiny(learner, params=None, **changes):
-    base = {"env": "gridworld", "env_options": TINY, "learner": learner, "steps": 3,
-            "params": {"latent": 6, "batch_size": 8, **(params or {})}}  # fmt: skip
+    base = {
+        "env": "gridworld",
+        "env_options": TINY,
+        "learner": learner,
+        "steps": 3,
+        "params": {"latent": 6, "batch_size": 8, **(params or {})},
+    }
     return TrainConfig(**{**base, **changes})
 
 
@@ -72,8 +77,11 @@ def path_batch(env, n=64, length=3, seed=0, moves=None):
 
 # --- latent actions ------------------------------------------------------------------------------
 @settings(max_examples=30, deadline=None)
-@given(st.sampled_from(["gridworld", "dihedral_glyph"]).flatmap(
-    lambda name: st.tuples(st.just(name), st.lists(st.integers(0, 63), min_size=1, max_size=12))))  # fmt: skip
+@given(
+    st.sampled_from(["gridworld", "dihedral_glyph"]).flatmap(
+        lambda name: st.tuples(st.just(name), st.lists(st.integers(0, 63), min_size=1, max_size=12))
+    )
+)
 def test_block_matrices_are_a_representation_of_the_product(case):
     """ρ_i(g_1 ⋯ g_r) = ρ_i(g_1)⋯ρ_i(g_r) per subgroup, for paths of any subgroup elements (D4 too)."""
     name, word = case
@@ -94,24 +102,36 @@ def test_each_subgroup_acts_faithfully_and_orthogonally():
     for env in (GRID, envs.make("square", size=16, side=4), glyph):
         moves = subgroup_elements(env)
         for k, block in enumerate(matrices(env, moves)):
-            owned = [m for m, g in enumerate(moves) if env.group.project(env.factor_names[k], g) != env.factors[
-                env.factor_names[k]].group.identity]  # fmt: skip
+            owned = [
+                m
+                for m, g in enumerate(moves)
+                if env.group.project(env.factor_names[k], g) != env.factors[env.factor_names[k]].group.identity
+            ]
             for m in owned:  # ρ(g) orthogonal, of the order of g: faithful
                 a = block[m].numpy()
                 assert np.allclose(a @ a.T, np.eye(len(a)), atol=1e-9)
                 powers = [np.linalg.matrix_power(a, j) for j in range(1, moves[m].order + 1)]
-                assert np.allclose(powers[-1], np.eye(len(a))) and not any(np.allclose(q, np.eye(len(a)))
-                                                                           for q in powers[:-1])  # fmt: skip
+                assert np.allclose(powers[-1], np.eye(len(a))) and not any(
+                    np.allclose(q, np.eye(len(a))) for q in powers[:-1]
+                )
     assert subgroup_representation(glyph, "pose", "test").dim == 2
-    strange = envs.CustomEnv({"t": DirectProduct({"a": Cyclic(2), "b": Cyclic(2)})},
-                             lambda states: np.zeros((len(states), 1, 1, 4), np.float32), (1, 1, 4))  # fmt: skip
+    strange = envs.CustomEnv(
+        {"t": DirectProduct({"a": Cyclic(2), "b": Cyclic(2)})},
+        lambda states: np.zeros((len(states), 1, 1, 4), np.float32),
+        (1, 1, 4),
+    )
     with pytest.raises(InvalidOptionError, match=r"lsbd_vae needs a faithful orthogonal representation.*Factor"):
         subgroup_representation(strange, "t", "lsbd_vae")
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(2, 6).flatmap(lambda n: st.tuples(st.just(n), st.lists(
-    st.floats(-10, 10), min_size=n * (n - 1) // 2, max_size=n * (n - 1) // 2))))  # fmt: skip
+@given(
+    st.integers(2, 6).flatmap(
+        lambda n: st.tuples(
+            st.just(n), st.lists(st.floats(-10, 10), min_size=n * (n - 1) // 2, max_size=n * (n - 1) // 2)
+        )
+    )
+)
 def test_givens_products_are_special_orthogonal(case):
     n, angles = case
     q = givens_product(torch.tensor(angles, dtype=torch.float64), n)
@@ -153,8 +173,10 @@ def test_the_scale_free_term_ignores_scale_and_centring_matters():
 def test_paths_of_subgroup_elements_reach_the_states_their_moves_say():
     elements = subgroup_elements(GRID)
     assert len(elements) == sum(n - 1 for n in GRID.factor_sizes)
-    assert all(sum(GRID.group.project(n, g) != GRID.factors[n].group.identity for n in GRID.factor_names) == 1
-               for g in elements)  # fmt: skip
+    assert all(
+        sum(GRID.group.project(n, g) != GRID.factors[n].group.identity for n in GRID.factor_names) == 1
+        for g in elements
+    )
     states, moves, offsets = path_batch(GRID, n=32, length=4, moves=elements)
     for t in range(4):
         for b in range(32):

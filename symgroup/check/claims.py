@@ -77,8 +77,13 @@ class Requirement:
         return f"{self.figure} {self.measured:.3g} ({'≥' if self.at_least else '≤'} {self.bound:g} needed)"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"figure": self.figure, "measured": self.measured, "bound": self.bound, "at_least": self.at_least,
-                "holds": self.holds}  # fmt: skip
+        return {
+            "figure": self.figure,
+            "measured": self.measured,
+            "bound": self.bound,
+            "at_least": self.at_least,
+            "holds": self.holds,
+        }
 
 
 @dataclass(frozen=True)
@@ -99,8 +104,13 @@ class Verdict:
         return [str(r) for r in self.requirements if not r.holds]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"claim": self.claim, "statement": self.statement, "passed": self.passed,
-                "requirements": [r.to_dict() for r in self.requirements], "figures": self.figures}  # fmt: skip
+        return {
+            "claim": self.claim,
+            "statement": self.statement,
+            "passed": self.passed,
+            "requirements": [r.to_dict() for r in self.requirements],
+            "figures": self.figures,
+        }
 
     def __str__(self) -> str:
         lines = [f"{'PASS' if self.passed else 'FAIL'}  {self.claim} — {self.statement}"]
@@ -123,22 +133,29 @@ class Evidence:
         self.reports: dict[tuple, CheckReport] = {}  # (code, invariant, merged) → the check
         self._actions: dict[str, ActionReport] = {}
 
-    def report(self, code: Code = "code", invariant: tuple[str, ...] = (),
-               merged: tuple[str, ...] = ()) -> CheckReport:  # fmt: skip
+    def report(self, code: Code = "code", invariant: tuple[str, ...] = (), merged: tuple[str, ...] = ()) -> CheckReport:
         """The check of the learner's ``code`` ignoring ``invariant``, with the ``merged`` subgroups one part."""
         key = (code, invariant, merged)
         if key not in self.reports:
             encoder = self.learner if code == "code" else self.learner.projection
             decomposition = {"+".join(merged): merged} if merged else None
-            self.reports[key] = check(encoder, self.env, invariant=invariant, decomposition=decomposition,
-                                       max_states=self.max_states, seed=self.seed, validate=False)  # fmt: skip
+            self.reports[key] = check(
+                encoder,
+                self.env,
+                invariant=invariant,
+                decomposition=decomposition,
+                max_states=self.max_states,
+                seed=self.seed,
+                validate=False,
+            )
         return self.reports[key]
 
     def action(self, subgroup: str) -> ActionReport:
         """:func:`check_action` of the learner's ``act`` on ``subgroup``."""
         if subgroup not in self._actions:
-            self._actions[subgroup] = check_action(self.learner.act, self.env, (subgroup,),
-                                                   max_states=self.max_states, seed=self.seed)  # fmt: skip
+            self._actions[subgroup] = check_action(
+                self.learner.act, self.env, (subgroup,), max_states=self.max_states, seed=self.seed
+            )
         return self._actions[subgroup]
 
 
@@ -172,8 +189,10 @@ class Ignores(Claim):
     def judge(self, evidence: Evidence) -> Verdict:
         report = evidence.report(self.code, invariant=tuple(self.subgroups))
         bound = evidence.tolerances.invariance_tol
-        needs = tuple(Requirement(f"movement by {n}", report.sbd.invariances[n].movement, bound, at_least=False)
-                      for n in self.subgroups)  # fmt: skip
+        needs = tuple(
+            Requirement(f"movement by {n}", report.sbd.invariances[n].movement, bound, at_least=False)
+            for n in self.subgroups
+        )
         return Verdict(self.name, self.statement, needs)
 
 
@@ -193,8 +212,12 @@ class Identifies(Claim):
     def judge(self, evidence: Evidence) -> Verdict:
         report = evidence.report(self.code, invariant=tuple(self.ignoring), merged=tuple(self.subgroups))
         block = report.sbd.subspaces["+".join(self.subgroups)]
-        return Verdict(self.name, self.statement, (Requirement("the block passes SBD", block.passed),),
-                       {"block variance share": block.variance_share})  # fmt: skip
+        return Verdict(
+            self.name,
+            self.statement,
+            (Requirement("the block passes SBD", block.passed),),
+            {"block variance share": block.variance_share},
+        )
 
 
 @dataclass(frozen=True)
@@ -294,8 +317,13 @@ class ActsAs(Claim):
     def judge(self, evidence: Evidence) -> Verdict:
         report = evidence.action(self.subgroup)
         gens = report.generators
-        figures = {"identity": report.identity, "hit": min(g.hit for g in gens), "kept": min(g.kept for g in gens),
-                   "inverse": min(g.inverse for g in gens), "moved": moved(evidence, self.subgroup)}  # fmt: skip
+        figures = {
+            "identity": report.identity,
+            "hit": min(g.hit for g in gens),
+            "kept": min(g.kept for g in gens),
+            "inverse": min(g.inverse for g in gens),
+            "moved": moved(evidence, self.subgroup),
+        }
         needs = tuple(Requirement(k, figures[k], bound) for k, bound in self.bounds.items())
         return Verdict(self.name, self.statement, needs, {k: v for k, v in figures.items() if k not in self.bounds})
 
@@ -343,17 +371,30 @@ class Classifies(Claim):
         return Verdict(self.name, self.statement, (need,), {self.baseline[0]: baseline})
 
 
-def accuracy(classify: Callable[[torch.Tensor], torch.Tensor], images: np.ndarray, labels: np.ndarray,
-             device: torch.device, batch_size: int = 256) -> float:  # fmt: skip
+def accuracy(
+    classify: Callable[[torch.Tensor], torch.Tensor],
+    images: np.ndarray,
+    labels: np.ndarray,
+    device: torch.device,
+    batch_size: int = 256,
+) -> float:
     """The share of ``images`` whose argmax logit (``classify`` run on ``device``) is their label."""
     with torch.no_grad():
-        guesses = [classify(torch.from_numpy(images[i : i + batch_size]).to(device)).argmax(dim=1).cpu().numpy()
-                   for i in range(0, len(images), batch_size)]  # fmt: skip
+        guesses = [
+            classify(torch.from_numpy(images[i : i + batch_size]).to(device)).argmax(dim=1).cpu().numpy()
+            for i in range(0, len(images), batch_size)
+        ]
     return float(np.mean(np.concatenate(guesses) == labels))
 
 
-def judge(learner: torch.nn.Module, env: SymmetryEnv, claims: Sequence[Claim] | None = None,
-          max_states: int = 4096, seed: int = 0, checked: CheckReport | None = None) -> list[Verdict]:  # fmt: skip
+def judge(
+    learner: torch.nn.Module,
+    env: SymmetryEnv,
+    claims: Sequence[Claim] | None = None,
+    max_states: int = 4096,
+    seed: int = 0,
+    checked: CheckReport | None = None,
+) -> list[Verdict]:
     """The verdict on each of ``claims`` (default: the learner's own, ``learner.claims(env)``).
     ``checked``: the check already made of the learner's code with its declared invariance (at these
     ``max_states`` and ``seed``), reused rather than made again."""

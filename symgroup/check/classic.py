@@ -122,8 +122,13 @@ def mig(s: _Sampler, num_train: int = 10000, bins: int = 20) -> float:
     return mig_of(s.codes[rows], s.factors[rows], bins)
 
 
-def dci_of(train_codes: np.ndarray, train_factors: np.ndarray, test_codes: np.ndarray,
-           test_factors: np.ndarray, fast: bool = False) -> dict[str, float]:  # fmt: skip
+def dci_of(
+    train_codes: np.ndarray,
+    train_factors: np.ndarray,
+    test_codes: np.ndarray,
+    test_factors: np.ndarray,
+    fast: bool = False,
+) -> dict[str, float]:
     """DCI of fixed arrays (disentanglement_lib's ``_compute_dci``, its GBT importances seeded).
 
     ``fast``: LightGBM in place of scikit-learn's GBT, its settings matched (100 rounds, rate 0.1,
@@ -156,9 +161,11 @@ def _measured_range(factors: np.ndarray) -> np.ndarray:
     """``factors``, or :class:`InvalidOptionError` when one's number of values is not in FAST_DCI_VALUES."""
     values = [len(np.unique(column)) for column in factors.T]
     if any(v not in FAST_DCI_VALUES for v in values):
-        raise InvalidOptionError(f"dci_fast is measured within 0.03 of the exact DCI only for factors of "
-                                 f"{', '.join(map(str, FAST_DCI_VALUES))} values; these have {values}: use dci",
-                                 values)  # fmt: skip
+        raise InvalidOptionError(
+            f"dci_fast is measured within 0.03 of the exact DCI only for factors of "
+            f"{', '.join(map(str, FAST_DCI_VALUES))} values; these have {values}: use dci",
+            values,
+        )
     return factors
 
 
@@ -171,9 +178,21 @@ def _gbt(codes: np.ndarray, labels: np.ndarray, test_codes: np.ndarray) -> Fitte
     return _normalised(model.feature_importances_), model.predict(codes), model.predict(test_codes)
 
 
-FAST_GBT = {"learning_rate": 0.1, "max_depth": 3, "num_leaves": 8, "min_data_in_leaf": 1, "min_gain_to_split": 0.0,
-            "lambda_l2": 0.0, "max_bin": 1023, "seed": 0, "num_threads": 1, "deterministic": True,
-            "force_row_wise": True, "metric": "None", "verbose": -1}  # fmt: skip
+FAST_GBT = {
+    "learning_rate": 0.1,
+    "max_depth": 3,
+    "num_leaves": 8,
+    "min_data_in_leaf": 1,
+    "min_gain_to_split": 0.0,
+    "lambda_l2": 0.0,
+    "max_bin": 1023,
+    "seed": 0,
+    "num_threads": 1,
+    "deterministic": True,
+    "force_row_wise": True,
+    "metric": "None",
+    "verbose": -1,
+}
 
 
 def _lightgbm(codes: np.ndarray, labels: np.ndarray, test_codes: np.ndarray) -> Fitted:
@@ -223,8 +242,9 @@ def _weighted_one_minus_entropy(r: np.ndarray, base: int) -> float:
     return float(np.sum(per_row * r.sum(axis=1) / r.sum()))
 
 
-def sap_of(train_codes: np.ndarray, train_factors: np.ndarray, test_codes: np.ndarray,
-           test_factors: np.ndarray) -> float:  # fmt: skip
+def sap_of(
+    train_codes: np.ndarray, train_factors: np.ndarray, test_codes: np.ndarray, test_factors: np.ndarray
+) -> float:
     """SAP of fixed arrays (disentanglement_lib's ``_compute_sap``, discrete factors, the SVCs seeded)."""
     d, k = train_codes.shape[1], train_factors.shape[1]
     scores = np.zeros((d, k))
@@ -278,8 +298,9 @@ def beta_vae_score(s: _Sampler, num_train: int = 10000, num_eval: int = 5000, ba
     return float(model.score(x_eval, y_eval))
 
 
-def modularity_explicitness_of(train_codes: np.ndarray, train_factors: np.ndarray, test_codes: np.ndarray,
-                               test_factors: np.ndarray, bins: int = 20) -> dict[str, float]:  # fmt: skip
+def modularity_explicitness_of(
+    train_codes: np.ndarray, train_factors: np.ndarray, test_codes: np.ndarray, test_factors: np.ndarray, bins: int = 20
+) -> dict[str, float]:
     """Modularity and explicitness of fixed arrays (disentanglement_lib's ``modularity`` of the binned
     mutual information and ``explicitness_per_factor`` on standardised codes)."""
     m = _mutual_information(_discretise(train_codes, bins), train_factors)
@@ -383,9 +404,15 @@ ARRAY_METRICS: dict[str, Callable[..., float | dict[str, float]]] = {
 OPT_IN = ("dci_fast",)  # computed only when named: it refuses worlds outside its measured range
 
 
-def array_metrics(codes: np.ndarray, factors: np.ndarray, test_codes: np.ndarray | None = None,
-                  test_factors: np.ndarray | None = None, names: tuple[str, ...] | None = None,
-                  test_share: float = 1 / 3, seed: int = 0) -> dict[str, float]:  # fmt: skip
+def array_metrics(
+    codes: np.ndarray,
+    factors: np.ndarray,
+    test_codes: np.ndarray | None = None,
+    test_factors: np.ndarray | None = None,
+    names: tuple[str, ...] | None = None,
+    test_share: float = 1 / 3,
+    seed: int = 0,
+) -> dict[str, float]:
     """The metrics of :data:`ARRAY_METRICS` on fixed arrays, as disentanglement_lib's private functions
     compute them from ``mus_train, ys_train[, mus_test, ys_test]`` (its arrays transposed: here a row
     per sample): to reproduce a published number, pass the samples it was computed on. Without test
@@ -393,8 +420,10 @@ def array_metrics(codes: np.ndarray, factors: np.ndarray, test_codes: np.ndarray
     train = _arrays(codes, factors, "")
     if test_codes is None and test_factors is None:
         if not 0 < test_share < 1 or len(train[0]) < 2:
-            raise InvalidOptionError(f"test_share must lie in (0, 1) with two rows or more, got {test_share!r} "
-                                     f"and {len(train[0])} rows", test_share)  # fmt: skip
+            raise InvalidOptionError(
+                f"test_share must lie in (0, 1) with two rows or more, got {test_share!r} and {len(train[0])} rows",
+                test_share,
+            )
         order = np.random.default_rng(seed).permutation(len(train[0]))
         held = order[: max(1, round(test_share * len(order)))]
         kept = order[len(held) :]
@@ -402,12 +431,17 @@ def array_metrics(codes: np.ndarray, factors: np.ndarray, test_codes: np.ndarray
     else:
         test = _arrays(test_codes, test_factors, "test ")
         if test[0].shape[1] != train[0].shape[1] or test[1].shape[1] != train[1].shape[1]:
-            raise EncoderError(f"test arrays {test[0].shape}, {test[1].shape} do not match the train arrays' columns "
-                               f"{train[0].shape}, {train[1].shape}")  # fmt: skip
+            raise EncoderError(
+                f"test arrays {test[0].shape}, {test[1].shape} do not match the train arrays' columns "
+                f"{train[0].shape}, {train[1].shape}"
+            )
     unknown = set(names or ()) - set(ARRAY_METRICS)
     if unknown:
-        raise InvalidOptionError(f"no array-level metric {sorted(unknown)}; choose from {sorted(ARRAY_METRICS)} "
-                                 "(the others sample batches: use metrics)", sorted(unknown))  # fmt: skip
+        raise InvalidOptionError(
+            f"no array-level metric {sorted(unknown)}; choose from {sorted(ARRAY_METRICS)} "
+            "(the others sample batches: use metrics)",
+            sorted(unknown),
+        )
     out: dict[str, float] = {}
     for name in names or tuple(n for n in ARRAY_METRICS if n not in OPT_IN):
         value = ARRAY_METRICS[name](train, test)
@@ -419,8 +453,9 @@ def _arrays(codes: np.ndarray | None, factors: np.ndarray | None, which: str) ->
     """Codes (n, d) as float64 and integer factors (n, K), or :class:`EncoderError`."""
     codes, factors = np.asarray(codes, dtype=np.float64), np.asarray(factors)
     if codes.ndim != 2 or factors.ndim != 2 or len(codes) != len(factors) or not len(codes):
-        raise EncoderError(f"metrics need {which}codes (n, d) and {which}factors (n, K), got {codes.shape} and "
-                           f"{factors.shape}")  # fmt: skip
+        raise EncoderError(
+            f"metrics need {which}codes (n, d) and {which}factors (n, K), got {codes.shape} and {factors.shape}"
+        )
     if not np.isfinite(codes).all():
         raise EncoderError(f"metrics got NaN or inf {which}codes")
     return codes, factors

@@ -273,8 +273,9 @@ def _best_representation(
             raise _Undefined(f"no faithful representation of {group} is known: pass one for {name!r}")
         elements = group.elements()
         h = [elements[v] for v in world.labels(name)]
-        residual, rho = min(((_score_representation(plane, h, rho, size), rho) for rho in candidates),
-                            key=lambda r: r[0])  # fmt: skip
+        residual, rho = min(
+            ((_score_representation(plane, h, rho, size), rho) for rho in candidates), key=lambda r: r[0]
+        )
         return residual, None, rho.name
     if group.order == 2:
         undone = plane * np.where(world.labels(name) % 2 == 1, -1.0, 1.0)[:, None]

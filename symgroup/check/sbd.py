@@ -476,8 +476,10 @@ def _leakage(
     (``inverse`` maps whitened codes to them)."""
 
     def energies(parts: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
-        return {j: {i: float(((v @ inverse.T)[:, blocks[i]] ** 2).sum(axis=1).mean()) for i in blocks} for j, v in
-                parts.items()}  # fmt: skip
+        return {
+            j: {i: float(((v @ inverse.T)[:, blocks[i]] ** 2).sum(axis=1).mean()) for i in blocks}
+            for j, v in parts.items()
+        }
 
     energy, noise = energies(geo.additive), energies(geo.remainder)
     repeats = sum(1 - 1 / size for size in orbit_sizes.values()) or 1.0

@@ -190,8 +190,9 @@ def encode_world(
     else:
         orbits = {n: _one_row_per_orbit(o) for n, o in global_orbits.items()}
     if not isinstance(encoder, Posterior):
-        return EncodedWorld(env, states, encode_states(encoder, env, states, batch_size), orbits, sampled, parts,
-                            invariant)  # fmt: skip
+        return EncodedWorld(
+            env, states, encode_states(encoder, env, states, batch_size), orbits, sampled, parts, invariant
+        )
     means, variances = encode_posterior(encoder, env, states, batch_size)
     content = {n: orbits[n] for n in parts if n not in invariant}
     spread = posterior_spread(means, variances, content, representation)

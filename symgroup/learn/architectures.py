@@ -65,27 +65,37 @@ class ShortcutEncoder(GaussianEncoder):
 def conv_encoder(channels: int, size: int, latent: int) -> GaussianEncoder:
     side = size // 16
     features = nn.Sequential(
-        nn.Conv2d(channels, 32, 4, 2, 1), nn.ReLU(),
-        nn.Conv2d(32, 32, 4, 2, 1), nn.ReLU(),
-        nn.Conv2d(32, 64, 2, 2), nn.ReLU(),
-        nn.Conv2d(64, 64, 2, 2), nn.ReLU(),
+        nn.Conv2d(channels, 32, 4, 2, 1),
+        nn.ReLU(),
+        nn.Conv2d(32, 32, 4, 2, 1),
+        nn.ReLU(),
+        nn.Conv2d(32, 64, 2, 2),
+        nn.ReLU(),
+        nn.Conv2d(64, 64, 2, 2),
+        nn.ReLU(),
         nn.Flatten(),
-        nn.Linear(64 * side * side, 256), nn.ReLU(),
-    )  # fmt: skip
+        nn.Linear(64 * side * side, 256),
+        nn.ReLU(),
+    )
     return GaussianEncoder(features, 256, latent)
 
 
 def conv_decoder(channels: int, size: int, latent: int) -> nn.Module:
     side = size // 16
     return nn.Sequential(
-        nn.Linear(latent, 256), nn.ReLU(),
-        nn.Linear(256, 64 * side * side), nn.ReLU(),
+        nn.Linear(latent, 256),
+        nn.ReLU(),
+        nn.Linear(256, 64 * side * side),
+        nn.ReLU(),
         nn.Unflatten(1, (64, side, side)),
-        nn.ConvTranspose2d(64, 64, 4, 2, 1), nn.ReLU(),
-        nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ReLU(),
-        nn.ConvTranspose2d(32, 32, 4, 2, 1), nn.ReLU(),
+        nn.ConvTranspose2d(64, 64, 4, 2, 1),
+        nn.ReLU(),
+        nn.ConvTranspose2d(64, 32, 4, 2, 1),
+        nn.ReLU(),
+        nn.ConvTranspose2d(32, 32, 4, 2, 1),
+        nn.ReLU(),
         nn.ConvTranspose2d(32, channels, 4, 2, 1),
-    )  # fmt: skip
+    )
 
 
 def mlp_encoder(shape: tuple[int, ...], latent: int) -> GaussianEncoder:
@@ -95,9 +105,13 @@ def mlp_encoder(shape: tuple[int, ...], latent: int) -> GaussianEncoder:
 
 def mlp_decoder(shape: tuple[int, ...], latent: int) -> nn.Module:
     return nn.Sequential(
-        nn.Linear(latent, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(),
-        nn.Linear(256, math.prod(shape)), nn.Unflatten(1, tuple(shape)),
-    )  # fmt: skip
+        nn.Linear(latent, 256),
+        nn.ReLU(),
+        nn.Linear(256, 256),
+        nn.ReLU(),
+        nn.Linear(256, math.prod(shape)),
+        nn.Unflatten(1, tuple(shape)),
+    )
 
 
 def build(architecture: str, observation_shape: tuple[int, ...], latent: int) -> tuple[GaussianEncoder, nn.Module]:

@@ -65,6 +65,12 @@ class TrainConfig:
         fields = {f.name for f in dataclasses.fields(self)}
         top, env_options, params = {}, dict(self.env_options), dict(self.params)
         for key, value in settings.items():
+            if key in ("env_options", "params"):
+                raise InvalidOptionError(
+                    f"{key} is set one entry at a time: env.<option>=value for the world's "
+                    f"options, <parameter>=value for the learner's; got {key}={value!r}",
+                    key,
+                )
             if key.startswith("env."):
                 env_options[key.removeprefix("env.")] = value
             elif key in fields:

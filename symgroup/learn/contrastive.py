@@ -251,9 +251,11 @@ class DCoDR(ContrastiveLearner):
     def __init__(self, env: SymmetryEnv, config: DCoDRConfig) -> None:
         super().__init__(env, config)
         if config.domain not in env.factor_names or config.domain in self.augment:
-            raise InvalidOptionError(f"dcodr's domain must be a subgroup of {env.name} it does not augment by "
-                                     f"({env.factor_names}, augment {self.augment}), got {config.domain!r}",
-                                     config.domain)  # fmt: skip
+            raise InvalidOptionError(
+                f"dcodr's domain must be a subgroup of {env.name} it does not augment by "
+                f"({env.factor_names}, augment {self.augment}), got {config.domain!r}",
+                config.domain,
+            )
 
     @classmethod
     def defaults(cls, env: SymmetryEnv) -> DCoDRConfig:
@@ -278,8 +280,10 @@ class DCoDR(ContrastiveLearner):
     def loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         x, y = self.encode(torch.cat([batch["x"], batch["y"]])).chunk(2)
         same = batch["domain"][:, None] == batch["domain"][None, :]
-        return (same_domain_info_nce(x @ y.T, same, self.config.temperature)
-                + same_domain_info_nce(y @ x.T, same, self.config.temperature)) / 2  # fmt: skip
+        return (
+            same_domain_info_nce(x @ y.T, same, self.config.temperature)
+            + same_domain_info_nce(y @ x.T, same, self.config.temperature)
+        ) / 2
 
     def training_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, float]:
         loss = self.loss(batch)

@@ -32,9 +32,15 @@ def demo_config(learner: str, env: str, env_options: dict[str, Any], steps: int,
     return TrainConfig(env=env, env_options=env_options, learner=learner, steps=steps, seed=seed, params=shared)
 
 
-def demo(out: str | Path = "runs/demo", env: str = "gridworld", env_options: dict[str, Any] | None = None,
-         steps: int = 600, seed: int = 0, learners: Sequence[str] = LEARNERS,
-         progress: bool = True) -> tuple[list[Run], list[CheckReport]]:  # fmt: skip
+def demo(
+    out: str | Path = "runs/demo",
+    env: str = "gridworld",
+    env_options: dict[str, Any] | None = None,
+    steps: int = 600,
+    seed: int = 0,
+    learners: Sequence[str] = LEARNERS,
+    progress: bool = True,
+) -> tuple[list[Run], list[CheckReport]]:
     """Train (or resume) each learner into ``out/<learner>``, check each, print the comparison and write
     ``out/report.html``."""
     out = Path(out)

@@ -61,8 +61,11 @@ class DomainLearner(Learner):
         super().__init__(config)
         factor = env.factors.get(config.domain)
         if factor is None or not isinstance(factor.group, Cyclic):
-            raise InvalidOptionError(f"{self.name}'s domain must be a cyclic subgroup of {env.name} "
-                                     f"({env.factor_names}), got {config.domain!r}", config.domain)  # fmt: skip
+            raise InvalidOptionError(
+                f"{self.name}'s domain must be a cyclic subgroup of {env.name} "
+                f"({env.factor_names}), got {config.domain!r}",
+                config.domain,
+            )
         self.group, self.column, self.domains = env.group, env.factor_names.index(config.domain), factor.group.order
 
     @classmethod
@@ -104,11 +107,15 @@ class DomainTranslator(DomainLearner):
         return self.translate(observations, source, (source + shifts) % self.domains)
 
     def _shift(self, g: GroupElement) -> int:
-        moved = [n for n in self.group.names if n != self.config.domain
-                 and self.group.project(n, g) != self.group.factor(n).identity]  # fmt: skip
+        moved = [
+            n
+            for n in self.group.names
+            if n != self.config.domain and self.group.project(n, g) != self.group.factor(n).identity
+        ]
         if moved:
-            raise InvalidOptionError(f"{self.name} acts by its domain {self.config.domain!r} only; {g} also moves "
-                                     f"{moved}", g)  # fmt: skip
+            raise InvalidOptionError(
+                f"{self.name} acts by its domain {self.config.domain!r} only; {g} also moves {moved}", g
+            )
         return int(self.group.project(self.config.domain, g).value)
 
 
@@ -138,16 +145,23 @@ class ADDA(DomainLearner):
     def __init__(self, env: SymmetryEnv, config: ADDAConfig) -> None:
         super().__init__(env, config)
         if config.label not in env.factor_names or config.label == config.domain:
-            raise InvalidOptionError(f"adda's label must be a subgroup of {env.name} other than its domain "
-                                     f"{config.domain!r} ({env.factor_names}), got {config.label!r}",
-                                     config.label)  # fmt: skip
+            raise InvalidOptionError(
+                f"adda's label must be a subgroup of {env.name} other than its domain "
+                f"{config.domain!r} ({env.factor_names}), got {config.label!r}",
+                config.label,
+            )
         self.label_column = env.factor_names.index(config.label)
         self.source = build(config.architecture, env.observation_shape, config.latent)[0]
         self.target = build(config.architecture, env.observation_shape, config.latent)[0]
         self.classifier = nn.Linear(config.latent, env.factor_sizes[self.label_column])
         width = config.hidden
-        self.critic = nn.Sequential(nn.Linear(config.latent, width), nn.LeakyReLU(0.2), nn.Linear(width, width),
-                                    nn.LeakyReLU(0.2), nn.Linear(width, 1))  # fmt: skip
+        self.critic = nn.Sequential(
+            nn.Linear(config.latent, width),
+            nn.LeakyReLU(0.2),
+            nn.Linear(width, width),
+            nn.LeakyReLU(0.2),
+            nn.Linear(width, 1),
+        )
         self.register_buffer("adapting", torch.tensor(False))
 
     @classmethod
@@ -160,9 +174,11 @@ class ADDA(DomainLearner):
 
     def make_optimisers(self) -> dict[str, torch.optim.Optimizer]:
         source = [*self.source.parameters(), *self.classifier.parameters()]
-        return {"source": torch.optim.Adam(source, lr=self.config.source_lr),
-                "critic": adam(self.critic.parameters(), self.config.lr),
-                "target": adam(self.target.parameters(), self.config.lr)}  # fmt: skip
+        return {
+            "source": torch.optim.Adam(source, lr=self.config.source_lr),
+            "critic": adam(self.critic.parameters(), self.config.lr),
+            "target": adam(self.target.parameters(), self.config.lr),
+        }
 
     def encode(self, observations: torch.Tensor) -> torch.Tensor:
         """M_t(x) once adapting (M_s before)."""
@@ -182,10 +198,17 @@ class ADDA(DomainLearner):
         from symgroup.check.claims import Classifies
 
         column = self.column
-        return (Classifies(self.config.label, self.classify, 0.9,
-                           "Tzeng et al. 2017: adversarial adaptation carries the source's classifier to the targets",
-                           population="the target domains", only=lambda states: states[:, column] != 0,
-                           baseline=("source-only accuracy", self.classify_source_only)),)  # fmt: skip
+        return (
+            Classifies(
+                self.config.label,
+                self.classify,
+                0.9,
+                "Tzeng et al. 2017: adversarial adaptation carries the source's classifier to the targets",
+                population="the target domains",
+                only=lambda states: states[:, column] != 0,
+                baseline=("source-only accuracy", self.classify_source_only),
+            ),
+        )
 
     def training_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, float]:
         if step < self.config.source_steps:
@@ -242,14 +265,18 @@ class UFDN(DomainTranslator):
         shape = env.observation_shape
         self.encoder = build(config.architecture, shape, config.latent)[0]
         self.decoder = build(config.architecture, shape, config.latent + self.domains)[1]
-        self.critic = nn.Sequential(nn.Linear(config.latent, config.hidden), nn.LeakyReLU(0.2),
-                                    nn.Linear(config.hidden, self.domains))  # fmt: skip
+        self.critic = nn.Sequential(
+            nn.Linear(config.latent, config.hidden), nn.LeakyReLU(0.2), nn.Linear(config.hidden, self.domains)
+        )
         self.domain_head = build(config.architecture, shape, self.domains)[0]
 
     def make_optimisers(self) -> dict[str, torch.optim.Optimizer]:
         vae = [*self.encoder.parameters(), *self.decoder.parameters()]
-        return {"vae": adam(vae, self.config.lr), "critic": adam(self.critic.parameters(), self.config.lr),
-                "domain_head": adam(self.domain_head.parameters(), self.config.lr)}  # fmt: skip
+        return {
+            "vae": adam(vae, self.config.lr),
+            "critic": adam(self.critic.parameters(), self.config.lr),
+            "domain_head": adam(self.domain_head.parameters(), self.config.lr),
+        }
 
     def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
         """Liu et al. 2018's claims: a code free of the domain, and a decoder that renders the state
@@ -257,8 +284,10 @@ class UFDN(DomainTranslator):
         from symgroup.check.claims import ActsAs, Ignores
 
         statement = "Liu et al. 2018: the code is domain-invariant, and decoding it in another domain translates"
-        return (Ignores((self.config.domain,), statement),
-                ActsAs(self.config.domain, statement, {"identity": 0.9, "hit": 0.8}))  # fmt: skip
+        return (
+            Ignores((self.config.domain,), statement),
+            ActsAs(self.config.domain, statement, {"identity": 0.9, "hit": 0.8}),
+        )
 
     encode = VAE.encode
     posterior = VAE.posterior
@@ -288,5 +317,6 @@ class UFDN(DomainTranslator):
         minimise(self.optimisers()["vae"], loss)
         head = F.cross_entropy(self.classify_domain(x), domain)
         minimise(self.optimisers()["domain_head"], head)
-        return floats({"loss": loss, "recon": recon, "kl": kl, "confusion": confusion, "critic": critic,
-                       "domain_head": head})  # fmt: skip
+        return floats(
+            {"loss": loss, "recon": recon, "kl": kl, "confusion": confusion, "critic": critic, "domain_head": head}
+        )

@@ -51,12 +51,18 @@ def paper_generator(inputs: int, shape: tuple[int, int, int]) -> nn.Module:
     4×4 stride 2 – BN – ReLU – upconv C 4×4 stride 2, logits."""
     channels, height, width = shape
     return nn.Sequential(
-        nn.Linear(inputs, 1024), nn.BatchNorm1d(1024), nn.ReLU(),
-        nn.Linear(1024, 128 * (height // 4) * (width // 4)), nn.BatchNorm1d(128 * (height // 4) * (width // 4)),
-        nn.ReLU(), nn.Unflatten(1, (128, height // 4, width // 4)),
-        nn.ConvTranspose2d(128, 64, 4, 2, 1), nn.BatchNorm2d(64), nn.ReLU(),
+        nn.Linear(inputs, 1024),
+        nn.BatchNorm1d(1024),
+        nn.ReLU(),
+        nn.Linear(1024, 128 * (height // 4) * (width // 4)),
+        nn.BatchNorm1d(128 * (height // 4) * (width // 4)),
+        nn.ReLU(),
+        nn.Unflatten(1, (128, height // 4, width // 4)),
+        nn.ConvTranspose2d(128, 64, 4, 2, 1),
+        nn.BatchNorm2d(64),
+        nn.ReLU(),
         nn.ConvTranspose2d(64, channels, 4, 2, 1),
-    )  # fmt: skip
+    )
 
 
 def paper_trunk(shape: tuple[int, int, int]) -> nn.Sequential:
@@ -64,10 +70,16 @@ def paper_trunk(shape: tuple[int, int, int]) -> nn.Sequential:
     conv 128 4×4 stride 2 – BN – lReLU – FC 1024 – BN – lReLU (leak 0.1), 1024 features."""
     channels, height, width = shape
     return nn.Sequential(
-        nn.Conv2d(channels, 64, 4, 2, 1), nn.LeakyReLU(0.1),
-        nn.Conv2d(64, 128, 4, 2, 1), nn.BatchNorm2d(128), nn.LeakyReLU(0.1), nn.Flatten(),
-        nn.Linear(128 * (height // 4) * (width // 4), 1024), nn.BatchNorm1d(1024), nn.LeakyReLU(0.1),
-    )  # fmt: skip
+        nn.Conv2d(channels, 64, 4, 2, 1),
+        nn.LeakyReLU(0.1),
+        nn.Conv2d(64, 128, 4, 2, 1),
+        nn.BatchNorm2d(128),
+        nn.LeakyReLU(0.1),
+        nn.Flatten(),
+        nn.Linear(128 * (height // 4) * (width // 4), 1024),
+        nn.BatchNorm1d(1024),
+        nn.LeakyReLU(0.1),
+    )
 
 
 def mlp_trunk(shape: tuple[int, int, int]) -> tuple[nn.Module, int]:
@@ -83,11 +95,20 @@ def cr_generator(inputs: int, shape: tuple[int, int, int]) -> nn.Module:
     C, logits."""
     channels, height, width = shape
     if height != width or height < 16 or height & (height - 1):
-        raise InvalidOptionError(f"InfoGAN-CR's networks need square images with a side a power of 2 of at least "
-                                 f"16, got {height}×{width}; use architecture='mlp'", shape)  # fmt: skip
-    layers: list[nn.Module] = [nn.Linear(inputs, 128), nn.ReLU(), nn.BatchNorm1d(128),
-                               nn.Linear(128, 64 * 4 * 4), nn.ReLU(), nn.BatchNorm1d(64 * 4 * 4),
-                               nn.Unflatten(1, (64, 4, 4))]  # fmt: skip
+        raise InvalidOptionError(
+            f"InfoGAN-CR's networks need square images with a side a power of 2 of at least "
+            f"16, got {height}×{width}; use architecture='mlp'",
+            shape,
+        )
+    layers: list[nn.Module] = [
+        nn.Linear(inputs, 128),
+        nn.ReLU(),
+        nn.BatchNorm1d(128),
+        nn.Linear(128, 64 * 4 * 4),
+        nn.ReLU(),
+        nn.BatchNorm1d(64 * 4 * 4),
+        nn.Unflatten(1, (64, 4, 4)),
+    ]
     before = 64
     for i in range(int(math.log2(height // 4)) - 1):
         after = 64 if i == 0 else 32
@@ -101,11 +122,21 @@ def cr_trunk(shape: tuple[int, int, int]) -> nn.Module:
     normalisation): conv 32, 32, 64, 64, each 4×4 stride 2 – lReLU 0.2 – FC 128 – lReLU 0.2, 128
     features."""
     channels, height, width = shape
-    return spectrally_normalised(nn.Sequential(
-        nn.Conv2d(channels, 32, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(32, 32, 4, 2, 1), nn.LeakyReLU(0.2),
-        nn.Conv2d(32, 64, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(64, 64, 4, 2, 1), nn.LeakyReLU(0.2),
-        nn.Flatten(), nn.Linear(64 * (height // 16) * (width // 16), 128), nn.LeakyReLU(0.2),
-    ))  # fmt: skip
+    return spectrally_normalised(
+        nn.Sequential(
+            nn.Conv2d(channels, 32, 4, 2, 1),
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(32, 32, 4, 2, 1),
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(32, 64, 4, 2, 1),
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(64, 64, 4, 2, 1),
+            nn.LeakyReLU(0.2),
+            nn.Flatten(),
+            nn.Linear(64 * (height // 16) * (width // 16), 128),
+            nn.LeakyReLU(0.2),
+        )
+    )
 
 
 @dataclass
@@ -166,8 +197,10 @@ class InfoGAN(Learner):
         from symgroup.check.claims import CodesMove, OwnCodes
 
         at_least = min(2, len(env.factor_names))
-        return (CodesMove(at_least, self.code_traversals, f"{statement}, changed alone on G"),
-                OwnCodes(at_least, f"{statement}, which Q recovers"))  # fmt: skip
+        return (
+            CodesMove(at_least, self.code_traversals, f"{statement}, changed alone on G"),
+            OwnCodes(at_least, f"{statement}, which Q recovers"),
+        )
 
     @torch.no_grad()
     def code_traversals(self, n: int, seed: int) -> list[np.ndarray]:
@@ -192,8 +225,10 @@ class InfoGAN(Learner):
 
     def make_optimisers(self) -> dict[str, torch.optim.Optimizer]:
         critic = [*self.trunk.parameters(), *self.adversary.parameters(), *self.q.parameters()]
-        return {"generator": adam(self.generator_net.parameters(), self.config.lr),
-                "critic": adam(critic, self.config.critic_lr)}  # fmt: skip
+        return {
+            "generator": adam(self.generator_net.parameters(), self.config.lr),
+            "critic": adam(critic, self.config.critic_lr),
+        }
 
     def draw_codes(self, n: int, device: torch.device) -> list[torch.Tensor]:
         """c ~ p(c): each code's draw, its class (categorical) or its angle (circle)."""
@@ -249,8 +284,15 @@ class InfoGAN(Learner):
             regulariser, logged = self.regulariser(len(x), step, x.device)
             generator = adversarial + self.config.information * information + regulariser
             minimise(self.optimisers()["generator"], generator)
-        return floats({"loss": critic + generator, "critic": critic, "adversarial": adversarial,
-                       "information": information, **logged})  # fmt: skip
+        return floats(
+            {
+                "loss": critic + generator,
+                "critic": critic,
+                "adversarial": adversarial,
+                "information": information,
+                **logged,
+            }
+        )
 
     def regulariser(self, n: int, step: int, device: torch.device) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         """A further term of the generator's loss, and what to log of it: none for InfoGAN."""
@@ -307,8 +349,12 @@ class InfoGANCR(InfoGAN):
             return super().networks(env, inputs)
         q = nn.Sequential(nn.Linear(128, 128), nn.LeakyReLU(0.2), nn.Linear(128, self.code_size))
         shape = env.observation_shape
-        return (cr_generator(inputs, shape), cr_trunk(shape), spectrally_normalised(nn.Linear(128, 1)),
-                spectrally_normalised(q))  # fmt: skip
+        return (
+            cr_generator(inputs, shape),
+            cr_trunk(shape),
+            spectrally_normalised(nn.Linear(128, 1)),
+            spectrally_normalised(q),
+        )
 
     def make_optimisers(self) -> dict[str, torch.optim.Optimizer]:
         return super().make_optimisers() | {"contrast": adam(self.contrast.parameters(), self.config.contrast_lr)}
@@ -323,8 +369,9 @@ class InfoGANCR(InfoGAN):
         shared = torch.randint(len(self.sizes), (n,), generator=self.generator, device=device)
         first, second = self.draw_codes(n, device), self.draw_codes(n, device)
         second = [torch.where(shared == k, a, b) for k, (a, b) in enumerate(zip(first, second, strict=True))]
-        pairs = torch.cat([self.generate(self.noise(n, device), self.code_vector(draws)) for draws in (first, second)],
-                          dim=1)  # fmt: skip
+        pairs = torch.cat(
+            [self.generate(self.noise(n, device), self.code_vector(draws)) for draws in (first, second)], dim=1
+        )
         contrast = F.cross_entropy(self.contrast(pairs.detach()), shared)
         minimise(self.optimisers()["contrast"], contrast)
         return self.config.contrastive * F.cross_entropy(self.contrast(pairs), shared), {"contrast": contrast}

@@ -130,8 +130,9 @@ def _bounded(hint: Any) -> tuple[Any, AtLeast | None]:
 def _describe(kind: Any, bound: AtLeast | None) -> str:
     if typing.get_origin(kind) is Literal:
         return "one of " + ", ".join(repr(v) for v in typing.get_args(kind))
-    noun = {int: "an integer", float: "a finite number", str: "a string", bool: "True or False",
-            type(None): "None"}[kind]  # fmt: skip
+    noun = {int: "an integer", float: "a finite number", str: "a string", bool: "True or False", type(None): "None"}[
+        kind
+    ]
     return f"{noun} {bound}" if bound is not None else noun
 
 
@@ -142,8 +143,9 @@ def configure(learner: type[Learner], env: SymmetryEnv, params: dict[str, Any]) 
     known = {f.name: getattr(defaults, f.name) for f in dataclasses.fields(defaults)}
     unknown = sorted(set(params) - set(known))
     if unknown:
-        raise InvalidOptionError(f"{learner.name} has no parameter {', '.join(unknown)}; its parameters are {known}",
-                                 unknown)  # fmt: skip
+        raise InvalidOptionError(
+            f"{learner.name} has no parameter {', '.join(unknown)}; its parameters are {known}", unknown
+        )
     try:
         return dataclasses.replace(defaults, **params)
     except InvalidOptionError as error:

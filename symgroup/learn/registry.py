@@ -32,8 +32,29 @@ from symgroup.learn.vaes import (
     InfoVAE,
 )
 
-BUILT_IN = (VAE, BetaVAE, AnnealedVAE, FactorVAE, BayesFactorVAE, BetaTCVAE, DIPVAE, DIPVAEII, InfoVAE, ForwardVAE,
-            LSBDVAE, Quessard, SimCLR, BYOL, DCoDR, ADDA, UFDN, StarGAN, DiscoGAN, InfoGAN, InfoGANCR)  # fmt: skip
+BUILT_IN = (
+    VAE,
+    BetaVAE,
+    AnnealedVAE,
+    FactorVAE,
+    BayesFactorVAE,
+    BetaTCVAE,
+    DIPVAE,
+    DIPVAEII,
+    InfoVAE,
+    ForwardVAE,
+    LSBDVAE,
+    Quessard,
+    SimCLR,
+    BYOL,
+    DCoDR,
+    ADDA,
+    UFDN,
+    StarGAN,
+    DiscoGAN,
+    InfoGAN,
+    InfoGANCR,
+)
 LEARNERS: dict[str, type[Learner]] = {m.name: m for m in BUILT_IN}
 
 L = TypeVar("L", bound=type[Learner])

@@ -73,8 +73,9 @@ def comparison_table(columns: Sequence[dict[str, str]]) -> list[list[str]]:
     return [[key, *(column.get(key, "-") for column in columns)] for key in keys]
 
 
-def html_report(runs: Sequence[Run], reports: Sequence[CheckReport] | None = None,
-                title: str = "symgroup report") -> str:  # fmt: skip
+def html_report(
+    runs: Sequence[Run], reports: Sequence[CheckReport] | None = None, title: str = "symgroup report"
+) -> str:
     """The page as a string; ``reports`` are the runs' checks (computed with MIG and DCI if absent)."""
     reports = [check_run(run) for run in runs] if reports is None else list(reports)
     claims = [judge(run.learner, run.env) for run in runs]
@@ -85,9 +86,12 @@ def html_report(runs: Sequence[Run], reports: Sequence[CheckReport] | None = Non
         "<p>Every term on this page is explained in the <a href='#glossary'>glossary</a> at its end.</p>",
     ]
     for env in {run.env.name: run.env for run in runs}.values():
-        parts += [f"<section><h2>World: {html.escape(env.name)}, G = {html.escape(str(env.group))}</h2>",
-                  "<p>The orbit of each generator from one state (a row per generator).</p>",
-                  image(orbit_montage(env), f"orbits of the generators of {env.name}"), "</section>"]  # fmt: skip
+        parts += [
+            f"<section><h2>World: {html.escape(env.name)}, G = {html.escape(str(env.group))}</h2>",
+            "<p>The orbit of each generator from one state (a row per generator).</p>",
+            image(orbit_montage(env), f"orbits of the generators of {env.name}"),
+            "</section>",
+        ]
     parts += [_run_section(i + 1, *judged) for i, judged in enumerate(zip(runs, reports, claims, strict=True))]
     return document(title, [*parts, glossary()])
 
@@ -102,27 +106,48 @@ def write_report(runs: Sequence[Run], out: str | Path, reports: Sequence[CheckRe
 
 def _run_section(number: int, run: Run, report: CheckReport, claims: Sequence[Verdict]) -> str:
     figures = check_figures(report)
-    headline = " · ".join(f"{label} <span class='{verdict(ok).lower()}'>{verdict(ok)}</span>"
-                          for label, ok in (("SBD", report.passed), ("LSBD", report.linear_passed)))  # fmt: skip
+    headline = " · ".join(
+        f"{label} <span class='{verdict(ok).lower()}'>{verdict(ok)}</span>"
+        for label, ok in (("SBD", report.passed), ("LSBD", report.linear_passed))
+    )
     pictures = reconstructions(run)
-    return "\n".join([
-        f"<section id='run-{number}'><h2>Run {number}: {html.escape(run.config.learner)} on "
-        f"{html.escape(run.env.name)} — {headline}</h2>",
-        f"<p><code>{html.escape(str(run.directory))}</code>, step {run.step}, seed {run.config.seed}, "
-        f"parameters {html.escape(str(run.config.params))}</p>",
-        f"<h3>Check: verdict, each subgroup, reasons</h3><pre>{html.escape(str(report))}</pre>",
-        *([f"<h3>Claims of {html.escape(run.config.learner)}</h3>",
-           f"<pre>{html.escape(chr(10).join(map(str, claims)))}</pre>"] if claims else []),
-        "<h3>Training curves</h3>", figure(_training_curves(run), "training curves"),
-        "<h3>Latent traversals</h3>", f"<p>{html.escape(describe(run))}</p>",
-        image(traversal_grid(run), "latent traversals") if can_draw(run) else "",
-        *(["<h3>Reconstructions</h3>", "<p>Top: states spread over the world; bottom: decode(encode(x)).</p>",
-           image(pictures, "reconstructions")] if pictures is not None else []),
-        "<h3>Sensitivity and leakage</h3>", figure(figures["sensitivity"], "sensitivity heatmap"),
-        figure(figures["leakage"], "leakage matrix"),
-        "<h3>Each subgroup's orbits in its subspace</h3>", figure(figures["orbits"], "subgroup orbits"),
-        "</section>",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"<section id='run-{number}'><h2>Run {number}: {html.escape(run.config.learner)} on "
+            f"{html.escape(run.env.name)} — {headline}</h2>",
+            f"<p><code>{html.escape(str(run.directory))}</code>, step {run.step}, seed {run.config.seed}, "
+            f"parameters {html.escape(str(run.config.params))}</p>",
+            f"<h3>Check: verdict, each subgroup, reasons</h3><pre>{html.escape(str(report))}</pre>",
+            *(
+                [
+                    f"<h3>Claims of {html.escape(run.config.learner)}</h3>",
+                    f"<pre>{html.escape(chr(10).join(map(str, claims)))}</pre>",
+                ]
+                if claims
+                else []
+            ),
+            "<h3>Training curves</h3>",
+            figure(_training_curves(run), "training curves"),
+            "<h3>Latent traversals</h3>",
+            f"<p>{html.escape(describe(run))}</p>",
+            image(traversal_grid(run), "latent traversals") if can_draw(run) else "",
+            *(
+                [
+                    "<h3>Reconstructions</h3>",
+                    "<p>Top: states spread over the world; bottom: decode(encode(x)).</p>",
+                    image(pictures, "reconstructions"),
+                ]
+                if pictures is not None
+                else []
+            ),
+            "<h3>Sensitivity and leakage</h3>",
+            figure(figures["sensitivity"], "sensitivity heatmap"),
+            figure(figures["leakage"], "leakage matrix"),
+            "<h3>Each subgroup's orbits in its subspace</h3>",
+            figure(figures["orbits"], "subgroup orbits"),
+            "</section>",
+        ]
+    )
 
 
 GLOSSARY = {

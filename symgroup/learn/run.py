@@ -81,8 +81,16 @@ def load_checkpoint(directory: Path) -> Checkpoint:
             training = torch.load(folder / "training.pt", weights_only=True, map_location="cpu")
         state = json.loads((folder / "state.json").read_text())
         return Checkpoint(int(state["step"]), weights, training, state["numpy_state"], state.get("train_s"))
-    except (OSError, EOFError, SafetensorError, RuntimeError, ValueError, KeyError, TypeError,
-            pickle.UnpicklingError) as error:  # fmt: skip
+    except (
+        OSError,
+        EOFError,
+        SafetensorError,
+        RuntimeError,
+        ValueError,
+        KeyError,
+        TypeError,
+        pickle.UnpicklingError,
+    ) as error:
         # the weights-only unpickler refuses anything but tensors and plain containers; torch's advice to
         # load it unsafely is not passed on
         why = "it holds more than tensors" if isinstance(error, pickle.UnpicklingError) else type(error).__name__
@@ -92,8 +100,15 @@ def load_checkpoint(directory: Path) -> Checkpoint:
 class Run:
     """A trained (or training) run, rebuilt from its directory: its config, world and learner."""
 
-    def __init__(self, directory: Path, config: TrainConfig, env: envs.SymmetryEnv, learner: Learner, step: int,
-                 train_s: float | None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        directory: Path,
+        config: TrainConfig,
+        env: envs.SymmetryEnv,
+        learner: Learner,
+        step: int,
+        train_s: float | None,
+    ) -> None:
         self.directory, self.config, self.env, self.learner = directory, config, env, learner
         self.step, self.train_s = step, train_s  # train_s: None for a checkpoint written before it was kept
 
@@ -105,8 +120,9 @@ class Run:
         try:
             config, learner = build_learner(config, env)
         except InvalidOptionError as error:
-            raise CheckpointError(f"{directory} holds a configuration this version cannot build: {error}",
-                                  directory) from error  # fmt: skip
+            raise CheckpointError(
+                f"{directory} holds a configuration this version cannot build: {error}", directory
+            ) from error
         checkpoint = load_checkpoint(directory)
         try:
             learner.load_state_dict(checkpoint.weights)
@@ -142,8 +158,9 @@ def locked(directory: Path) -> Iterator[None]:
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise RunLockedError(f"{directory} is being trained into by {holder}; wait for it or use another --out",
-                                 directory) from None  # fmt: skip
+            raise RunLockedError(
+                f"{directory} is being trained into by {holder}; wait for it or use another --out", directory
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()} on {socket.gethostname()}")

@@ -97,8 +97,15 @@ class Images(Sampler):
 class Paths(Sampler):
     """{"frames": (B, L + 1, C, H, W), "moves": (B, L)}: paths of ``length`` moves, ``moves[i]`` the element of i."""
 
-    def __init__(self, env: SymmetryEnv, batch_size: int, length: int, moves: Sequence[GroupElement],
-                 labelled: int | None = None, seed: int = 0) -> None:  # fmt: skip
+    def __init__(
+        self,
+        env: SymmetryEnv,
+        batch_size: int,
+        length: int,
+        moves: Sequence[GroupElement],
+        labelled: int | None = None,
+        seed: int = 0,
+    ) -> None:
         super().__init__(env, batch_size)
         if not is_integer(length) or length < 0:
             raise InvalidOptionError(f"path length must be a non-negative integer, got {length!r}", length)
@@ -137,8 +144,9 @@ class Views(Sampler):
         super().__init__(env, batch_size)
         unknown = [s for s in subgroups if s not in env.factor_names]
         if unknown or not subgroups:
-            raise InvalidOptionError(f"views differ by subgroups of {env.name}: {env.factor_names}, got "
-                                     f"{list(subgroups)}", unknown)  # fmt: skip
+            raise InvalidOptionError(
+                f"views differ by subgroups of {env.name}: {env.factor_names}, got {list(subgroups)}", unknown
+            )
         self.subgroups = tuple(subgroups)
         self.domain = None if domain is None else Balanced(env, batch_size, domain)
 
@@ -202,9 +210,12 @@ class Domains(DomainSampler):
             found["target"].append(states[~source])
             if all(sum(map(len, parts)) >= n for parts in found.values()):
                 return {f"{k}_states": np.concatenate(parts)[:n] for k, parts in found.items()}
-        raise InvalidOptionError(f"{self.env.name}'s training distribution hardly holds both domains of "
-                                 f"{self.env.factor_names[self.column]!r}: too few states after "
-                                 f"{self.ROUNDS} rounds", self.env.factor_names[self.column])  # fmt: skip
+        raise InvalidOptionError(
+            f"{self.env.name}'s training distribution hardly holds both domains of "
+            f"{self.env.factor_names[self.column]!r}: too few states after "
+            f"{self.ROUNDS} rounds",
+            self.env.factor_names[self.column],
+        )
 
     def render(self, drawn: Drawn) -> Batch:
         out = {k: self.images(drawn[f"{k}_states"]) for k in ("source", "target")}

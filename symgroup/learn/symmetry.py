@@ -132,8 +132,12 @@ class SymmetryLearner(VAE):
         """A block per subgroup (a circle per cyclic one), ``paths_per_step`` paths a step, Adam lr
         1e-3 and conv_linear where the images fit it: with these LSBD-VAE and Forward-VAE pass the
         check on every built-in world (BENCHMARKS.md)."""
-        return cls.Config(latent=sum(cls.block_sizes(env)), batch_size=cls.paths_per_step, lr=1e-3,
-                          architecture=default_architecture(env.observation_shape, linear_shortcut=True))  # fmt: skip
+        return cls.Config(
+            latent=sum(cls.block_sizes(env)),
+            batch_size=cls.paths_per_step,
+            lr=1e-3,
+            architecture=default_architecture(env.observation_shape, linear_shortcut=True),
+        )
 
     def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
         return Paths(env, self.config.batch_size, self.config.path_length, self.moves)
@@ -245,8 +249,9 @@ class ForwardVAE(BlockActions):
             return self.place(self.representation_matrices())
         owned = [torch.tensor([o == i for o in self.owners], device=self.blocks.device) for i in range(len(self.sizes))]
         eye = torch.eye(max(self.sizes), device=self.blocks.device)
-        return self.place([torch.where(owned[i][:, None, None], self.blocks, eye)[:, :d, :d]
-                           for i, d in enumerate(self.sizes)])  # fmt: skip
+        return self.place(
+            [torch.where(owned[i][:, None, None], self.blocks, eye)[:, :d, :d] for i, d in enumerate(self.sizes)]
+        )
 
     def path_loss(self, frames: torch.Tensor, moves: torch.Tensor, step: int) -> Terms:
         terms, mean = self.elbo(frames[:, 0], step)
@@ -320,8 +325,10 @@ class LSBDVAE(BlockActions):
 
     def _log_scales(self, log_variance: torch.Tensor) -> torch.Tensor:
         """log t of each sphere, t ∈ [e⁻¹⁰, e⁻⁵] (repeated over its dims), log σ² on the rest."""
-        spheres = [(-10 + 5 * torch.sigmoid(log_variance[:, start : start + size].mean(dim=1, keepdim=True)))
-                   .expand(-1, size) for start, size in zip(self.starts, self.sizes, strict=True)]  # fmt: skip
+        spheres = [
+            (-10 + 5 * torch.sigmoid(log_variance[:, start : start + size].mean(dim=1, keepdim=True))).expand(-1, size)
+            for start, size in zip(self.starts, self.sizes, strict=True)
+        ]
         return torch.cat([*spheres, log_variance[:, sum(self.sizes) :]], dim=1)
 
     def _sample(self, code: torch.Tensor, log_variance: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

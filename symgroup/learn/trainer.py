@@ -81,8 +81,16 @@ def train(
         return _train(config, env, learner, device, out, resume and has_checkpoint(out), progress, callbacks)
 
 
-def _train(config: TrainConfig, env: envs.SymmetryEnv, learner: Learner, device: torch.device, out: Path,
-           resume: bool, progress: bool, callbacks: Sequence[Callback]) -> Run:  # fmt: skip
+def _train(
+    config: TrainConfig,
+    env: envs.SymmetryEnv,
+    learner: Learner,
+    device: torch.device,
+    out: Path,
+    resume: bool,
+    progress: bool,
+    callbacks: Sequence[Callback],
+) -> Run:
     if resume:
         _check_resumable(read_config(out), config, out)
     elif has_checkpoint(out):
@@ -165,8 +173,9 @@ def _check_resumable(saved: TrainConfig, config: TrainConfig, out: Path) -> None
     differ = [k for k in sorted(before.keys() | after.keys()) if k != "steps" and before.get(k) != after.get(k)]
     if differ:
         changes = "; ".join(f"{k}: {before.get(k)!r} in the run, {after.get(k)!r} now" for k in differ)
-        raise CheckpointError(f"{out} holds a run of a different configuration ({changes}); resume with the same one",
-                              differ)  # fmt: skip
+        raise CheckpointError(
+            f"{out} holds a run of a different configuration ({changes}); resume with the same one", differ
+        )
 
 
 def _flat(data: dict, prefix: str = "") -> dict:
@@ -194,8 +203,9 @@ def _logged_step(line: str) -> int | None:
         return None  # a line cut short by a crash
 
 
-def _snapshot(step: int, learner: Learner, optimisers: dict[str, torch.optim.Optimizer],
-              rng: np.random.Generator, train_s: float) -> Checkpoint:  # fmt: skip
+def _snapshot(
+    step: int, learner: Learner, optimisers: dict[str, torch.optim.Optimizer], rng: np.random.Generator, train_s: float
+) -> Checkpoint:
     """A copy of everything a checkpoint holds, taken now and written later."""
     training = {f"optimiser.{name}": copy.deepcopy(o.state_dict()) for name, o in optimisers.items()}
     training["generator"] = learner.generator.get_state()

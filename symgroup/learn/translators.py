@@ -62,12 +62,15 @@ class ConvTranslator(nn.Module):
     def __init__(self, channels: int, conditions: int, width: int, blocks: int) -> None:
         super().__init__()
         self.net = nn.Sequential(
-            nn.Conv2d(channels + conditions, width, 3, 1, 1), nn.ReLU(),
-            nn.Conv2d(width, 2 * width, 4, 2, 1), nn.ReLU(),
+            nn.Conv2d(channels + conditions, width, 3, 1, 1),
+            nn.ReLU(),
+            nn.Conv2d(width, 2 * width, 4, 2, 1),
+            nn.ReLU(),
             *(Residual(2 * width) for _ in range(blocks)),
-            nn.ConvTranspose2d(2 * width, width, 4, 2, 1), nn.ReLU(),
+            nn.ConvTranspose2d(2 * width, width, 4, 2, 1),
+            nn.ReLU(),
             nn.Conv2d(width, channels, 3, 1, 1),
-        )  # fmt: skip
+        )
         zero_last_layer(self.net)
 
     def forward(self, x: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
@@ -170,8 +173,10 @@ class StarGAN(DomainTranslator):
         return self.others
 
     def make_optimisers(self) -> dict[str, torch.optim.Optimizer]:
-        return {"generator": adam(self.translator.parameters(), self.config.lr),
-                "critic": adam(self.critic.parameters(), self.config.lr)}  # fmt: skip
+        return {
+            "generator": adam(self.translator.parameters(), self.config.lr),
+            "critic": adam(self.critic.parameters(), self.config.lr),
+        }
 
     def encode(self, observations: torch.Tensor) -> torch.Tensor:
         """D_cls(x), the domain logits."""
@@ -186,9 +191,14 @@ class StarGAN(DomainTranslator):
         from symgroup.check.claims import ActsAs, Classifies
 
         domain, paper = self.config.domain, "Choi et al. 2018"
-        return (ActsAs(domain, f"{paper}: G(x, c) translates x to domain c, keeping the rest",
-                       {"hit": 0.9, "kept": 0.95, "inverse": 0.85}),
-                Classifies(domain, self.classify_domain, 0.95, f"{paper}: D_cls classifies the domain"))  # fmt: skip
+        return (
+            ActsAs(
+                domain,
+                f"{paper}: G(x, c) translates x to domain c, keeping the rest",
+                {"hit": 0.9, "kept": 0.95, "inverse": 0.85},
+            ),
+            Classifies(domain, self.classify_domain, 0.95, f"{paper}: D_cls classifies the domain"),
+        )
 
     def translate(self, x: torch.Tensor, source: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """G(x, c)."""
@@ -211,8 +221,15 @@ class StarGAN(DomainTranslator):
         cycle = (x - self.translate(fake, target, domain)).abs().mean()
         generator = adversarial + self.config.classification * classification + self.config.reconstruction * cycle
         minimise(self.optimisers()["generator"], generator)
-        return floats({"loss": critic + generator, "critic": critic, "adversarial": adversarial,
-                       "classification": classification, "cycle": cycle})  # fmt: skip
+        return floats(
+            {
+                "loss": critic + generator,
+                "critic": critic,
+                "adversarial": adversarial,
+                "classification": classification,
+                "cycle": cycle,
+            }
+        )
 
     def _critic_adversarial(self, x: torch.Tensor, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         """L_adv,D of the module docstring: the cross-entropy, or the Wasserstein critic with its gradient penalty."""
@@ -255,9 +272,12 @@ class DiscoGAN(DomainTranslator):
     def __init__(self, env: SymmetryEnv, config: DiscoGANConfig) -> None:
         super().__init__(env, config)
         if self.domains != 2:
-            raise InvalidOptionError(f"discogan translates between two domains: {config.domain!r} of {env.name} has "
-                                     f"{self.domains} values (use a C2 subgroup, e.g. styled_gridworld "
-                                     "styles=2)", config.domain)  # fmt: skip
+            raise InvalidOptionError(
+                f"discogan translates between two domains: {config.domain!r} of {env.name} has "
+                f"{self.domains} values (use a C2 subgroup, e.g. styled_gridworld "
+                "styles=2)",
+                config.domain,
+            )
         shape = env.observation_shape
         self.ab, self.ba = (Bottleneck(config.architecture, shape, config.latent) for _ in range(2))
         self.critic_a, self.critic_b = (critic(config.architecture, shape, 1, config.spectral) for _ in range(2))
@@ -278,9 +298,11 @@ class DiscoGAN(DomainTranslator):
 
     def make_optimisers(self) -> dict[str, torch.optim.Optimizer]:
         lr = self.config.lr
-        return {"generators": adam([*self.ab.parameters(), *self.ba.parameters()], lr),
-                "critics": adam([*self.critic_a.parameters(), *self.critic_b.parameters()], lr),
-                "domain_head": adam(self.domain_head.parameters(), lr)}  # fmt: skip
+        return {
+            "generators": adam([*self.ab.parameters(), *self.ba.parameters()], lr),
+            "critics": adam([*self.critic_a.parameters(), *self.critic_b.parameters()], lr),
+            "domain_head": adam(self.domain_head.parameters(), lr),
+        }
 
     def encode(self, observations: torch.Tensor) -> torch.Tensor:
         """G_AB's bottleneck code."""
@@ -316,5 +338,12 @@ class DiscoGAN(DomainTranslator):
         domains = torch.cat([torch.zeros(len(a)), torch.ones(len(b))]).long().to(x.device)
         head = F.cross_entropy(self.classify_domain(x), domains)
         minimise(self.optimisers()["domain_head"], head)
-        return floats({"loss": critics + generators, "critics": critics, "adversarial": adversarial, "cycle": cycle,
-                       "domain_head": head})  # fmt: skip
+        return floats(
+            {
+                "loss": critics + generators,
+                "critics": critics,
+                "adversarial": adversarial,
+                "cycle": cycle,
+                "domain_head": head,
+            }
+        )

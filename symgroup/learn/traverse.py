@@ -27,16 +27,21 @@ def can_draw(run: Run) -> bool:
 def traversal_grid(run: Run, state: np.ndarray | None = None, steps: int = 9, gap: int = 2) -> np.ndarray:
     """An (H, W, 3) image of ``state``'s code (default the first state) traversed as described above."""
     if not can_draw(run):
-        raise InvalidOptionError(f"{run.config.learner} has no decoder: its code cannot be drawn as traversals",
-                                 run.config.learner)  # fmt: skip
+        raise InvalidOptionError(
+            f"{run.config.learner} has no decoder: its code cannot be drawn as traversals", run.config.learner
+        )
     env, learner = run.env, run.learner
     start = env.states()[:1] if state is None else env.check_states(np.asarray(state).reshape(1, -1))
     with torch.no_grad():
         x = torch.from_numpy(env.render(start))
         if hasattr(learner, "act"):
-            rows = [learner.act(x.expand(env.factors[name].group.order, -1, -1, -1),
-                                [env.group.embed(name, g) for g in env.factors[name].group.elements()]).numpy()
-                    for name in acted_by(run)]  # fmt: skip
+            rows = [
+                learner.act(
+                    x.expand(env.factors[name].group.order, -1, -1, -1),
+                    [env.group.embed(name, g) for g in env.factors[name].group.elements()],
+                ).numpy()
+                for name in acted_by(run)
+            ]
         else:
             codes = learner.encode(torch.from_numpy(env.render(env.states())))
             base = learner.encode(x)

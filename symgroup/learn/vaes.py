@@ -95,8 +95,9 @@ class VAE(Learner):
         terms["loss"] = recon + terms.pop("regularised")
         return terms, mean
 
-    def penalty(self, mean: torch.Tensor, log_variance: torch.Tensor, z: torch.Tensor, kl: torch.Tensor,
-                step: int) -> Terms:  # fmt: skip
+    def penalty(
+        self, mean: torch.Tensor, log_variance: torch.Tensor, z: torch.Tensor, kl: torch.Tensor, step: int
+    ) -> Terms:
         """The learner's part of the loss besides recon, under "regularised" (plus diagnostic terms)."""
         return {"regularised": kl}
 
@@ -149,8 +150,9 @@ class Discriminator(nn.Module):
 
 def permute_dims(z: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """Each latent dimension shuffled independently across the batch: samples of Π_j q(z_j)."""
-    return torch.stack([z[torch.randperm(len(z), generator=generator, device=z.device), j] for j in range(z.shape[1])],
-                       dim=1)  # fmt: skip
+    return torch.stack(
+        [z[torch.randperm(len(z), generator=generator, device=z.device), j] for j in range(z.shape[1])], dim=1
+    )
 
 
 class FactorVAE(VAE):
@@ -220,8 +222,13 @@ def hierarchical_kl(mean: torch.Tensor, log_variance: torch.Tensor, a: float, b:
     shape, rate = a + 0.5, b + 0.5 * second_moment
     digamma = float(torch.special.digamma(torch.tensor(shape, dtype=torch.float64)))
     gaussian = 0.5 * (shape / rate * second_moment - (digamma - rate.log()) - log_variance - 1)
-    gamma = ((shape - a) * digamma - math.lgamma(shape) + math.lgamma(a)
-             + a * (rate.log() - math.log(b)) + shape * (b - rate) / rate)  # fmt: skip
+    gamma = (
+        (shape - a) * digamma
+        - math.lgamma(shape)
+        + math.lgamma(a)
+        + a * (rate.log() - math.log(b))
+        + shape * (b - rate) / rate
+    )
     return (gaussian + gamma).sum(dim=1).mean()
 
 
@@ -243,8 +250,9 @@ class BetaTCVAE(VAE):
         return {"regularised": kl + (self.config.beta - 1) * tc, "tc": tc}
 
 
-def total_correlation(z: torch.Tensor, mean: torch.Tensor, log_variance: torch.Tensor, dataset_size: int,
-                      estimator: str = "mws") -> torch.Tensor:  # fmt: skip
+def total_correlation(
+    z: torch.Tensor, mean: torch.Tensor, log_variance: torch.Tensor, dataset_size: int, estimator: str = "mws"
+) -> torch.Tensor:
     """E[log q(z) − Σ_j log q(z_j)] over the batch (Chen et al. 2018, section 4.1 and appendix C).
 
     log q(z_i) ≈ logsumexp_k (log q(z_i | x_k) + log w_ik), with w_ik = 1/(N·M) for minibatch-weighted

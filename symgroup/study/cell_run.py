@@ -51,8 +51,14 @@ def run_cell(cell: Cell, directory: Path) -> dict[str, Any]:
         run = train(cell.config, directory, resume=True, progress=False, callbacks=[rule] if rule else [])
     started = time.perf_counter()
     invariant = tuple(run.learner.invariant)
-    report = check(run.encoder, run.env, invariant=invariant, metrics=evaluation.metrics or False,
-                   metric_options=evaluation.metric_options, validate=False)  # fmt: skip
+    report = check(
+        run.encoder,
+        run.env,
+        invariant=invariant,
+        metrics=evaluation.metrics or False,
+        metric_options=evaluation.metric_options,
+        validate=False,
+    )
     passed = report.passed and (report.linear_passed or not evaluation.linear)
     claims = [v.to_dict() for v in judge(run.learner, run.env, checked=report)] if evaluation.claims else None
     results = {
@@ -97,8 +103,9 @@ def classes(cell: Cell) -> Classes:
     return environment_class(cell.config.env), learner_class(cell.config.learner)
 
 
-def attempt(cell: dict[str, Any], directory: str, registered: Classes | None = None,
-            threads: int | None = None) -> str | None:  # fmt: skip
+def attempt(
+    cell: dict[str, Any], directory: str, registered: Classes | None = None, threads: int | None = None
+) -> str | None:
     """Run a cell (given as its dict; its world and learner classes registered first where given):
     None when it finished, else the error, also written to ``error.json``. Ctrl-C is raised (the
     run's checkpoint is saved). ``threads`` bounds torch's threads and every native pool (OpenBLAS,

@@ -53,8 +53,9 @@ def processes(jobs: Sequence[Job], done: Done, workers: int | None = None, addre
         while waiting or running:
             while waiting and len(running) < workers:
                 cell, directory = waiting.pop(0)
-                process = context.Process(target=_process_main, args=(cell.to_dict(), str(directory), classes(cell)),
-                                          daemon=True)  # fmt: skip
+                process = context.Process(
+                    target=_process_main, args=(cell.to_dict(), str(directory), classes(cell)), daemon=True
+                )
                 process.start()
                 running[process.sentinel] = (process, cell, directory)
             for sentinel in wait(list(running)):
@@ -79,8 +80,9 @@ def _context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     # torch._dynamo: what torch.optim imports at its first optimiser, 2 s
-    context.set_forkserver_preload(["torch", "torch._dynamo", "symgroup.learn.trainer", "symgroup.check.classic",
-                                    "symgroup.study.cell_run"])  # fmt: skip
+    context.set_forkserver_preload(
+        ["torch", "torch._dynamo", "symgroup.learn.trainer", "symgroup.check.classic", "symgroup.study.cell_run"]
+    )
     return context
 
 
@@ -94,10 +96,12 @@ def _check_importable(cls: type, kind: str) -> None:
     except (pickle.PicklingError, AttributeError, TypeError):
         importable = False
     if not importable:
-        raise InvalidOptionError(f"the {kind} {cls.__qualname__} is not importable by name (defined in a "
-                                 "function, a notebook or a file run by runpy), so a worker process cannot load "
-                                 "it: define it at the top level of a module, or use the serial or ray executor",
-                                 cls.__qualname__)  # fmt: skip
+        raise InvalidOptionError(
+            f"the {kind} {cls.__qualname__} is not importable by name (defined in a "
+            "function, a notebook or a file run by runpy), so a worker process cannot load "
+            "it: define it at the top level of a module, or use the serial or ray executor",
+            cls.__qualname__,
+        )
 
 
 def _process_main(cell: dict, directory: str, registered: Classes) -> None:
@@ -122,11 +126,18 @@ def ray_tasks(jobs: Sequence[Job], done: Done, workers: int | None = None, addre
         raise InvalidOptionError("the ray executor needs Ray: pip install 'symgroup[ray]'", "ray") from error
     started = not ray.is_initialized()
     if started:
-        ray.init(address=address, num_cpus=None if address else workers or os.cpu_count(), include_dashboard=False,
-                 logging_level="ERROR", log_to_driver=False)  # fmt: skip
+        ray.init(
+            address=address,
+            num_cpus=None if address else workers or os.cpu_count(),
+            include_dashboard=False,
+            logging_level="ERROR",
+            log_to_driver=False,
+        )
     task = ray.remote(num_cpus=1, max_retries=0)(attempt)
-    pending = {task.remote(cell.to_dict(), str(directory.resolve()), classes(cell), 1): (cell, directory)
-               for cell, directory in jobs}  # fmt: skip
+    pending = {
+        task.remote(cell.to_dict(), str(directory.resolve()), classes(cell), 1): (cell, directory)
+        for cell, directory in jobs
+    }
     try:
         while pending:
             ready, _ = ray.wait(list(pending), num_returns=1)

@@ -35,17 +35,29 @@ def html_study_report(rows: list[Row], title: str = "symgroup study") -> str:
         table(rates, worlds, "pass-rates"),
     ]
     if any(r["evaluation"]["until_pass"] for r in rows):
-        parts += ["<h2>Time to pass</h2>", "<p>Training seconds until the first passing check (checks excluded), "
-                  "median over the runs; a run that never passed counts as slower than any that did.</p>",
-                  table([[learner, *(_time(cells.get((learner, w), [])) for w in worlds)] for learner in learners],
-                        worlds, "time-to-pass")]  # fmt: skip
+        parts += [
+            "<h2>Time to pass</h2>",
+            "<p>Training seconds until the first passing check (checks excluded), "
+            "median over the runs; a run that never passed counts as slower than any that did.</p>",
+            table(
+                [[learner, *(_time(cells.get((learner, w), [])) for w in worlds)] for learner in learners],
+                worlds,
+                "time-to-pass",
+            ),
+        ]
     if judged := claims(rows):
-        parts += ["<h2>Claims</h2>", "<p>What each learner's paper claims it learns (symgroup.check.claims), judged "
-                  "on every run: how many runs it held in, and each figure's median [min, max] over the runs with the "
-                  "bar it needs.</p>", table(judged, ["world", "claim", "held", "figures"],
-                                             "claims")]  # fmt: skip
-    parts += ["<h2>D_LSBD</h2>", "<p>Tonnaer et al. 2022: 0 for a linear disentangled code; one point a run.</p>",
-              figure(_distribution(cells), "D_LSBD per learner and world")]  # fmt: skip
+        parts += [
+            "<h2>Claims</h2>",
+            "<p>What each learner's paper claims it learns (symgroup.check.claims), judged "
+            "on every run: how many runs it held in, and each figure's median [min, max] over the runs with the "
+            "bar it needs.</p>",
+            table(judged, ["world", "claim", "held", "figures"], "claims"),
+        ]
+    parts += [
+        "<h2>D_LSBD</h2>",
+        "<p>Tonnaer et al. 2022: 0 for a linear disentangled code; one point a run.</p>",
+        figure(_distribution(cells), "D_LSBD per learner and world"),
+    ]
     parts += _agreement_section(rows)
     parts += _seeds_section(rows, worlds)
     return document(title, parts)
@@ -91,8 +103,14 @@ def _distribution(cells: dict[tuple[str, str], list[Row]]) -> Figure:
         axes.scatter(np.full(len(values), i) + np.linspace(-0.15, 0.15, len(values)), values, s=14)
         if values:
             axes.hlines(np.median(values), i - 0.3, i + 0.3, color="black")
-    axes.set_xticks(range(len(cells)), [f"{learner}\n{w}" for learner, w in cells], fontsize=7, rotation=30,
-                    ha="right", rotation_mode="anchor")  # fmt: skip
+    axes.set_xticks(
+        range(len(cells)),
+        [f"{learner}\n{w}" for learner, w in cells],
+        fontsize=7,
+        rotation=30,
+        ha="right",
+        rotation_mode="anchor",
+    )
     axes.set_ylabel("D_LSBD")
     return chart
 
@@ -101,14 +119,19 @@ def _agreement_section(rows: list[Row]) -> list[str]:
     matrix = agreement(rows)
     names = list(matrix)
     cells = [[a, *(number(matrix[a][b][0]) for b in names)] for a in names]
-    return ["<h2>Metrics against the verdicts</h2>",
-            "<p>Spearman's rank correlation across the runs (as Locatello et al. 2019, Fig. 2): SBD and LSBD count "
-            "1 for a pass; a metric that agrees with the verdict correlates positively with SBD and negatively "
-            "with D_LSBD. '-': undefined (a constant quantity, or fewer than three runs).</p>",
-            _reliance(len(rows), "with no association at all, a correlation as far from 0 as "
-                      f"±{min(1.0, 2 / max(len(rows) - 1, 1) ** 0.5):.2f} arises by chance (two standard errors, "
-                      "1/√(runs − 1) each)"),
-            table(cells, names, "agreement")]  # fmt: skip
+    return [
+        "<h2>Metrics against the verdicts</h2>",
+        "<p>Spearman's rank correlation across the runs (as Locatello et al. 2019, Fig. 2): SBD and LSBD count "
+        "1 for a pass; a metric that agrees with the verdict correlates positively with SBD and negatively "
+        "with D_LSBD. '-': undefined (a constant quantity, or fewer than three runs).</p>",
+        _reliance(
+            len(rows),
+            "with no association at all, a correlation as far from 0 as "
+            f"±{min(1.0, 2 / max(len(rows) - 1, 1) ** 0.5):.2f} arises by chance (two standard errors, "
+            "1/√(runs − 1) each)",
+        ),
+        table(cells, names, "agreement"),
+    ]
 
 
 def _seeds_section(rows: list[Row], worlds: list[str]) -> list[str]:
@@ -116,10 +139,15 @@ def _seeds_section(rows: list[Row], worlds: list[str]) -> list[str]:
     learners = {r["learner"] for r in rows}
     names = list(quantities(rows))
     cells = [[name, *(number(shares[w].get(name)) for w in worlds)] for name in names]
-    return ["<h2>Seeds against learners</h2>",
-            "<p>The share of each figure's variance across runs that the learner explains (η², per world): below "
-            "0.5 the seeds move it more than the choice of learner (Locatello et al. 2019 §5.2 found this for "
-            "every metric). '-': it does not vary, or fewer than two learners.</p>",
-            _reliance(len(rows), "with no learner effect at all, η² averages "
-                      f"{(len(learners) - 1) / max(len(rows) - 1, 1):.2f} ((learners − 1)/(runs − 1))"),
-            table(cells, worlds, "seeds-vs-learners")]  # fmt: skip
+    return [
+        "<h2>Seeds against learners</h2>",
+        "<p>The share of each figure's variance across runs that the learner explains (η², per world): below "
+        "0.5 the seeds move it more than the choice of learner (Locatello et al. 2019 §5.2 found this for "
+        "every metric). '-': it does not vary, or fewer than two learners.</p>",
+        _reliance(
+            len(rows),
+            "with no learner effect at all, η² averages "
+            f"{(len(learners) - 1) / max(len(rows) - 1, 1):.2f} ((learners − 1)/(runs − 1))",
+        ),
+        table(cells, worlds, "seeds-vs-learners"),
+    ]

@@ -15,8 +15,20 @@ from symgroup.errors import InvalidOptionError
 from symgroup.study.cell_run import RESULTS
 from symgroup.study.summary import claims, groups
 
-COLUMNS = ("key", "learner", "env", "seed", "step", "sbd", "lsbd", "d_lsbd", "passed_at", "time_to_pass_s", "train_s",
-           "check_s")  # fmt: skip
+COLUMNS = (
+    "key",
+    "learner",
+    "env",
+    "seed",
+    "step",
+    "sbd",
+    "lsbd",
+    "d_lsbd",
+    "passed_at",
+    "time_to_pass_s",
+    "train_s",
+    "check_s",
+)
 
 
 def gather(out: str | Path) -> list[dict[str, Any]]:
@@ -45,8 +57,13 @@ def write_tables(rows: list[dict[str, Any]], out: str | Path) -> tuple[Path, Pat
         writer = csv.writer(handle)
         writer.writerow([*COLUMNS, *(f"metric.{m}" for m in metrics), *(f"config.{k}" for k in varying)])
         for row, config in zip(rows, flat, strict=True):
-            writer.writerow([*(row[c] for c in COLUMNS), *(row["metrics"].get(m) for m in metrics),
-                             *(config.get(k) for k in varying)])  # fmt: skip
+            writer.writerow(
+                [
+                    *(row[c] for c in COLUMNS),
+                    *(row["metrics"].get(m) for m in metrics),
+                    *(config.get(k) for k in varying),
+                ]
+            )
     return lines, table
 
 
@@ -79,19 +96,46 @@ def markdown(rows: list[dict[str, Any]]) -> str:
     """The study's tables in Markdown: per learner × world its pass rates, D_LSBD, each classic metric's
     median and the median training seconds; then each learner's claims (:func:`symgroup.study.summary.claims`)."""
     metrics = sorted({name for row in rows for name in row["metrics"]})
-    lines = [_markdown_row(["learner", "world", "runs", "SBD", "LSBD", "D_LSBD median [min, max]",
-                            *(f"{m} median" for m in metrics), "train s median"])]  # fmt: skip
+    lines = [
+        _markdown_row(
+            [
+                "learner",
+                "world",
+                "runs",
+                "SBD",
+                "LSBD",
+                "D_LSBD median [min, max]",
+                *(f"{m} median" for m in metrics),
+                "train s median",
+            ]
+        )
+    ]
     lines.append("|---" * (7 + len(metrics)) + "|")
     for (learner, world), runs in groups(rows).items():
         d = [r["d_lsbd"] for r in runs if r["d_lsbd"] is not None]
         spread = f"{statistics.median(d):.3f} [{min(d):.3f}, {max(d):.3f}]" if d else "undefined"
         medians = [_median([r["metrics"].get(m) for r in runs]) for m in metrics]
-        lines.append(_markdown_row([learner, world, str(len(runs)), f"{sum(r['sbd'] for r in runs)}/{len(runs)}",
-                                    f"{sum(r['lsbd'] for r in runs)}/{len(runs)}", spread, *medians,
-                                    f"{statistics.median(r['train_s'] for r in runs):.0f}"]))  # fmt: skip
+        lines.append(
+            _markdown_row(
+                [
+                    learner,
+                    world,
+                    str(len(runs)),
+                    f"{sum(r['sbd'] for r in runs)}/{len(runs)}",
+                    f"{sum(r['lsbd'] for r in runs)}/{len(runs)}",
+                    spread,
+                    *medians,
+                    f"{statistics.median(r['train_s'] for r in runs):.0f}",
+                ]
+            )
+        )
     if judged := claims(rows):
-        lines += ["", _markdown_row(["learner", "world", "claim", "held", "figures: median [min, max] (bar)"]),
-                  "|---" * 5 + "|", *map(_markdown_row, judged)]  # fmt: skip
+        lines += [
+            "",
+            _markdown_row(["learner", "world", "claim", "held", "figures: median [min, max] (bar)"]),
+            "|---" * 5 + "|",
+            *map(_markdown_row, judged),
+        ]
     return "\n".join(lines)
 
 

@@ -30,8 +30,14 @@ from symgroup.study.results import gather, write_tables
 from symgroup.study.spec import Cell, Study
 
 
-def run_study(study: Study, out: str | Path, executor: str = "process", workers: int | None = None,
-              address: str | None = None, progress: bool = True) -> list[dict[str, Any]]:  # fmt: skip
+def run_study(
+    study: Study,
+    out: str | Path,
+    executor: str = "process",
+    workers: int | None = None,
+    address: str | None = None,
+    progress: bool = True,
+) -> list[dict[str, Any]]:
     """Run ``study`` into ``out`` with the ``executor`` (``serial``, ``process`` or ``ray``; see
     :mod:`symgroup.study.executors`); the results of its cells, in cell order. Every cell's
     configuration is validated before anything runs. A run that fails is reported and left to be
@@ -55,8 +61,11 @@ def run_study(study: Study, out: str | Path, executor: str = "process", workers:
         finally:
             write_tables(gather(out), out)
     if failed:
-        raise RunsFailedError(f"{len(failed)} of {len(jobs)} runs failed (run the study again to retry them): "
-                                 + "; ".join(f"{key}: {why}" for key, why in failed.items()), failed)  # fmt: skip
+        raise RunsFailedError(
+            f"{len(failed)} of {len(jobs)} runs failed (run the study again to retry them): "
+            + "; ".join(f"{key}: {why}" for key, why in failed.items()),
+            failed,
+        )
     return [json.loads((directory / RESULTS).read_text()) for _, directory in jobs]
 
 
@@ -70,8 +79,11 @@ def validate(cells: list[Cell]) -> None:
             env = worlds[world] = worlds.get(world) or envs.make(config.env, **config.env_options)
             configure(learner_class(config.learner), env, config.params)
         except SymgroupError as error:
-            raise InvalidOptionError(f"the study's cell {cell.key} ({config.learner} on {config.env}, seed "
-                                     f"{config.seed}) is invalid: {error}", cell.key) from error  # fmt: skip
+            raise InvalidOptionError(
+                f"the study's cell {cell.key} ({config.learner} on {config.env}, seed "
+                f"{config.seed}) is invalid: {error}",
+                cell.key,
+            ) from error
 
 
 def _reporter(bar: tqdm, failed: dict[str, str], progress: bool) -> Callable[[Cell, Path, str | None], None]:

@@ -73,8 +73,11 @@ class Sweep:
     def settings(self) -> list[dict[str, Any]]:
         """Every combination, in order (the last axis varying fastest, the zipped values last)."""
         zipped = [dict(zip(self.zipped, values, strict=True)) for values in zip(*self.zipped.values(), strict=True)]
-        return [dict(zip(self.axes, values, strict=True)) | extra
-                for values in itertools.product(*self.axes.values()) for extra in zipped or [{}]]  # fmt: skip
+        return [
+            dict(zip(self.axes, values, strict=True)) | extra
+            for values in itertools.product(*self.axes.values())
+            for extra in zipped or [{}]
+        ]
 
 
 @dataclass(frozen=True)
@@ -93,11 +96,13 @@ class Evaluation:
 
     def __post_init__(self) -> None:
         if self.until_pass is not None and (not is_integer(self.until_pass) or self.until_pass < 1):
-            raise InvalidOptionError(f"until_pass must be a positive number of steps, got {self.until_pass!r}",
-                                     self.until_pass)  # fmt: skip
+            raise InvalidOptionError(
+                f"until_pass must be a positive number of steps, got {self.until_pass!r}", self.until_pass
+            )
         if not isinstance(self.metric_options, dict):
-            raise InvalidOptionError(f"metric_options must be a table of options, got {self.metric_options!r}",
-                                     self.metric_options)  # fmt: skip
+            raise InvalidOptionError(
+                f"metric_options must be a table of options, got {self.metric_options!r}", self.metric_options
+            )
         check_metric_options(self.metrics, self.metric_options)  # before any run trains
         for name in ("linear", "claims"):
             if not isinstance(getattr(self, name), bool):
@@ -120,8 +125,11 @@ class Cell:
         """The first 12 hex digits of the SHA-256 of what its training depends on (canonical JSON):
         the configuration and the stopping rule — not the metrics, which a later study may change
         without retraining."""
-        trained = {"config": self.config.to_dict(), "until_pass": self.evaluation.until_pass,
-                   "linear": self.evaluation.linear}  # fmt: skip
+        trained = {
+            "config": self.config.to_dict(),
+            "until_pass": self.evaluation.until_pass,
+            "linear": self.evaluation.linear,
+        }
         text = json.dumps(trained, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
@@ -177,8 +185,11 @@ class Study:
 
     def to_dict(self) -> dict[str, Any]:
         base = self.base.to_dict()
-        return {"base": base, "sweep": [{**s.axes, "zip": s.zipped} for s in self.sweeps],
-                "evaluation": self.evaluation.to_dict()}  # fmt: skip
+        return {
+            "base": base,
+            "sweep": [{**s.axes, "zip": s.zipped} for s in self.sweeps],
+            "evaluation": self.evaluation.to_dict(),
+        }
 
 
 def _settings(table: dict[str, Any], where: str) -> dict[str, Any]:

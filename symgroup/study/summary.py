@@ -35,8 +35,11 @@ def groups(rows: list[Row]) -> dict[tuple[str, str], list[Row]]:
 def quantities(rows: list[Row]) -> dict[str, list[float | None]]:
     """Per run: "SBD" and "LSBD" (1 pass, 0 fail), "D_LSBD", and each classic metric computed."""
     names = sorted({m for row in rows for m in row["metrics"]})
-    out = {"SBD": [float(r["sbd"]) for r in rows], "LSBD": [float(r["lsbd"]) for r in rows],
-           "D_LSBD": [r["d_lsbd"] for r in rows]}  # fmt: skip
+    out = {
+        "SBD": [float(r["sbd"]) for r in rows],
+        "LSBD": [float(r["lsbd"]) for r in rows],
+        "D_LSBD": [r["d_lsbd"] for r in rows],
+    }
     return out | {name: [r["metrics"].get(name) for r in rows] for name in names}
 
 
