@@ -36,6 +36,7 @@ import numpy as np
 
 from symgroup import DirectProduct, Group, GroupElement
 from symgroup.errors import InvalidOptionError, InvalidStateError, RenderError
+from symgroup.numbers import check_integer
 from symgroup.representation import Representation
 
 ComponentAct = Callable[[GroupElement, np.ndarray], np.ndarray]
@@ -152,6 +153,7 @@ class SymmetryEnv(ABC):
 
     def sample_states(self, n: int, rng: np.random.Generator | int | None = None) -> np.ndarray:
         """n states drawn uniformly (with replacement)."""
+        check_integer(n, "n")
         return np.random.default_rng(rng).integers(0, self.factor_sizes, size=(n, len(self.factor_sizes)))
 
     def training_states(self, n: int, rng: np.random.Generator | int | None = None) -> np.ndarray:
@@ -195,6 +197,12 @@ class SymmetryEnv(ABC):
         """Row r of ``states`` acted on by ``moves[move_ids[r]]`` (default :attr:`moves`)."""
         states, move_ids = self.check_states(states), np.asarray(move_ids)
         moves = self.moves if moves is None else moves
+        if move_ids.shape != states.shape[:1] or not np.issubdtype(move_ids.dtype, np.integer):
+            raise InvalidOptionError(
+                f"move_ids must be {len(states)} integers, one per state, got {move_ids!r:.200}", move_ids
+            )
+        if (unknown := move_ids[(move_ids < 0) | (move_ids >= len(moves))]).size:
+            raise InvalidOptionError(f"move id {int(unknown[0])} is not one of 0..{len(moves) - 1}", int(unknown[0]))
         out = np.empty_like(states)
         for m in np.unique(move_ids).tolist():
             rows = move_ids == m
@@ -273,6 +281,8 @@ class SymmetryEnv(ABC):
         :class:`symgroup.learn.samplers.Paths`)."""
         from symgroup.learn.samplers import Paths
 
+        check_integer(n, "n")
+        check_integer(length, "length")
         sampler = Paths(self, max(n, 1), length, self.moves)
         drawn = sampler.draw(np.random.default_rng(rng), n)
         images = sampler.images(drawn["states"]).numpy() if observations else None

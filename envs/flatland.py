@@ -13,6 +13,8 @@ from envs.base import SymmetryEnv
 from envs.draw import check_grid, disc_alpha
 from envs.registry import register
 from symgroup import Cyclic
+from symgroup.errors import InvalidOptionError
+from symgroup.numbers import is_number
 
 BALL_COLOUR = np.array([1.0, 0.55, 0.1], dtype=np.float32)
 
@@ -23,6 +25,8 @@ class Flatland(SymmetryEnv):
 
     def __init__(self, n: int = 16, image_size: int = 64, radius: float = 15.0) -> None:
         check_grid(n, image_size)
+        if not is_number(radius) or radius <= 0:
+            raise InvalidOptionError(f"radius must be a number > 0 (pixels at 64×64), got {radius!r}", radius)
         super().__init__({"x": Cyclic(n), "y": Cyclic(n)}, (3, image_size, image_size))
         self.options = {"n": n, "image_size": image_size, "radius": radius}
         self._step, self._radius = image_size / n, radius * image_size / 64

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from symgroup.errors import InvalidStateError, NotAnActionError
+from symgroup.errors import InvalidStateError, NotAGroupError, NotAnActionError
 from symgroup.group import Group, GroupElement
 from symgroup.subgroup import Subgroup
 
@@ -43,6 +43,8 @@ class GroupAction:
         act_batch: Act | None = None,
         validate: bool = True,
     ) -> None:
+        if not isinstance(group, Group):
+            raise NotAGroupError(f"a group action needs a Group, got {group!r}", group)
         if (act is None) == (act_batch is None):
             raise NotAnActionError("give exactly one of act(g, state) and act_batch(g, states)", None)
         self.group = group
@@ -54,10 +56,12 @@ class GroupAction:
 
     # --- acting -----------------------------------------------------------------------------------
     def act(self, g: GroupElement, states: np.ndarray | Sequence) -> np.ndarray:
-        """g·x for a state x (n_components,) or a batch (n, n_components); the same shape back."""
+        """g·x for a state x (n_components,) or a batch (n, n_components) of ``states``' rows; the same
+        shape back (:class:`InvalidStateError` for a row that is not a state)."""
         self.group._check_same(g)
         x = np.asarray(states)
         batch = _as_states(x if x.ndim == 2 else x.reshape(1, -1))
+        self._index(batch)
         out = np.asarray(self._act_batch(g, batch))
         if out.shape != batch.shape or not np.issubdtype(out.dtype, np.integer):
             raise NotAnActionError(

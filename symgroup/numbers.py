@@ -14,6 +14,24 @@ from typing import Any
 
 import numpy as np
 
+from symgroup.errors import InvalidOptionError, SymgroupError
+
+
+def as_array(value: Any, error: type[SymgroupError], what: str, dtype: Any = None) -> np.ndarray:
+    """``np.array(value, dtype)``, or ``error`` naming ``what`` where ``value`` is ragged or holds
+    something that is not a number (numpy's own ValueError or TypeError never reaches the caller)."""
+    try:
+        return np.array(value, dtype=dtype)
+    except (ValueError, TypeError):
+        raise error(f"{what} must be a rectangular array of numbers, got {value!r:.200}", value) from None
+
+
+def check_integer(value: Any, name: str, least: int = 0) -> int:
+    """``value`` if it is an integer ≥ ``least``, else :class:`InvalidOptionError` naming ``name``."""
+    if not is_integer(value) or value < least:
+        raise InvalidOptionError(f"{name} must be an integer ≥ {least}, got {value!r}", name)
+    return int(value)
+
 
 def is_integer(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))

@@ -45,7 +45,7 @@ class DirectProduct(Group):
         if not both or (factors and set(factors) & set(named)):
             raise FactorNameError("a direct product needs at least one factor, each named once", both)
         for name, group in both.items():
-            if not isinstance(name, str) or not name or not isinstance(group, Group):
+            if not isinstance(name, str) or not name.strip() or not isinstance(group, Group):
                 raise FactorNameError(f"factor {name!r} must be a non-empty name and a Group, got {group!r}", name)
         self._factors = dict(both)
         self.names: tuple[str, ...] = tuple(both)

@@ -31,6 +31,7 @@ from sympy.polys.matrices import DomainMatrix
 from symgroup.cyclotomic import lift, rational_exact
 from symgroup.errors import InvalidRepresentationError, NotAHomomorphismError, NotOrthogonalError
 from symgroup.group import Group, GroupElement
+from symgroup.numbers import as_array
 
 Matrices = Callable[[GroupElement], np.ndarray]
 ExactMatrices = Callable[[GroupElement], DomainMatrix]
@@ -71,7 +72,7 @@ class Representation:
         """ρ(g) as a read-only float64 array."""
         self.group._check_same(g)
         if g not in self._cache:
-            m = np.array(self._matrix(g), dtype=np.float64)
+            m = as_array(self._matrix(g), InvalidRepresentationError, f"{self.name}({g})", np.float64)
             if m.ndim != 2 or m.shape[0] != m.shape[1] or (self._cache and m.shape[0] != self.dim):
                 raise InvalidRepresentationError(f"{self.name}({g}) has shape {m.shape}, not a d×d matrix", g)
             if not np.isfinite(m).all():
@@ -117,7 +118,11 @@ class Representation:
         way the result is checked to be a homomorphism and :class:`NotAHomomorphismError` names the
         first pair (g, s) with ρ(g @ s) ≠ ρ(g) ρ(s).
         """
-        given = {g: np.asarray(m, dtype=np.float64) for g, m in matrices.items()}
+        if not matrices:
+            raise InvalidRepresentationError("from_matrices needs at least one matrix: its size is the dimension", None)
+        given = {
+            g: as_array(m, InvalidRepresentationError, f"the matrix of {g}", np.float64) for g, m in matrices.items()
+        }
         for g, m in given.items():
             group._check_same(g)
             if m.ndim != 2 or m.shape[0] != m.shape[1] or m.shape != next(iter(given.values())).shape:

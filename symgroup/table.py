@@ -19,6 +19,7 @@ import numpy as np
 
 from symgroup.errors import NoIdentityError, NoInverseError, NotAGroupError, NotAssociativeError, NotClosedError
 from symgroup.group import Group
+from symgroup.numbers import as_array
 
 
 class TableGroup(Group):
@@ -74,7 +75,7 @@ class TableGroup(Group):
 
 
 def _validated(table: Any) -> np.ndarray:
-    array = np.asarray(table)
+    array = as_array(table, NotAGroupError, "a multiplication table")
     if array.ndim != 2 or array.shape[0] != array.shape[1] or array.size == 0:
         raise NotAGroupError(f"a multiplication table must be a non-empty n×n array, got shape {array.shape}", None)
     if not np.issubdtype(array.dtype, np.integer):

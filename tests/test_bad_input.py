@@ -4,9 +4,16 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from symgroup import Cyclic, Dihedral, PermutationGroup, Symmetric, TableGroup
+import envs
+from symgroup import Cyclic, Dihedral, DirectProduct, GroupAction, PermutationGroup, Symmetric, TableGroup
+from symgroup.check import check, metrics
 from symgroup.errors import (
+    EncoderError,
+    FactorNameError,
     InvalidElementError,
+    InvalidOptionError,
+    InvalidRepresentationError,
+    InvalidStateError,
     NoIdentityError,
     NoInverseError,
     NotAGroupError,
@@ -14,6 +21,7 @@ from symgroup.errors import (
     NotClosedError,
     SymgroupError,
 )
+from symgroup.representation import Representation
 from symgroup.strategies import table_groups
 
 
@@ -98,3 +106,57 @@ def test_elements_of_other_groups_and_bad_values_are_rejected():
 def test_every_error_is_a_symgroup_error():
     with pytest.raises(SymgroupError):
         TableGroup([[0, 0], [1, 1]])
+
+
+C4 = Cyclic(4)
+SQUARE = GroupAction(C4, np.arange(4)[:, None], act_batch=lambda g, s: (s + g.value) % 4)
+GRID = envs.make("gridworld", n=4, hues=2, image_size=16)
+RNG = np.random.default_rng(0)
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (lambda: SQUARE.act(C4.element(1), [17]), InvalidStateError, r"\[17\] is not a state"),
+        (lambda: SQUARE.act(C4.element(1), [1, 2, 3]), InvalidStateError, "with 1 components, got"),
+        (lambda: GroupAction(5, np.arange(4)[:, None], act_batch=lambda g, s: s), NotAGroupError, "needs a Group"),
+        (lambda: DirectProduct({" ": C4}), FactorNameError, "must be a non-empty name"),
+        (lambda: TableGroup([[0, 1], [1]]), NotAGroupError, "must be a rectangular array of numbers"),
+        (
+            lambda: Representation.from_matrices(C4, {C4.element(1): [[0, -1], [1]]}),
+            InvalidRepresentationError,
+            r"the matrix of C4\(1\) must be a rectangular array",
+        ),
+        (lambda: Representation.from_matrices(Cyclic(1), {}), InvalidRepresentationError, "at least one matrix"),
+        (
+            lambda: Representation(C4, lambda g: "abc", "bad")(C4.element(1)),
+            InvalidRepresentationError,
+            r"bad\(C4\(0\)\) must be a rectangular array of numbers, got 'abc'",
+        ),
+        (lambda: envs.make("flatland", radius=-5), InvalidOptionError, "radius must be a number > 0"),
+        (lambda: envs.make("flatland", radius=float("nan")), InvalidOptionError, "radius must be a number > 0"),
+        (lambda: GRID.act_moves(np.array([99]), GRID.states()[:1]), InvalidOptionError, "move id 99 is not one of"),
+        (lambda: GRID.act_moves(np.array([0.5]), GRID.states()[:1]), InvalidOptionError, "move_ids must be 1 integers"),
+        (lambda: GRID.transitions(n=-1), InvalidOptionError, "n must be an integer ≥ 0, got -1"),
+        (lambda: GRID.random_walks(4, length=1.5), InvalidOptionError, "length must be an integer ≥ 0"),
+        (lambda: GRID.sample_states(2.5), InvalidOptionError, "n must be an integer ≥ 0, got 2.5"),
+        (
+            lambda: check(np.zeros((GRID.n_states, 3)), GRID, bogus_tol=1),
+            InvalidOptionError,
+            "no tolerance is called bogus_tol",
+        ),
+        (
+            lambda: metrics(np.zeros((1, 3)), np.zeros((1, 2), dtype=int)),
+            EncoderError,
+            "factor column 0 takes one value in all 1 rows",
+        ),
+        (
+            lambda: metrics(RNG.normal(size=(50, 3)), np.stack([np.arange(50) % 4, np.zeros(50, int)], 1)),
+            EncoderError,
+            "factor column 1 takes one value in all 50 rows",
+        ),
+    ],
+)
+def test_bad_values_are_typed_errors_that_name_them(make, error, message):
+    with pytest.raises(error, match=message):
+        make()

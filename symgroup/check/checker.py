@@ -15,8 +15,7 @@ from symgroup.check.lsbd import d_lsbd, fit_generators
 from symgroup.check.report import CheckReport
 from symgroup.check.sbd import SBDResult, Tolerances, block_basis, check_sbd, find_subspaces
 from symgroup.check.world import Decomposition, EncodedWorld, encode_world
-from symgroup.errors import InvalidOptionError
-from symgroup.numbers import is_integer
+from symgroup.numbers import check_integer
 
 if TYPE_CHECKING:
     from envs import SymmetryEnv
@@ -61,10 +60,9 @@ def check(
         import envs
 
         env = envs.make(env)
-    tol = Tolerances(**tolerances)
+    tol = Tolerances.of(tolerances)
     for name, value, least in (("max_states", max_states, 1), ("batch_size", batch_size, 1), ("seed", seed, 0)):
-        if not is_integer(value) or value < least:
-            raise InvalidOptionError(f"{name} must be an integer ≥ {least}, got {value!r}", name)
+        check_integer(value, name, least)
     if validate:
         check_laws(env, seed=seed)
     encoded = encode_world(encoder, env, max_states, seed, batch_size, decomposition, invariant, representation)

@@ -458,6 +458,12 @@ def _arrays(codes: np.ndarray | None, factors: np.ndarray | None, which: str) ->
         )
     if not np.isfinite(codes).all():
         raise EncoderError(f"metrics got NaN or inf {which}codes")
+    if constant := [k for k in range(factors.shape[1]) if len(np.unique(factors[:, k])) < 2]:
+        raise EncoderError(
+            f"{which}factor column {constant[0]} takes one value in all {len(factors)} rows: it carries no "
+            "information, so how much of it a code captures is undefined (give rows where every factor varies)",
+            constant[0],
+        )
     return codes, factors
 
 
@@ -499,8 +505,8 @@ def metrics(
     ``options`` override the defaults of the metrics that take them (num_train, num_test, num_eval,
     num_variance, bins, batch), e.g. ``metrics(codes, factors, ("dci",), num_train=1000)``.
     """
-    codes, factors = _arrays(codes, factors, "")
     check_metric_options(names, options)
+    codes, factors = _arrays(codes, factors, "")
     out: dict[str, float] = {}
     for name in names or tuple(n for n in METRICS if n not in OPT_IN):
         accepted = inspect.signature(METRICS[name]).parameters

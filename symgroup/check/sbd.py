@@ -46,7 +46,9 @@ an infinite margin.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -76,6 +78,14 @@ class Tolerances:
             value = getattr(self, f.name)
             if not is_number(value) or not 0 < value <= 1:
                 raise InvalidOptionError(f"tolerance {f.name} must be a number in (0, 1], got {value!r}", f.name)
+
+    @classmethod
+    def of(cls, overrides: Mapping[str, Any]) -> Tolerances:
+        """The defaults with ``overrides`` by name; an unknown name is :class:`InvalidOptionError`."""
+        known = [f.name for f in fields(cls)]
+        if unknown := sorted(set(overrides) - set(known)):
+            raise InvalidOptionError(f"no tolerance is called {', '.join(unknown)}; they are {known}", unknown)
+        return cls(**overrides)
 
 
 @dataclass
