@@ -28,6 +28,7 @@ import numpy as np
 
 from envs.base import SymmetryEnv
 from symgroup.errors import DatasetError
+from symgroup.paths import check_writable
 
 FORMAT = "symgroup-dataset-1"
 
@@ -47,6 +48,7 @@ def save_npz(env: SymmetryEnv, path: str | Path, states: np.ndarray | None = Non
     The file is written to a temporary name and renamed, so a crash never leaves half a file.
     """
     path = Path(path)
+    check_writable(path, "file", "the data set")
     states = env.states() if states is None else env.check_states(states)
     description = json.dumps({"format": FORMAT, **env.describe()})
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -68,6 +70,8 @@ def load_npz(path: str | Path) -> Dataset:
             observations, factors = data["observations"], data["factors"]
     except (OSError, ValueError, zipfile.BadZipFile) as error:
         raise DatasetError(f"cannot read {path}: {error}", path) from error
+    if not isinstance(description, dict):
+        raise DatasetError(f"{path}: its description is {description!r:.100}, not a JSON object", path)
     if description.get("format") != FORMAT:
         raise DatasetError(f"{path} has format {description.get('format')!r}, expected {FORMAT!r}", path)
     if len(observations) != len(factors):

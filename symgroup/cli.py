@@ -195,6 +195,11 @@ def _check(args: argparse.Namespace) -> int:
             check_writable(output, kind)
     invariant, run = tuple(args.invariant), None
     if Path(args.target).is_dir():
+        if args.env is not None or args.set:
+            raise InvalidOptionError(
+                f"{args.target} is a run directory: it brings its own world, so --env and --set do not apply",
+                args.target,
+            )
         run = Run.load(args.target)
         encoder, env = run.encoder, run.env
         invariant = invariant or run.learner.invariant  # what the learner's code should ignore
@@ -210,7 +215,7 @@ def _check(args: argparse.Namespace) -> int:
                 f"--claims judges a trained run's learner: {args.target} is a table of codes, not a run directory",
                 args.target,
             )
-        encoder, env = _load_codes(Path(args.target)), _make_env(args)
+        encoder, env = _load_codes(Path(args.target)), envs.make(args.env or "gridworld", **_parse_options(args.set))
     wanted = args.metrics
     report = check(
         encoder,
@@ -360,7 +365,7 @@ def parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=_validate)
     check = commands.add_parser("check", help="is a representation disentangled? exit 0 yes, 1 no, 2 on error")
     check.add_argument("target", help="a run directory, or a .npy/.npz file of codes in env.states() order")
-    check.add_argument("--env", default="gridworld", help="the environment the codes belong to (default gridworld)")
+    check.add_argument("--env", help="the environment a table of codes belongs to (default gridworld)")
     check.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an environment option")
     check.add_argument("--json", help="write the report as JSON to this file")
     check.add_argument("--plots", help="write the PNG figures into this folder")

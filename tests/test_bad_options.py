@@ -1,13 +1,18 @@
 """Options, values and files are validated before any work, with typed errors that name the problem."""
 
+import json
+import shlex
+
 import numpy as np
 import pytest
 import torch
+from safetensors.torch import load_file, save_file
 
 import envs
+from envs.dataset import load_npz, save_npz
 from symgroup.check import check
 from symgroup.cli import main
-from symgroup.errors import EncoderError, InvalidOptionError
+from symgroup.errors import DatasetError, EncoderError, InvalidOptionError
 from symgroup.learn.run import Run
 
 ENV = envs.make("gridworld", n=4, hues=2, image_size=16)
@@ -157,26 +162,9 @@ def test_bad_command_line_arguments_exit_2_with_a_message(arguments, message, tm
 
 def test_settings_take_true_and_false_as_booleans(tmp_path):
     out = tmp_path / "run"
-    options = ["--set", "env.n=4", "--set", "env.image_size=16", "--set", "env.styles=2"]
-    assert (
-        main(
-            [
-                "train",
-                "--env",
-                "styled_gridworld",
-                "--learner",
-                "discogan",
-                "--steps",
-                "1",
-                "--out",
-                str(out),
-                *options,
-                "--set",
-                "spectral=FALSE",
-            ]
-        )
-        == 0
-    )
+    command = shlex.split("train --env styled_gridworld --learner discogan --steps 1 --set spectral=FALSE")
+    command += ["--out", str(out), *shlex.split("--set env.n=4 --set env.image_size=16 --set env.styles=2")]
+    assert main(command) == 0
     assert Run.load(out).config.params["spectral"] is False
 
 
@@ -238,3 +226,71 @@ def test_a_missing_run_directory_is_called_that(tmp_path):
 
     with pytest.raises(CheckpointError, match="does not exist"):
         Run.load(tmp_path / "nowhere")
+
+
+TINY_RUN = shlex.split("--set env.n=4 --set env.hues=2 --set env.image_size=16 --set architecture=mlp --set latent=3")
+
+
+def corrupt_optimiser(checkpoint):
+    training = torch.load(checkpoint / "training.pt", weights_only=True)
+    torch.save({k: v for k, v in training.items() if not k.startswith("optimiser")}, checkpoint / "training.pt")
+
+
+def corrupt_random_state(checkpoint):
+    state = json.loads((checkpoint / "state.json").read_text())
+    (checkpoint / "state.json").write_text(json.dumps({**state, "numpy_state": {"garbage": 1}}))
+
+
+def corrupt_weights(checkpoint):
+    weights = load_file(checkpoint / "model.safetensors")
+    save_file({k: v for k, v in weights.items() if k != sorted(weights)[0]}, checkpoint / "model.safetensors")
+
+
+def corrupt_config(checkpoint):
+    config = json.loads((checkpoint.parent / "config.json").read_text())
+    config["config"]["env_options"] = "abc"
+    (checkpoint.parent / "config.json").write_text(json.dumps(config))
+
+
+@pytest.mark.parametrize(
+    ("corrupt", "message", "checked"),
+    [
+        (corrupt_optimiser, "does not fit its run (KeyError: 'optimiser.learner')", True),
+        (corrupt_random_state, "does not fit its run (ValueError: state must be for a PCG64 RNG)", True),
+        (corrupt_weights, "does not fit its run (RuntimeError: Error(s) in loading state_dict", False),
+        (corrupt_config, "is not a symgroup run configuration: env_options must map names to values", False),
+    ],
+)
+def test_a_damaged_run_is_a_checkpoint_error_on_resume_and_on_check(corrupt, message, checked, tmp_path, capsys):
+    """Every part of a run directory is validated when it is loaded: resuming it names what does not fit, and
+    so does checking it where the check reads that part (it reads the weights and the config, not the
+    optimiser's state or the random state)."""
+    out = tmp_path / "run"
+    assert main(["train", "--steps", "2", "--out", str(out), *TINY_RUN]) == 0
+    corrupt(out / "checkpoint")
+    capsys.readouterr()
+    assert main(["train", "--steps", "4", "--out", str(out), "--resume", *TINY_RUN]) == 2
+    err = capsys.readouterr().err
+    assert "CheckpointError: " in err and message in err and "Traceback" not in err
+    assert main(["check", str(out)]) in ((0, 1) if checked else (2,))
+    assert checked or message in capsys.readouterr().err
+
+
+def test_a_run_directory_brings_its_own_world(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "--steps", "1", "--out", str(out), *TINY_RUN]) == 0
+    assert main(["check", str(out), "--env", "square", "--set", "size=32"]) == 2
+    assert "it brings its own world, so --env and --set do not apply" in capsys.readouterr().err
+
+
+def test_a_data_set_file_is_validated_on_reading_and_writing(tmp_path):
+    np.savez(
+        tmp_path / "number.npz",
+        observations=np.zeros((1, 3, 4, 4)),
+        factors=np.zeros((1, 3), int),
+        description=np.array("5"),
+    )
+    with pytest.raises(DatasetError, match="its description is 5, not a JSON object"):
+        load_npz(tmp_path / "number.npz")
+    with pytest.raises(InvalidOptionError, match="must be a file to write, but it is a folder"):
+        save_npz(ENV, tmp_path)

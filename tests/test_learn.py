@@ -264,7 +264,7 @@ def test_corrupt_and_foreign_checkpoints_are_refused(tmp_path):
     config = json.loads((foreign / "config.json").read_text())
     config["config"]["params"]["latent"] = 5
     (foreign / "config.json").write_text(json.dumps(config))
-    with pytest.raises(CheckpointError, match="do not fit"):
+    with pytest.raises(CheckpointError, match="does not fit its run"):
         Run.load(foreign)
     with pytest.raises(CheckpointError, match="already holds a run"):
         train(tiny(steps=3), tmp_path / "run2", progress=False)

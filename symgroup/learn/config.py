@@ -40,6 +40,13 @@ class TrainConfig:
                 raise InvalidOptionError(f"{name} must be a positive integer, got {value!r}", name)
         if not is_integer(self.seed) or self.seed < 0:
             raise InvalidOptionError(f"seed must be a non-negative integer, got {self.seed!r}", self.seed)
+        for name in ("env", "learner"):
+            if not isinstance(getattr(self, name), str):
+                raise InvalidOptionError(f"{name} must be a name, got {getattr(self, name)!r}", name)
+        for name in ("env_options", "params"):
+            value = getattr(self, name)
+            if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+                raise InvalidOptionError(f"{name} must map names to values, got {value!r}", name)
         if self.device is not None:
             try:
                 torch.device(self.device)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
@@ -97,6 +98,30 @@ def load_checkpoint(directory: Path) -> Checkpoint:
         raise CheckpointError(f"the checkpoint in {folder} is corrupt or not symgroup's ({why})", folder) from error
 
 
+def restore(
+    directory: Path,
+    learner: Learner,
+    optimisers: dict[str, torch.optim.Optimizer] | None = None,
+    rng: np.random.Generator | None = None,
+) -> Checkpoint:
+    """Load the checkpoint of ``directory`` into ``learner`` — and, to resume training, into its
+    ``optimisers``, its torch generator and the sampler's ``rng``: :class:`CheckpointError` for
+    anything that does not fit (a missing, unexpected or mis-shaped tensor, an optimiser's state
+    missing or of another shape, a random state that is not one)."""
+    checkpoint = load_checkpoint(directory)
+    try:
+        learner.load_state_dict(checkpoint.weights)
+        if optimisers is not None and rng is not None:
+            for name, optimiser in optimisers.items():
+                optimiser.load_state_dict(checkpoint.training[f"optimiser.{name}"])
+            learner.generator.set_state(checkpoint.training["generator"])
+            rng.bit_generator.state = checkpoint.numpy_state
+    except (RuntimeError, KeyError, ValueError, TypeError) as error:
+        why = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+        raise CheckpointError(f"the checkpoint in {directory} does not fit its run ({why})", directory) from error
+    return checkpoint
+
+
 class Run:
     """A trained (or training) run, rebuilt from its directory: its config, world and learner."""
 
@@ -123,13 +148,7 @@ class Run:
             raise CheckpointError(
                 f"{directory} holds a configuration this version cannot build: {error}", directory
             ) from error
-        checkpoint = load_checkpoint(directory)
-        try:
-            learner.load_state_dict(checkpoint.weights)
-        except RuntimeError as error:  # missing, unexpected or mis-shaped weights
-            raise CheckpointError(
-                f"the weights in {directory} do not fit its configuration: {error}", directory
-            ) from error
+        checkpoint = restore(directory, learner)
         learner.eval()
         return cls(directory, config, env, learner, checkpoint.step, checkpoint.train_s)
 
@@ -185,7 +204,7 @@ def read_config(directory: Path) -> TrainConfig:
     try:
         data = json.loads(path.read_text())
         return TrainConfig.from_dict(data["config"])
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, InvalidOptionError) as error:
         raise CheckpointError(f"{path} is not a symgroup run configuration: {error}", path) from error
 
 

@@ -39,9 +39,9 @@ from symgroup.learn.run import (
     Checkpoint,
     Run,
     has_checkpoint,
-    load_checkpoint,
     locked,
     read_config,
+    restore,
     save_checkpoint,
     write_config,
 )
@@ -102,14 +102,9 @@ def _train(
     step, saved, train_s = 0, None, 0.0
     log_path = out / "log.jsonl"
     if resume:
-        checkpoint = load_checkpoint(out)
+        checkpoint = restore(out, learner, optimisers, rng)
         if checkpoint.step > config.steps:
             raise CheckpointError(f"{out} is at step {checkpoint.step}, beyond steps={config.steps}", config.steps)
-        learner.load_state_dict(checkpoint.weights)
-        for name, optimiser in optimisers.items():
-            optimiser.load_state_dict(checkpoint.training[f"optimiser.{name}"])
-        learner.generator.set_state(checkpoint.training["generator"])
-        rng.bit_generator.state = checkpoint.numpy_state
         step = saved = checkpoint.step
         train_s = checkpoint.train_s or 0.0
         _truncate_log(log_path, step)
