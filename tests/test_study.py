@@ -4,6 +4,7 @@ import importlib.util
 import json
 import math
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -107,6 +108,10 @@ def test_cells_two_sweeps_share_run_once():
         ({"evaluation": {"until_pass": 0}}, "until_pass must be a positive"),
         ({"evaluation": {"every": 5}}, "known: until_pass, linear, metrics"),
         ({"base": {"steps": 0}}, "steps must be a positive integer"),
+        (
+            {"sweep": [{"seed": list(range(1000)), "beta": list(range(1000)), "lr": list(range(1, 1001))}]},
+            "the sweeps make 1,000,000,000 runs; a study holds at most 100,000",
+        ),
     ],
 )
 def test_a_bad_study_is_refused_naming_what_is_wrong(spec, match):
@@ -175,6 +180,21 @@ def test_running_a_study_again_skips_finished_runs_and_rechecks_for_new_metrics(
             "metrics": {"mig": before["metrics"]["mig"], "sap": after["metrics"]["sap"]},
             "evaluation": more.evaluation.to_dict(),
         }
+    assert {p: p.stat().st_mtime_ns for p in out.glob("runs/*/checkpoint/model.safetensors")} == stamps
+
+
+def test_a_damaged_results_file_is_checked_again_not_a_crash(serial_study, tmp_path):
+    """A results.json cut short (a crash while it was copied) or holding something else is no finished run: the
+    study checks that run again from its checkpoint, without training it."""
+    rows = serial_study[1]
+    out = shutil.copytree(serial_study[0], tmp_path / "copy")
+    truncated, garbage, _ = (out / "runs" / r["key"] / "results.json" for r in rows)
+    truncated.write_text(truncated.read_text()[:40])
+    garbage.write_text("[1, 2]")
+    stamps = {p: p.stat().st_mtime_ns for p in out.glob("runs/*/checkpoint/model.safetensors")}
+    assert len(gather(out)) == 1  # the table counts only the intact one
+    again = run_study(Study.from_dict(SPEC), out, executor="serial", progress=False)
+    assert verdicts(again) == verdicts(rows)
     assert {p: p.stat().st_mtime_ns for p in out.glob("runs/*/checkpoint/model.safetensors")} == stamps
 
 

@@ -23,6 +23,7 @@ from symgroup.allocator import hold_freed_memory
 from symgroup.study.spec import Cell
 
 RESULTS, CELL, ERROR = "results.json", "cell.json", "error.json"
+RESULT_KEYS = {"key", "learner", "env", "seed", "config", "evaluation", "step", "train_s", "sbd", "lsbd", "passed_at"}
 
 
 def run_cell(cell: Cell, directory: Path) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def run_cell(cell: Cell, directory: Path) -> dict[str, Any]:
 
     directory.mkdir(parents=True, exist_ok=True)
     if finished(cell, directory):
-        return json.loads((directory / RESULTS).read_text())
+        return read_results(directory)
     _write(directory / CELL, cell.to_dict())
     evaluation = cell.evaluation
     rule = until_pass(evaluation.until_pass, evaluation.linear) if evaluation.until_pass else None
@@ -87,8 +88,18 @@ def run_cell(cell: Cell, directory: Path) -> dict[str, Any]:
 
 def finished(cell: Cell, directory: Path) -> bool:
     """Whether ``directory`` holds ``cell``'s results, judged by the cell's evaluation."""
-    path = directory / RESULTS
-    return path.exists() and json.loads(path.read_text())["evaluation"] == cell.to_dict()["evaluation"]
+    results = read_results(directory)
+    return results is not None and results["evaluation"] == cell.to_dict()["evaluation"]
+
+
+def read_results(directory: Path) -> dict[str, Any] | None:
+    """The run's ``results.json``, or None where it is missing, truncated or not a run's results (the
+    run is then checked again, from its checkpoint)."""
+    try:
+        results = json.loads((directory / RESULTS).read_text())
+    except (OSError, ValueError):
+        return None
+    return results if isinstance(results, dict) and results.keys() >= RESULT_KEYS else None
 
 
 Classes = tuple[type, type]  # a cell's world and learner classes

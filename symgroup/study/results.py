@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from symgroup.errors import InvalidOptionError
-from symgroup.study.cell_run import RESULTS
+from symgroup.study.cell_run import RESULTS, read_results
 from symgroup.study.summary import claims, groups
 
 COLUMNS = (
@@ -33,7 +33,7 @@ COLUMNS = (
 
 def gather(out: str | Path) -> list[dict[str, Any]]:
     """Every finished run's results under ``out/runs``, ordered by learner, world, seed and key."""
-    rows = [json.loads(path.read_text()) for path in Path(out).glob(f"runs/*/{RESULTS}")]
+    rows = [r for path in Path(out).glob(f"runs/*/{RESULTS}") if (r := read_results(path.parent)) is not None]
     return sorted(rows, key=lambda r: (r["learner"], r["env"], r["seed"], r["key"]))
 
 

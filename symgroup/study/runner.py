@@ -24,7 +24,7 @@ from symgroup.learn.learner import configure
 from symgroup.learn.registry import learner_class
 from symgroup.numbers import is_integer
 from symgroup.paths import check_writable
-from symgroup.study.cell_run import RESULTS, finished
+from symgroup.study.cell_run import finished, read_results
 from symgroup.study.executors import EXECUTORS
 from symgroup.study.results import gather, write_tables
 from symgroup.study.spec import Cell, Study
@@ -66,7 +66,7 @@ def run_study(
             + "; ".join(f"{key}: {why}" for key, why in failed.items()),
             failed,
         )
-    return [json.loads((directory / RESULTS).read_text()) for _, directory in jobs]
+    return [read_results(directory) for _, directory in jobs]
 
 
 def validate(cells: list[Cell]) -> None:
@@ -90,7 +90,7 @@ def _reporter(bar: tqdm, failed: dict[str, str], progress: bool) -> Callable[[Ce
     def done(cell: Cell, directory: Path, error: str | None) -> None:
         name = f"{cell.key} {cell.config.learner} seed {cell.config.seed}"
         if error is None:
-            r = json.loads((directory / RESULTS).read_text())
+            r = read_results(directory)
             passed = "" if r["passed_at"] is None else f", passed at step {r['passed_at']}"
             line = f"{name}: SBD {_verdict(r['sbd'])}, LSBD {_verdict(r['lsbd'])}{passed}, {r['train_s']:.0f} s"
         else:

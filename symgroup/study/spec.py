@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ from symgroup.errors import InvalidOptionError
 from symgroup.learn.config import TrainConfig
 from symgroup.numbers import is_integer
 
+MAX_RUNS = 100_000  # counted before any cell is made: a sweep of 10⁹ is refused at once
 NESTED = {"env_options": "env.", "params": ""}  # tables whose keys are settings with this prefix
 
 
@@ -69,6 +71,12 @@ class Sweep:
         lengths = {key: len(values) for key, values in self.zipped.items()}
         if len(set(lengths.values())) > 1:
             raise InvalidOptionError(f"zipped values must have one length each, got {lengths}", lengths)
+
+    @property
+    def size(self) -> int:
+        """How many combinations: the product of the axes' lengths, times the zipped values' length."""
+        zipped = len(next(iter(self.zipped.values()))) if self.zipped else 1
+        return math.prod(len(values) for values in self.axes.values()) * zipped
 
     def settings(self) -> list[dict[str, Any]]:
         """Every combination, in order (the last axis varying fastest, the zipped values last)."""
@@ -149,6 +157,10 @@ class Study:
     base: TrainConfig = field(default_factory=TrainConfig)
     sweeps: tuple[Sweep, ...] = (Sweep(),)
     evaluation: Evaluation = Evaluation()
+
+    def __post_init__(self) -> None:
+        if (runs := sum(sweep.size for sweep in self.sweeps)) > MAX_RUNS:
+            raise InvalidOptionError(f"the sweeps make {runs:,} runs; a study holds at most {MAX_RUNS:,}", runs)
 
     def cells(self) -> list[Cell]:
         """Every cell once, in sweep order (a cell two sweeps share is kept at its first place)."""
