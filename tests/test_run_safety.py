@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -58,10 +59,24 @@ def logged_steps(run_dir):
 
 
 def test_a_second_trainer_on_one_directory_is_refused_naming_the_holder(tmp_path):
-    with locked(tmp_path / "run"), pytest.raises(RunLockedError, match=f"pid {os.getpid()}"):
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with locked(tmp_path / "run"):
+            held.set()
+            release.wait()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait()
+    with pytest.raises(RunLockedError, match=f"pid {os.getpid()}"):  # another thread of this process
         train(tiny(), tmp_path / "run", progress=False)
+    release.set()
+    holder.join()
     assert not (tmp_path / "run" / "config.json").exists()  # nothing of the refused run was written
     assert train(tiny(), tmp_path / "run", progress=False).step == 6  # released with the holder
+    with locked(tmp_path / "run"):  # the holding thread may train into it (a study's run holds its lock)
+        assert train(tiny(steps=8), tmp_path / "run", resume=True, progress=False).step == 8
 
 
 def test_a_holder_killed_with_sigkill_releases_the_lock(tmp_path):

@@ -278,6 +278,40 @@ def test_symgroup_study_run_from_the_command_line(tmp_path, capsys):
     assert "study file" in capsys.readouterr().err
 
 
+SHARED = """
+[base]
+env = "square"
+steps = 1500
+env_options = { size = 16, side = 4 }
+params = { architecture = "mlp", latent = 4, batch_size = 16 }
+
+[[sweep]]
+learner = "beta_vae"
+seed = [0, 1, 2, 3]
+"""
+
+
+@pytest.mark.slow
+def test_two_study_invocations_on_one_folder_share_the_work(tmp_path):
+    """A second `symgroup study run` on a folder another is running skips the run the other holds, waits for
+    it and reports it; both end with every run's results, and no run is trained twice (each logs its steps
+    once)."""
+    (tmp_path / "s.toml").write_text(SHARED)
+    command = [sys.executable, "-m", "symgroup.cli", "study", "run", str(tmp_path / "s.toml"), "--out"]
+    command += [str(tmp_path / "o"), "--workers", "1"]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    while not list((tmp_path / "o").glob("runs/*/log.jsonl")):  # the first has started training its first run
+        time.sleep(0.05)
+    second = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    out_first = first.communicate(timeout=600)[0]
+    assert first.returncode == 0 and second.returncode == 0, out_first + second.stdout + second.stderr
+    assert "held by another worker" in second.stdout  # the run the first was training
+    assert all("4 runs in" in out for out in (out_first, second.stdout))
+    for log in (tmp_path / "o").glob("runs/*/log.jsonl"):
+        assert [json.loads(line)["step"] for line in log.read_text().splitlines()] == list(range(10, 1501, 10))
+    assert len(gather(tmp_path / "o")) == 4
+
+
 class RuntimeSquare(Square):
     """A world that a test registers at run time, not when its module is imported."""
 

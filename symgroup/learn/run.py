@@ -19,6 +19,7 @@ import os
 import pickle
 import shutil
 import socket
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -168,9 +169,14 @@ class Run:
 @contextmanager
 def locked(directory: Path) -> Iterator[None]:
     """Hold an exclusive OS lock on ``directory`` for as long as a run trains into it; the OS
-    releases it when the process ends, however it ends. A second trainer gets :class:`RunLockedError`
-    naming the holder."""
+    releases it when the process ends, however it ends. A second process gets :class:`RunLockedError`
+    naming the holder, and so does another thread; within the holding thread the lock is re-entrant
+    (a study holds its run's lock while it trains and checks it)."""
     directory.mkdir(parents=True, exist_ok=True)
+    key = (directory.resolve(), threading.get_ident())
+    if key in _HELD:
+        yield
+        return
     with (directory / ".lock").open("a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -184,11 +190,25 @@ def locked(directory: Path) -> Iterator[None]:
         handle.truncate()
         handle.write(f"pid {os.getpid()} on {socket.gethostname()}")
         handle.flush()
+        _HELD.add(key)
         try:
             yield
         finally:
+            _HELD.discard(key)
             handle.truncate(0)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def held_elsewhere(directory: Path) -> bool:
+    """Whether another process holds ``directory``'s lock (:func:`locked`) now."""
+    try:
+        with locked(directory):
+            return False
+    except RunLockedError:
+        return True
+
+
+_HELD: set[tuple[Path, int]] = set()  # (run directory, thread) of the locks this process holds
 
 
 def has_checkpoint(directory: Path) -> bool:

@@ -20,27 +20,37 @@ from pathlib import Path
 from typing import Any
 
 from symgroup.allocator import hold_freed_memory
+from symgroup.errors import RunLockedError
 from symgroup.study.spec import Cell
 
 RESULTS, CELL, ERROR = "results.json", "cell.json", "error.json"
+HELD = "held by another worker"  # what an attempt on a run another process holds returns
 RESULT_KEYS = {"key", "learner", "env", "seed", "config", "evaluation", "step", "train_s", "sbd", "lsbd", "passed_at"}
 
 
 def run_cell(cell: Cell, directory: Path) -> dict[str, Any]:
     """Train ``cell`` into ``directory`` (resuming it), check it and write its results; those results.
+    All of it holds the run's lock: another process (a second ``symgroup study run`` on the same
+    folder) gets :class:`~symgroup.errors.RunLockedError` and leaves the run to this one.
 
     The check applies the learner's declared invariance (as ``symgroup check RUN`` does); ``claims``
     holds the verdicts on its learner's claims when the evaluation asks for them. ``passed_at``
     (and ``time_to_pass_s``, training seconds over every resume) is the step the run passed at when
     trained ``until_pass``, None when it never did.
     """
+    from symgroup.learn.run import locked
+
+    with locked(directory):
+        return _trained_and_checked(cell, directory)
+
+
+def _trained_and_checked(cell: Cell, directory: Path) -> dict[str, Any]:
     from symgroup.check import check
     from symgroup.check.claims import judge
     from symgroup.learn.callbacks import until_pass
     from symgroup.learn.run import Run, has_checkpoint
     from symgroup.learn.trainer import train
 
-    directory.mkdir(parents=True, exist_ok=True)
     if finished(cell, directory):
         return read_results(directory)
     _write(directory / CELL, cell.to_dict())
@@ -118,7 +128,8 @@ def attempt(
     cell: dict[str, Any], directory: str, registered: Classes | None = None, threads: int | None = None
 ) -> str | None:
     """Run a cell (given as its dict; its world and learner classes registered first where given):
-    None when it finished, else the error, also written to ``error.json``. Ctrl-C is raised (the
+    None when it finished, :data:`HELD` when another process holds it, else the error, also written
+    to ``error.json``. Ctrl-C is raised (the
     run's checkpoint is saved). ``threads`` bounds torch's threads and every native pool (OpenBLAS,
     OpenMP): two runs side by side with numpy's default pools train 45 % slower than with one thread each.
     The worker keeps the memory it frees (:func:`~symgroup.allocator.hold_freed_memory`)."""
@@ -135,6 +146,8 @@ def attempt(
             _register(parsed, *registered)
         run_cell(parsed, Path(directory))
         return None
+    except RunLockedError:
+        return HELD
     except Exception as error:
         message = f"{type(error).__name__}: {error}"
         _write(Path(directory) / ERROR, {"error": message, "traceback": traceback.format_exc()})

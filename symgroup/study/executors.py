@@ -30,11 +30,12 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from symgroup.errors import InvalidOptionError
-from symgroup.study.cell_run import ERROR, Classes, attempt, classes
+from symgroup.study.cell_run import ERROR, HELD, Classes, attempt, classes
 from symgroup.study.spec import Cell
 
 Job = tuple[Cell, Path]
 INTERRUPTED = 130  # a worker's exit status after Ctrl-C (its trainer checkpointed)
+HELD_STATUS = 75  # a worker's exit status when another process holds its run (EX_TEMPFAIL)
 Done = Callable[[Cell, Path, "str | None"], None]
 
 
@@ -63,7 +64,7 @@ def processes(jobs: Sequence[Job], done: Done, workers: int | None = None, addre
                 process.join()
                 if process.exitcode == INTERRUPTED:  # Ctrl-C reached the worker first: the study stops
                     raise KeyboardInterrupt
-                done(cell, directory, None if process.exitcode == 0 else _failure(directory, process.exitcode))
+                done(cell, directory, _outcome(directory, process.exitcode))
     except KeyboardInterrupt:
         for process, _, _ in running.values():  # the terminal's Ctrl-C reached them already; a signal may not have
             if process.is_alive():
@@ -106,12 +107,16 @@ def _check_importable(cls: type, kind: str) -> None:
 
 def _process_main(cell: dict, directory: str, registered: Classes) -> None:
     try:
-        sys.exit(0 if attempt(cell, directory, registered, threads=1) is None else 1)
+        outcome = attempt(cell, directory, registered, threads=1)
+        sys.exit(0 if outcome is None else HELD_STATUS if outcome == HELD else 1)
     except KeyboardInterrupt:
         sys.exit(INTERRUPTED)
 
 
-def _failure(directory: Path, exitcode: int) -> str:
+def _outcome(directory: Path, exitcode: int) -> str | None:
+    """What a worker's exit status says: None (finished), :data:`HELD`, or why it failed."""
+    if exitcode in (0, HELD_STATUS):
+        return None if exitcode == 0 else HELD
     if (directory / ERROR).exists() and exitcode == 1:
         import json
 

@@ -12,6 +12,7 @@ run that ends prints a line with its verdicts. Ctrl-C stops the running runs at 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,15 @@ import envs
 from symgroup.errors import InvalidOptionError, RunsFailedError, SymgroupError
 from symgroup.learn.learner import configure
 from symgroup.learn.registry import learner_class
+from symgroup.learn.run import held_elsewhere
 from symgroup.numbers import is_integer
 from symgroup.paths import check_writable
-from symgroup.study.cell_run import finished, read_results
+from symgroup.study.cell_run import HELD, finished, read_results
 from symgroup.study.executors import EXECUTORS
 from symgroup.study.results import gather, write_tables
 from symgroup.study.spec import Cell, Study
+
+WAIT_S = 2.0  # how often a run another process holds is looked at again
 
 
 def run_study(
@@ -41,7 +45,9 @@ def run_study(
     """Run ``study`` into ``out`` with the ``executor`` (``serial``, ``process`` or ``ray``; see
     :mod:`symgroup.study.executors`); the results of its cells, in cell order. Every cell's
     configuration is validated before anything runs. A run that fails is reported and left to be
-    retried by the next invocation; :class:`RunsFailedError` then names the failed runs."""
+    retried by the next invocation; :class:`RunsFailedError` then names the failed runs. Invocations
+    on one folder share the work: a run another process holds (its lock) is reported, waited for and
+    its results taken, never trained twice."""
     if executor not in EXECUTORS:
         raise InvalidOptionError(f"unknown executor {executor!r}; choose from {sorted(EXECUTORS)}", executor)
     if workers is not None and (not is_integer(workers) or workers < 1):
@@ -55,9 +61,16 @@ def run_study(
     jobs = [(cell, out / "runs" / cell.key) for cell in cells]
     todo = [(cell, directory) for cell, directory in jobs if not finished(cell, directory)]
     failed: dict[str, str] = {}
+    held: list[tuple[Cell, Path]] = []
     with tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc="study", unit="run", disable=not progress) as bar:
         try:
-            EXECUTORS[executor](todo, _reporter(bar, failed, progress), workers, address)
+            done = _reporter(bar, failed, held, progress)
+            EXECUTORS[executor](todo, done, workers, address)
+            while held:  # runs another `symgroup study run` holds: wait for each, then take its results
+                time.sleep(WAIT_S)
+                free = [job for job in held if not held_elsewhere(job[1])]
+                held[:] = [job for job in held if job not in free]
+                EXECUTORS[executor](free, done, workers, address)  # a finished run is only read back
         finally:
             write_tables(gather(out), out)
     if failed:
@@ -86,9 +99,19 @@ def validate(cells: list[Cell]) -> None:
             ) from error
 
 
-def _reporter(bar: tqdm, failed: dict[str, str], progress: bool) -> Callable[[Cell, Path, str | None], None]:
+def _reporter(
+    bar: tqdm, failed: dict[str, str], held: list[tuple[Cell, Path]], progress: bool
+) -> Callable[[Cell, Path, str | None], None]:
+    """What the executors call as each run ends: a line per run, the bar, and the runs that failed
+    or that another process holds (``held``: waited for)."""
+
     def done(cell: Cell, directory: Path, error: str | None) -> None:
         name = f"{cell.key} {cell.config.learner} seed {cell.config.seed}"
+        if error == HELD:
+            held.append((cell, directory))
+            if progress:
+                tqdm.write(f"{name}: held by another worker (another `symgroup study run` on this folder); waiting")
+            return
         if error is None:
             r = read_results(directory)
             passed = "" if r["passed_at"] is None else f", passed at step {r['passed_at']}"
