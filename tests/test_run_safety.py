@@ -2,6 +2,7 @@
 before the first checkpoint, resuming with another configuration, the log after a crash, worlds that
 are no group action, numbers that would be truncated."""
 
+import errno
 import json
 import os
 import signal
@@ -290,3 +291,41 @@ def test_a_users_draw_or_encoder_that_raises_keeps_its_exception():
     with pytest.raises(EncoderError, match=r"KeyError.*batch of 4 states") as caught:
         check(encoder, _custom(_lit))
     assert isinstance(caught.value.__cause__, KeyError)
+
+
+def test_a_failed_checkpoint_write_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
+    """The disk filling up while a checkpoint is written (torch.save failing as on a full disk): the run stops
+    with a CheckpointError that says what happened and which checkpoint is intact, and resumes from it."""
+    real_save, calls = torch.save, []
+
+    def full_after_the_first(obj, path):
+        calls.append(path)
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real_save(obj, path)
+
+    monkeypatch.setattr(torch, "save", full_after_the_first)
+    with pytest.raises(CheckpointError, match=r"step 4 .*No space left on device.*intact \(step 2\)"):
+        train(tiny(), tmp_path / "run", progress=False)
+    monkeypatch.setattr(torch, "save", real_save)
+    assert Run.load(tmp_path / "run").step == 2 and not (tmp_path / "run" / "checkpoint.partial").exists()
+    assert train(tiny(), tmp_path / "run", resume=True, progress=False).step == 6
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small filesystem needs root")
+def test_a_full_filesystem_while_checkpointing_keeps_the_previous_checkpoint(tmp_path):
+    """The same on a real full disk: a tmpfs with room for one checkpoint and not for the next beside it."""
+    train(tiny(steps=2), tmp_path / "probe", progress=False)
+    size = sum(p.stat().st_size for p in (tmp_path / "probe").rglob("*") if p.is_file())
+    small = tmp_path / "small"
+    small.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={int(size * 1.5)}", "tmpfs", str(small)]).returncode:
+        pytest.skip("this machine does not let a test mount a filesystem")
+    try:
+        with pytest.raises(
+            CheckpointError, match=r"step 4 .* bytes free on its disk\); the previous checkpoint is intact \(step 2\)"
+        ):
+            train(tiny(), small / "run", progress=False)
+        assert Run.load(small / "run").step == 2
+    finally:
+        subprocess.run(["umount", "--lazy", str(small)], check=True)  # once the last handle closes

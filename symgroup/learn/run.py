@@ -52,18 +52,32 @@ class Checkpoint:
 
 
 def save_checkpoint(directory: Path, checkpoint: Checkpoint) -> None:
+    """Write ``checkpoint`` beside the current one, then swap them: a write that fails (a full disk)
+    leaves the current checkpoint as it was and is :class:`CheckpointError` saying so."""
     partial, current, old = directory / PARTIAL, directory / CHECKPOINT, directory / OLD
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    save_file({k: v.detach().cpu().contiguous() for k, v in checkpoint.weights.items()}, partial / "model.safetensors")
-    torch.save(checkpoint.training, partial / "training.pt")
     state = {
         "step": checkpoint.step,
         "numpy_state": checkpoint.numpy_state,
         "train_s": checkpoint.train_s,
         "version": symgroup.__version__,
     }
-    (partial / "state.json").write_text(json.dumps(state))
+    try:
+        partial.mkdir(parents=True)
+        weights = {k: v.detach().cpu().contiguous() for k, v in checkpoint.weights.items()}
+        save_file(weights, partial / "model.safetensors")
+        torch.save(checkpoint.training, partial / "training.pt")
+        (partial / "state.json").write_text(json.dumps(state))
+    except (OSError, RuntimeError, SafetensorError) as error:
+        shutil.rmtree(partial, ignore_errors=True)
+        kept = f"step {load_checkpoint(directory).step}" if has_checkpoint(directory) else "none yet"
+        why = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+        free = shutil.disk_usage(directory).free
+        raise CheckpointError(
+            f"could not write the checkpoint of step {checkpoint.step} into {directory} ({why}; {free:,} bytes "
+            f"free on its disk); the previous checkpoint is intact ({kept})",
+            directory,
+        ) from error
     if current.exists():
         shutil.rmtree(old, ignore_errors=True)
         current.rename(old)
