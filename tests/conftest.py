@@ -31,10 +31,14 @@ class LoadedPage:
     images_loaded: bool
     screenshot: np.ndarray
     width: int  # the page's laid-out width in CSS pixels: above the window's, it overflows sideways
+    probed: object = None  # what the ``probe`` script returned in the loaded page
 
 
-def load_in_chromium(page: Path, element_id: str, screenshot: Path, width: int = 1200) -> LoadedPage:
-    """``page`` loaded in a real headless chromium (``width`` px wide), and what it shows."""
+def load_in_chromium(
+    page: Path, element_id: str, screenshot: Path, width: int = 1200, probe: str = "return null"
+) -> LoadedPage:
+    """``page`` loaded in a real headless chromium (``width`` px wide), what it shows, and what the
+    JavaScript ``probe`` returns there."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -54,7 +58,13 @@ def load_in_chromium(page: Path, element_id: str, screenshot: Path, width: int =
         laid_out = browser.execute_script("return document.documentElement.scrollWidth")
         assert browser.save_screenshot(str(screenshot))
         return LoadedPage(
-            errors, element.text, element.is_displayed(), loaded, matplotlib.image.imread(screenshot), laid_out
+            errors,
+            element.text,
+            element.is_displayed(),
+            loaded,
+            matplotlib.image.imread(screenshot),
+            laid_out,
+            browser.execute_script(probe),
         )
     finally:
         browser.quit()

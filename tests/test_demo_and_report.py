@@ -10,9 +10,15 @@ import pytest
 import torch
 from conftest import load_in_chromium, needs_browser
 
+import envs
+from envs.square import Square
 from symgroup.cli import main
+from symgroup.learn import TrainConfig, train
+from symgroup.learn.report_page import write_report
 from symgroup.learn.run import Run
 from symgroup.learn.traverse import traversal_grid
+from symgroup.study import Study, run_study
+from symgroup.study.report_page import write_study_report
 
 TINY = ["--set", "n=4", "--set", "hues=4", "--set", "image_size=16"]
 
@@ -108,3 +114,28 @@ def test_the_command_line_shows_a_vaes_posterior_and_judges_its_sample_on_reques
     np.save(codes, np.zeros((64, 2)))
     assert main(["check", str(codes), "--sampled", *TINY]) == 2  # a code table has no posterior
     assert "posterior" in capsys.readouterr().err
+
+
+HOSTILE = "<img src=x onerror=document.documentElement.dataset.ran=1>"  # markup that runs script if not escaped
+SHOWN = "return [document.documentElement.dataset.ran || null, document.body.innerText.includes(arguments[0])]"
+
+
+@pytest.mark.slow
+@needs_browser
+def test_report_pages_show_hostile_names_as_text_and_run_nothing(tmp_path):
+    """Someone else's runs: a run directory, a world name and a config value that hold markup. Both pages show
+    them as text, and the markup runs nothing in a real browser."""
+    world = f"square{HOSTILE}"
+    envs.register(world)(type("HostileSquare", (Square,), {}))
+    base = {"env": world, "env_options": {"size": 16, "side": 4}, "steps": 2}
+    params = {"architecture": "mlp", "latent": 2, "batch_size": 8}
+    config = TrainConfig(**base, learner="beta_vae", params=params)
+    run = train(config, tmp_path / f"run {HOSTILE}", progress=False)
+    probe = SHOWN.replace("arguments[0]", json.dumps(HOSTILE))
+    page = load_in_chromium(write_report([run], tmp_path / "run.html"), "verdicts", tmp_path / "run.png", probe=probe)
+    assert page.probed == [None, True] and page.errors == []
+    study = Study.from_dict({"base": {**base, "params": params}, "sweep": [{"learner": "beta_vae"}]})
+    run_study(study, tmp_path / "study", executor="serial", progress=False)
+    report = write_study_report(tmp_path / "study", tmp_path / "study.html")
+    page = load_in_chromium(report, "pass-rates", tmp_path / "study.png", probe=probe)
+    assert page.probed == [None, True] and page.errors == []
