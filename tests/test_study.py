@@ -217,8 +217,9 @@ def test_a_failing_run_loses_only_itself_and_is_retried(tmp_path):
     assert [r["key"] for r in gather(tmp_path)] == [good.name]
 
 
-@pytest.mark.slow
-def test_a_killed_worker_loses_only_its_run_which_the_next_invocation_resumes(tmp_path):
+def kill_a_worker_mid_run(tmp_path, executor, died):
+    """Kill (SIGKILL) the worker of a study's first run once it has a checkpoint: that run alone fails
+    (``died`` in the reason), and the next invocation resumes it to the results of a study never killed."""
     spec = {"base": {**BASE, "steps": 400, "checkpoint_every": 20}, "sweep": [{"learner": "lsbd_vae", "seed": [0, 1]}]}
     study = Study.from_dict(spec)
     victim = tmp_path / "runs" / study.cells()[0].key
@@ -226,7 +227,7 @@ def test_a_killed_worker_loses_only_its_run_which_the_next_invocation_resumes(tm
 
     def run():
         try:
-            run_study(study, tmp_path, executor="process", workers=2, progress=False)
+            run_study(study, tmp_path, executor=executor, workers=2, progress=False)
         except RunsFailedError as error:
             errors.append(str(error))
 
@@ -236,12 +237,17 @@ def test_a_killed_worker_loses_only_its_run_which_the_next_invocation_resumes(tm
         time.sleep(0.05)
     os.kill(int((victim / ".lock").read_text().split()[1]), signal.SIGKILL)  # "pid N on HOST"
     thread.join()
-    assert len(errors) == 1 and "1 of 2 runs failed" in errors[0] and "worker died (exit code -9)" in errors[0]
+    assert len(errors) == 1 and "1 of 2 runs failed" in errors[0] and died in errors[0]
     assert [r["key"] for r in gather(tmp_path)] == [study.cells()[1].key]
-    rows = run_study(study, tmp_path, executor="process", workers=2, progress=False)
+    rows = run_study(study, tmp_path, executor=executor, workers=2, progress=False)
     assert [r["step"] for r in rows] == [400, 400]
     fresh = run_study(study, tmp_path / "fresh", executor="process", workers=2, progress=False)
     assert verdicts(rows) == verdicts(fresh)  # resumed exactly
+
+
+@pytest.mark.slow
+def test_a_killed_worker_loses_only_its_run_which_the_next_invocation_resumes(tmp_path):
+    kill_a_worker_mid_run(tmp_path, "process", "worker died (exit code -9)")
 
 
 @pytest.mark.slow
@@ -363,6 +369,12 @@ def test_ray_tasks_give_the_serial_results_and_resume(ray_cluster, serial_study,
     results = sorted(Path(tmp_path).glob("runs/*/results.json"))
     os.remove(results[0])  # as if its task died after training: the next invocation re-judges it
     assert verdicts(run_study(Study.from_dict(SPEC), tmp_path, executor="ray", progress=False)) == verdicts(rows)
+
+
+@pytest.mark.slow
+@needs_ray
+def test_a_killed_ray_worker_loses_only_its_run_which_the_next_invocation_resumes(ray_cluster, tmp_path):
+    kill_a_worker_mid_run(tmp_path, "ray", "its Ray task was lost")
 
 
 @needs_ray
