@@ -496,3 +496,24 @@ def test_the_benchmarks_study_files_are_valid_studies(name):
     study = Study.from_file(Path("benchmarks") / f"{name}.toml")
     validate(study.cells())
     assert study.evaluation.claims == (name != "gridworld_40")
+
+
+@pytest.mark.slow
+def test_a_worker_whose_study_process_is_killed_checkpoints_and_stops(tmp_path):
+    """`symgroup study run` killed with SIGKILL (no Ctrl-C reaches its workers): each worker notices within a
+    second or two, checkpoints and stops, releasing its run, which the next invocation resumes."""
+    (tmp_path / "s.toml").write_text(SHARED.replace("steps = 1500", "steps = 100000").replace("[0, 1, 2, 3]", "0"))
+    command = [sys.executable, "-m", "symgroup.cli", "study", "run", str(tmp_path / "s.toml"), "--out"]
+    study = subprocess.Popen([*command, str(tmp_path / "o"), "--workers", "1"], stdout=subprocess.DEVNULL)
+    while not list((tmp_path / "o").glob("runs/*/checkpoint")):
+        time.sleep(0.05)
+    [run] = (tmp_path / "o" / "runs").iterdir()
+    worker = int((run / ".lock").read_text().split()[1])  # "pid N on HOST"
+    study.kill()
+    study.wait()
+    deadline = time.time() + 30
+    while Path(f"/proc/{worker}").exists() and time.time() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{worker}").exists()  # the worker stopped, it did not train on as an orphan
+    step = json.loads((run / "checkpoint" / "state.json").read_text())["step"]
+    assert step > 0 and (run / ".lock").read_text() == ""  # checkpointed on its way out, lock released

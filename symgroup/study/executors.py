@@ -10,7 +10,8 @@ there too.
 - ``serial``: in this process, with torch's threads.
 - ``process`` (the default): a fresh process per run, ``workers`` at a time (default: as many as
   cores), one thread each, forked from a server that has imported torch and symgroup once. Ctrl-C
-  reaches the workers, whose trainers checkpoint and stop. A world or learner class must be
+  reaches the workers, whose trainers checkpoint and stop; so does the study process's end, however
+  it ends (a worker whose study is gone stops within a second). A world or learner class must be
   importable by name (defined at the top level of a module or script).
 - ``ray``: a Ray core task per run (one CPU, no retries), on the cluster at ``address`` or on a local
   one of ``workers`` CPUs; an already initialised Ray is used as it is. Classes defined in a
@@ -25,6 +26,8 @@ import os
 import pickle
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -55,7 +58,9 @@ def processes(jobs: Sequence[Job], done: Done, workers: int | None = None, addre
             while waiting and len(running) < workers:
                 cell, directory = waiting.pop(0)
                 process = context.Process(
-                    target=_process_main, args=(cell.to_dict(), str(directory), classes(cell)), daemon=True
+                    target=_process_main,
+                    args=(cell.to_dict(), str(directory), classes(cell), os.getpid()),
+                    daemon=True,
                 )
                 process.start()
                 running[process.sentinel] = (process, cell, directory)
@@ -105,12 +110,33 @@ def _check_importable(cls: type, kind: str) -> None:
         )
 
 
-def _process_main(cell: dict, directory: str, registered: Classes) -> None:
+def _process_main(cell: dict, directory: str, registered: Classes, study: int) -> None:
+    _stop_when_gone(study)
     try:
         outcome = attempt(cell, directory, registered, threads=1)
         sys.exit(0 if outcome is None else HELD_STATUS if outcome == HELD else 1)
     except KeyboardInterrupt:
         sys.exit(INTERRUPTED)
+
+
+def _stop_when_gone(study: int, every_s: float = 1.0) -> None:
+    """Interrupt this worker (as Ctrl-C: its trainer checkpoints and stops) once the study process
+    ``study`` is gone — killed, say — so that no orphan trains on, holding its run's lock. Gone: no
+    such process, or this worker's parent (the study, or its fork server, which ends with it) changed."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(every_s)
+            try:
+                os.kill(study, 0)
+            except ProcessLookupError:
+                break
+            if os.getppid() != parent:
+                break
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _outcome(directory: Path, exitcode: int) -> str | None:
