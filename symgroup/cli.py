@@ -297,6 +297,7 @@ def _report(args: argparse.Namespace) -> int:
     from symgroup.learn.report_page import write_report
     from symgroup.learn.run import Run
 
+    check_writable(args.out, "file", "the page")  # before the runs are loaded
     runs = [Run.load(directory) for directory in args.run_dirs]
     print(f"wrote {write_report(runs, args.out)}")
     return 0
@@ -361,7 +362,7 @@ def parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check an environment's action laws and rendering")
     _add_env_arguments(validate)
     validate.add_argument("--max-states", type=_at_least(1), default=4096, help="sample above this many states")
-    validate.add_argument("--seed", type=int, default=0)
+    validate.add_argument("--seed", type=_at_least(0), default=0)
     validate.set_defaults(run=_validate)
     check = commands.add_parser("check", help="is a representation disentangled? exit 0 yes, 1 no, 2 on error")
     check.add_argument("target", help="a run directory, or a .npy/.npz file of codes in env.states() order")
@@ -427,7 +428,7 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--env", default="gridworld", help="the environment (default gridworld)")
     train.add_argument("--learner", default="beta_vae", choices=sorted(LEARNERS), help="the learner (default beta_vae)")
     train.add_argument("--steps", type=_at_least(1), default=2000, help="optimisation steps (default 2000)")
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--seed", type=_at_least(0), default=0)
     train.add_argument("--out", required=True, help="the run directory")
     train.add_argument(
         "--set",
@@ -450,7 +451,7 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--env", default="gridworld", help="the environment (default gridworld)")
     demo.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an environment option")
     demo.add_argument("--steps", type=_at_least(1), default=600, help="optimisation steps per learner (default 600)")
-    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--seed", type=_at_least(0), default=0)
     demo.add_argument("--out", default="runs/demo", help="where the runs and report.html go (default runs/demo)")
     demo.set_defaults(run=_demo)
     study = commands.add_parser("study", help="run a study of many runs; report on it").add_subparsers(

@@ -149,6 +149,9 @@ def test_observations_beyond_the_memory_budget_are_refused_before_allocating(siz
         (["train", "--out", "run", "--set", "env_options=1"], "env_options is set one entry at a time"),
         (["train", "--out", "missing", "--resume"], "nothing to resume: missing is not a run directory"),
         (["study", "run", "study.toml", "--workers", "0"], "--workers: must be at least 1, got 0"),
+        (["validate", "gridworld", "--seed", "-1"], "--seed: must be at least 0, got -1"),
+        (["report", "nowhere", "--out", "folder.png"], "the page folder.png must be a file to write"),
+        (["study", "report", "nowhere", "--out", "folder.png"], "the page folder.png must be a file to write"),
     ],
 )
 def test_bad_command_line_arguments_exit_2_with_a_message(arguments, message, tmp_path, capsys, monkeypatch):

@@ -20,6 +20,7 @@ from symgroup.check.plots import check_figures
 from symgroup.learn.run import Run
 from symgroup.learn.traverse import can_draw, describe, reconstructions, traversal_grid
 from symgroup.page import document, figure, image, number, table, verdict
+from symgroup.paths import check_writable
 
 METRICS = ("mig", "dci")
 
@@ -99,6 +100,7 @@ def html_report(
 def write_report(runs: Sequence[Run], out: str | Path, reports: Sequence[CheckReport] | None = None) -> Path:
     """Write :func:`html_report` to ``out`` (parent folders created)."""
     out = Path(out)
+    check_writable(out, "file", "the page")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html_report(runs, reports), encoding="utf-8")
     return out

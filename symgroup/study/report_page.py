@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from symgroup.page import document, figure, number, table
+from symgroup.paths import check_writable
 from symgroup.study.results import finished_rows, swept_settings
 from symgroup.study.summary import Row, agreement, claims, groups, learner_share, quantities, time_to_pass, world
 
@@ -65,8 +66,9 @@ def html_study_report(rows: list[Row], title: str = "symgroup study") -> str:
 
 def write_study_report(folder: str | Path, out: str | Path | None = None) -> Path:
     """Write the page of the study in ``folder`` to ``out`` (default ``folder/report.html``)."""
-    rows = finished_rows(folder)
     out = Path(out) if out is not None else Path(folder) / "report.html"
+    check_writable(out, "file", "the page")
+    rows = finished_rows(folder)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html_study_report(rows, f"symgroup study: {Path(folder).name}"), encoding="utf-8")
     return out
