@@ -20,14 +20,18 @@ import numpy as np
 
 from symgroup import GroupElement
 from symgroup.errors import EntangledActionError, InvalidStateError, NotAnActionError, NotInjectiveError, RenderError
+from symgroup.numbers import check_integer
 
 if TYPE_CHECKING:
     from envs.base import SymmetryEnv
 
 
 def validate(env: SymmetryEnv, max_states: int = 4096, max_elements: int = 512, seed: int = 0) -> dict[str, Any]:
-    """Run every check; return what was checked, or raise the first failure."""
-    rng = np.random.default_rng(seed)
+    """Run every check; return what was checked, or raise the first failure (``max_states`` and
+    ``max_elements`` at least 1: a check of nothing is refused, not called valid)."""
+    check_integer(max_states, "max_states", 1)
+    check_integer(max_elements, "max_elements", 1)
+    rng = np.random.default_rng(check_integer(seed, "seed"))
     states = env.states() if env.n_states <= max_states else np.unique(env.sample_states(max_states, rng), axis=0)
     elements = _elements(env, max_elements, rng)
     check_action_laws(env, states, elements)

@@ -140,6 +140,8 @@ RNG = np.random.default_rng(0)
         (lambda: GRID.transitions(n=-1), InvalidOptionError, "n must be an integer ≥ 0, got -1"),
         (lambda: GRID.random_walks(4, length=1.5), InvalidOptionError, "length must be an integer ≥ 0"),
         (lambda: GRID.sample_states(2.5), InvalidOptionError, "n must be an integer ≥ 0, got 2.5"),
+        (lambda: GRID.validate(max_states=0), InvalidOptionError, "max_states must be an integer ≥ 1, got 0"),
+        (lambda: GRID.validate(max_elements=-1), InvalidOptionError, "max_elements must be an integer ≥ 1"),
         (
             lambda: check(np.zeros((GRID.n_states, 3)), GRID, bogus_tol=1),
             InvalidOptionError,
