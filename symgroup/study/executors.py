@@ -39,6 +39,7 @@ from symgroup.study.spec import Cell
 Job = tuple[Cell, Path]
 INTERRUPTED = 130  # a worker's exit status after Ctrl-C (its trainer checkpointed)
 HELD_STATUS = 75  # a worker's exit status when another process holds its run (EX_TEMPFAIL)
+WATCH_S = 1.0  # how often a worker looks whether its study process is still there
 Done = Callable[[Cell, Path, "str | None"], None]
 
 
@@ -119,7 +120,7 @@ def _process_main(cell: dict, directory: str, registered: Classes, study: int) -
         sys.exit(INTERRUPTED)
 
 
-def _stop_when_gone(study: int, every_s: float = 1.0) -> None:
+def _stop_when_gone(study: int) -> None:
     """Interrupt this worker (as Ctrl-C: its trainer checkpoints and stops) once the study process
     ``study`` is gone — killed, say — so that no orphan trains on, holding its run's lock. Gone: no
     such process, or this worker's parent (the study, or its fork server, which ends with it) changed."""
@@ -127,7 +128,7 @@ def _stop_when_gone(study: int, every_s: float = 1.0) -> None:
 
     def watch() -> None:
         while True:
-            time.sleep(every_s)
+            time.sleep(WATCH_S)
             try:
                 os.kill(study, 0)
             except ProcessLookupError:
