@@ -302,9 +302,10 @@ class InfoGAN(Learner):
 @dataclass
 class InfoGANCRConfig(InfoGANConfig):
     """α ``contrastive``, the contrastive regulariser's weight from step ``contrastive_from`` on, and
-    the learning rate ``contrast_lr`` of its classifier H; λ, the critic's rate and G's steps a
-    critic step are the paper's."""
+    the learning rate ``contrast_lr`` of its classifier H; the noise's size, λ, the critic's rate and
+    G's steps a critic step are the paper's."""
 
+    noise: Count = 5
     information: NonNegative = 0.05
     critic_lr: Positive = 2e-3
     generator_steps: Count = 2
@@ -323,12 +324,12 @@ class InfoGANCR(InfoGAN):
 
     so that each code's effect must be told apart from the others' — the property a code per factor has.
 
-    The paper's dSprites recipe (official code fjxmlzn/InfoGAN-CR: batch 64, Adam β1 0.5, lr 1e-3
-    for G and 2e-3 for D, Q and H, λ 0.05, α 0 then 2 for the last 10 % of 28 epochs, two G steps
+    The paper's dSprites recipe (official code fjxmlzn/InfoGAN-CR: batch 64, 5 noise dimensions,
+    Adam β1 0.5, lr 1e-3 for G and 2e-3 for D, Q and H, λ 0.05, α 0 then 2 for the last 10 % of 28 epochs, two G steps
     per critic step, no gap between shared and unshared codes) with its networks
     (:func:`cr_generator`; D, Q and H on :func:`cr_trunk`, spectrally normalised, Q an FC 128 –
-    lReLU head): here the same, with PyTorch's initialisation for its N(0, 0.02), categorical codes
-    for its uniform ones on cyclic factors, H stepping with each G step, α from
+    lReLU head): here the same, with PyTorch's initialisation for its N(0, 0.02), Gaussian noise for
+    its uniform noise, categorical codes for its uniform ones on cyclic factors, H stepping with each G step, α from
     ``contrastive_from`` (default from the start). ``architecture="mlp"``: the reference MLP pair.
     """
 
