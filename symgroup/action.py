@@ -62,13 +62,17 @@ class GroupAction:
         x = np.asarray(states)
         batch = _as_states(x if x.ndim == 2 else x.reshape(1, -1))
         self._index(batch)
+        out = self._acted(g, batch)
+        return out if x.ndim == 2 else out[0]
+
+    def _acted(self, g: GroupElement, batch: np.ndarray) -> np.ndarray:
+        """g·x for each row of a batch of known states: the user's action, its output checked."""
         out = np.asarray(self._act_batch(g, batch))
         if out.shape != batch.shape or not np.issubdtype(out.dtype, np.integer):
             raise NotAnActionError(
                 f"acting with {g} on states of shape {batch.shape} gave {out.dtype} of shape {out.shape}", g
             )
-        out = out.astype(np.int64)
-        return out if x.ndim == 2 else out[0]
+        return out.astype(np.int64)
 
     def index(self, states: np.ndarray | Sequence) -> np.ndarray:
         """Row numbers of ``states`` in ``self.states``; :class:`InvalidStateError` for an unknown one."""
@@ -76,7 +80,8 @@ class GroupAction:
 
     def permutation(self, g: GroupElement) -> np.ndarray:
         """p with states[p[i]] = g·states[i]: the action of g as an index permutation."""
-        image = self.act(g, self.states)
+        self.group._check_same(g)
+        image = self._acted(g, self.states)  # the state set itself: no need to look its rows up
         try:
             return self._index(image)
         except InvalidStateError as error:
