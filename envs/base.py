@@ -34,8 +34,9 @@ from typing import Any
 
 import numpy as np
 
-from symgroup import DirectProduct, Group, GroupElement
-from symgroup.errors import InvalidOptionError, InvalidStateError, RenderError
+from envs import sampling
+from symgroup import DirectProduct, Group, GroupAction, GroupElement, StateGrid
+from symgroup.errors import InvalidOptionError, RenderError
 from symgroup.numbers import check_integer
 from symgroup.representation import Representation
 
@@ -55,7 +56,7 @@ class Factor:
     by default left multiplication on element numbers (values 0..|G|−1, as ``group.elements()``).
     ``size`` is the number of component values (default |G|). ``representation``: the faithful
     orthogonal representation a symmetry learner lets the subgroup act by on its latent block
-    (default: symgroup's for the group, see :func:`symgroup.learn.latent_actions.subgroup_representation`).
+    (default: the first of the group's :meth:`~symgroup.Group.faithful_representations`).
     """
 
     group: Group
@@ -90,11 +91,13 @@ class Walks:
     observations: np.ndarray | None = None
 
 
-class SymmetryEnv(ABC):
-    """A finite world with symmetry group ``group`` = DirectProduct of the named factors.
+class SymmetryEnv(GroupAction, ABC):
+    """A finite world: the group action of ``group`` = DirectProduct of the named factors on the
+    :class:`~symgroup.StateGrid` of ``factor_sizes``, each factor acting on its own component.
 
     States are int arrays (n, n_factors); ``states()`` lists all of them in row-major order of
-    ``factor_sizes`` (the last factor fastest), which ``index`` inverts.
+    ``factor_sizes`` (the last factor fastest), which ``index`` inverts. Orbits, stabilizers, Schreier
+    graphs and the law check come from :class:`~symgroup.GroupAction`.
     """
 
     #: The registry name (set by :func:`envs.register`); "custom" for unregistered environments.
@@ -104,9 +107,10 @@ class SymmetryEnv(ABC):
         if not factors:
             raise InvalidOptionError("an environment needs at least one factor", factors)
         self.factors = {n: f if isinstance(f, Factor) else Factor(f) for n, f in factors.items()}
-        self.group = DirectProduct({n: f.group for n, f in self.factors.items()})
-        self.factor_names: tuple[str, ...] = self.group.names
+        group = DirectProduct({n: f.group for n, f in self.factors.items()})
+        self.factor_names: tuple[str, ...] = group.names
         self.factor_sizes: tuple[int, ...] = tuple(f.size or f.group.order for f in self.factors.values())
+        super().__init__(group, StateGrid(self.factor_sizes), act_batch=self._act_components, validate=False)
         self.observation_shape: tuple[int, ...] = tuple(int(d) for d in observation_shape)
         if len(self.observation_shape) != 3 or min(self.observation_shape) < 1:
             raise InvalidOptionError(f"observation_shape must be (C, H, W), got {observation_shape}", observation_shape)
@@ -121,36 +125,6 @@ class SymmetryEnv(ABC):
         self._image_table: np.ndarray | None = None
 
     # --- states -----------------------------------------------------------------------------------
-    @property
-    def n_states(self) -> int:
-        return math.prod(self.factor_sizes)
-
-    def states(self) -> np.ndarray:
-        """Every state, shape (n_states, n_factors), row-major: ``states()[index(s)] == s``."""
-        return np.indices(self.factor_sizes, dtype=np.int64).reshape(len(self.factor_sizes), -1).T.copy()
-
-    def index(self, states: np.ndarray | Sequence) -> np.ndarray:
-        """Row numbers of ``states`` in :meth:`states`; :class:`InvalidStateError` names a bad row."""
-        states = self.check_states(states)
-        return np.ravel_multi_index(tuple(states.T), self.factor_sizes)
-
-    def check_states(self, states: np.ndarray | Sequence) -> np.ndarray:
-        """``states`` as an int64 array (n, n_factors), or :class:`InvalidStateError` naming a bad row."""
-        array = np.asarray(states)
-        if array.ndim != 2 or array.shape[1] != len(self.factor_sizes) or not np.issubdtype(array.dtype, np.integer):
-            raise InvalidStateError(
-                f"{self.name}: states must be integers of shape (n, {len(self.factor_sizes)}) for factors "
-                f"{self.factor_names}, got {array.dtype} {array.shape}",
-                array,
-            )
-        bad = np.flatnonzero(((array < 0) | (array >= np.array(self.factor_sizes))).any(axis=1))
-        if bad.size:
-            raise InvalidStateError(
-                f"{self.name}: {array[bad[0]].tolist()} is not a state (component sizes {self.factor_sizes})",
-                array[bad[0]],
-            )
-        return array.astype(np.int64, copy=False)
-
     def sample_states(self, n: int, rng: np.random.Generator | int | None = None) -> np.ndarray:
         """n states drawn uniformly (with replacement)."""
         check_integer(n, "n")
@@ -175,10 +149,8 @@ class SymmetryEnv(ABC):
     def _tables(self) -> dict[str, np.ndarray]:
         return {n: f.group.multiplication_table() for n, f in self.factors.items() if f.act is None}
 
-    def act(self, g: GroupElement, states: np.ndarray | Sequence) -> np.ndarray:
-        """g·s for every row s of ``states``: each factor's component of g acts on its own column."""
-        self.group._check_same(g)
-        states = self.check_states(states)
+    def _act_components(self, g: GroupElement, states: np.ndarray) -> np.ndarray:
+        """g·s for a batch of states: each factor's component of g acts on its own column."""
         out = np.empty_like(states)
         for i, (name, factor) in enumerate(self.factors.items()):
             component = self.group.project(name, g)
@@ -269,7 +241,7 @@ class SymmetryEnv(ABC):
         self, n: int, rng: np.random.Generator | int | None = None, observations: bool = False
     ) -> Transitions:
         """n transitions (s, g, g·s): s uniform over states, g uniform over :attr:`moves` (paths of one
-        move, drawn by :class:`symgroup.learn.samplers.Paths`)."""
+        move, :func:`envs.sampling.paths`)."""
         walks = self.random_walks(n, 1, rng, observations)
         images = (walks.observations[:, 0], walks.observations[:, 1]) if observations else (None, None)
         return Transitions(walks.states[:, 0], walks.move_ids[:, 0], walks.states[:, 1], self.moves, *images)
@@ -277,16 +249,13 @@ class SymmetryEnv(ABC):
     def random_walks(
         self, n: int, length: int, rng: np.random.Generator | int | None = None, observations: bool = False
     ) -> Walks:
-        """n random walks of ``length`` uniform moves each, from uniform start states (drawn by
-        :class:`symgroup.learn.samplers.Paths`)."""
-        from symgroup.learn.samplers import Paths
-
+        """n random walks of ``length`` uniform moves each, from uniform start states
+        (:func:`envs.sampling.paths`)."""
         check_integer(n, "n")
         check_integer(length, "length")
-        sampler = Paths(self, max(n, 1), length, self.moves)
-        drawn = sampler.draw(np.random.default_rng(rng), n)
-        images = sampler.images(drawn["states"]).numpy() if observations else None
-        return Walks(drawn["states"], drawn["moves"], images)
+        states, move_ids = sampling.paths(self, n, length, np.random.default_rng(rng))
+        images = self.render(states.reshape(-1, states.shape[-1])) if observations else None
+        return Walks(states, move_ids, None if images is None else images.reshape(*states.shape[:2], *images.shape[1:]))
 
     # --- checks and export ------------------------------------------------------------------------
     def validate(self, max_states: int = 4096, max_elements: int = 512, seed: int = 0) -> dict[str, Any]:

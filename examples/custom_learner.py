@@ -1,8 +1,9 @@
 """A new learner in one file: a supervised encoder onto the ideal circles, trained and checked.
 
 The protocol (:class:`symgroup.learn.Learner`): a typed ``Config`` of hyperparameters, the batches
-it needs (``sampler``: here still images with their states), one ``training_step`` that owns its
-optimiser, and ``encode``, the code the checker judges. Registered, it trains through the same
+it needs (``sampler``: by default, as here, still images with their states), one ``training_step``
+that owns its optimiser, and ``encode``, the code the checker judges; everything it uses comes from
+``symgroup.learn``. Registered, it trains through the same
 trainer (seeding, checkpoints, exact resume, Ctrl-C, callbacks) and ``symgroup train --learner
 circle_regression`` as every built-in learner. It has no decoder, so the report says what it cannot
 draw.
@@ -26,10 +27,18 @@ import torch
 
 import envs
 from symgroup.check import check
-from symgroup.learn import Learner, LearnerConfig, TrainConfig, register, train
-from symgroup.learn.architectures import build
-from symgroup.learn.learner import Count, Positive, floats, minimise
-from symgroup.learn.samplers import Images, Sampler
+from symgroup.learn import (
+    Count,
+    Learner,
+    LearnerConfig,
+    Positive,
+    TrainConfig,
+    build,
+    floats,
+    minimise,
+    register,
+    train,
+)
 
 
 @dataclass
@@ -46,12 +55,9 @@ class CircleRegression(Learner):
     Config = CircleRegressionConfig
 
     def __init__(self, env: envs.SymmetryEnv, config: CircleRegressionConfig) -> None:
-        super().__init__(config)
+        super().__init__(env, config)
         self.encoder = build(config.architecture, env.observation_shape, 2 * len(env.factor_names))[0]
         self.register_buffer("sizes", torch.tensor(env.factor_sizes, dtype=torch.float32), persistent=False)
-
-    def sampler(self, env: envs.SymmetryEnv, seed: int) -> Sampler:
-        return Images(env, self.config.batch_size)
 
     def encode(self, observations: torch.Tensor) -> torch.Tensor:
         return self.encoder(observations)[0]

@@ -10,7 +10,6 @@ Run: ``python examples/gridworld_group.py [N]`` (default N = 8).
 
 from __future__ import annotations
 
-import itertools
 import sys
 
 import numpy as np
@@ -19,6 +18,7 @@ from symgroup import (
     Cyclic,
     DirectProduct,
     GroupAction,
+    StateGrid,
     cayley_graph,
     check_decomposition,
     check_homomorphism,
@@ -34,8 +34,7 @@ def gridworld_group(n: int) -> DirectProduct:
 def gridworld_action(group: DirectProduct) -> GroupAction:
     """g = (a, b, c) moves the state (x, y, colour) to (x + a, y + b, colour + c), each mod N."""
     sizes = np.array([group.factor(name).order for name in group.names])
-    states = np.array(list(itertools.product(*map(range, sizes))))
-    return GroupAction(group, states, act_batch=lambda g, s: (s + np.array(g.value)) % sizes)
+    return GroupAction(group, StateGrid(sizes), act_batch=lambda g, s: (s + np.array(g.value)) % sizes)
 
 
 def main(n: int = 8) -> None:
@@ -44,7 +43,7 @@ def main(n: int = 8) -> None:
     print(check_decomposition(group).require())
 
     action = gridworld_action(group)
-    print(f"action on {len(action.states)} states: transitive {action.is_transitive}, free {action.is_free}")
+    print(f"action on {action.n_states} states: transitive {action.is_transitive}, free {action.is_free}")
     cayley, schreier = cayley_graph(group), schreier_graph(action)
     print(f"Cayley graph: {cayley.number_of_nodes()} nodes, {cayley.number_of_edges()} edges")
     print(f"Schreier graph: {schreier.number_of_nodes()} nodes, {schreier.number_of_edges()} edges")

@@ -15,7 +15,7 @@ True
 
 from importlib.metadata import PackageNotFoundError, version
 
-from symgroup.action import GroupAction
+from symgroup.action import GroupAction, StateGrid
 from symgroup.cyclic import Cyclic
 from symgroup.decomposition import DecompositionReport, check_decomposition
 from symgroup.dihedral import Dihedral
@@ -51,6 +51,7 @@ __all__ = [
     "GroupElement",
     "PermutationGroup",
     "Representation",
+    "StateGrid",
     "Subgroup",
     "Symmetric",
     "TableGroup",

@@ -17,6 +17,7 @@ import envs
 import symgroup
 from envs.montage import orbit_montage, save_png
 from symgroup import Cyclic, Dihedral, DirectProduct, Group, PermutationGroup, Symmetric, TableGroup
+from symgroup.capabilities import Projected
 from symgroup.errors import (
     EncoderError,
     InvalidOptionError,
@@ -204,7 +205,7 @@ def _check(args: argparse.Namespace) -> int:
         encoder, env = run.encoder, run.env
         invariant = invariant or run.learner.invariant  # what the learner's code should ignore
         if args.projection:
-            if not hasattr(run.learner, "projection"):
+            if not isinstance(run.learner, Projected):
                 raise InvalidOptionError(
                     f"{run.config.learner} has no projection head: check its code without --projection", args.target
                 )

@@ -122,6 +122,10 @@ class Cyclic(Group):
             root_order=math.lcm(self.n, 4),
         )
 
+    def faithful_representations(self) -> list[Representation]:
+        """The rotations R(2πk/n) with 0 < k ≤ n/2 prime to n (C_1 has none beyond the trivial)."""
+        return [self.rotation(k) for k in range(1, self.n // 2 + 1) if math.gcd(k, self.n) == 1]
+
     def irreps(self) -> list[Representation]:
         """Every real irrep, by frequency 0, 1, …, ⌊n/2⌋."""
         return [self.irrep(k) for k in range(self.n // 2 + 1)]

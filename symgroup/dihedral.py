@@ -134,6 +134,10 @@ class Dihedral(Group):
             root_order=math.lcm(self.n, 4),
         )
 
+    def faithful_representations(self) -> list[Representation]:
+        """The 2-D irreps ρ_j with j prime to n: the faithful ones."""
+        return [self.irrep(j) for j in range(1, (self.n + 1) // 2) if math.gcd(j, self.n) == 1]
+
     def irreps(self) -> list[Representation]:
         """Every real irrep: four 1-D ones for even n, two for odd n, and ⌈n/2⌉ − 1 2-D ones."""
         out = []

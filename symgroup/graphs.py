@@ -40,7 +40,7 @@ def schreier_graph(action: GroupAction, generators: Sequence[GroupElement] | Non
     """Nodes: the states (as tuples). Edges: x → s·x for each generator s, labelled ``str(s)``."""
     generators = action.group.generators if generators is None else generators
     graph = nx.MultiDiGraph(name=f"Schreier graph of {action.group}")
-    nodes = [tuple(x) for x in action.states.tolist()]
+    nodes = [tuple(x) for x in action.states().tolist()]
     graph.add_nodes_from(nodes)
     for s in generators:
         image = action.permutation(s)

@@ -115,6 +115,14 @@ class PermutationGroup(Group):
         cycles = Permutation(list(value)).cyclic_form
         return "".join("(" + " ".join(map(str, c)) + ")" for c in cycles) or "()"
 
+    def faithful_representations(self) -> list[Representation]:
+        """The standard representation: the natural one restricted to the vectors summing to 0, in an
+        orthonormal basis (faithful: only the identity fixes every e_i − e_j)."""
+        natural = self.natural_representation()
+        q, _ = np.linalg.qr(np.hstack([np.ones((natural.dim, 1)), np.eye(natural.dim)]))
+        basis = q[:, 1 : natural.dim]  # orthonormal, orthogonal to (1, …, 1)
+        return [Representation(self, lambda g: basis.T @ natural(g) @ basis, f"standard({self.name})")]
+
     def natural_representation(self) -> Representation:
         """The permutation matrices P(g) with P(g) e_i = e_{g(i)}."""
 

@@ -26,14 +26,14 @@ CIRCLES = np.concatenate([np.cos(A), np.sin(A)], axis=1)
         ("lr=nan", "beta_vae's parameter lr must be a finite number > 0"),
         ("lr=abc", "beta_vae's parameter lr must be a finite number > 0"),
         ("lr=-1e-3", "beta_vae's parameter lr must be a finite number > 0"),
-        ("seed=1.5", "seed must be a non-negative integer"),
-        ("seed=-1", "seed must be a non-negative integer"),
+        ("seed=1.5", "seed must be an integer ≥ 0"),
+        ("seed=-1", "seed must be an integer ≥ 0"),
         ("device=banana", "device must be"),
         ("beta=abc", "parameter beta must be a finite number ≥ 0"),
         ("beta=-1", "parameter beta must be a finite number ≥ 0"),
         ("beta=inf", "parameter beta must be a finite number ≥ 0"),
         ("batch_size=0", "batch_size must be an integer ≥ 1"),
-        ("steps=True", "steps must be a positive integer"),
+        ("steps=True", "steps must be an integer ≥ 1"),
     ],
 )
 def test_bad_training_settings_fail_before_any_work(setting, message, tmp_path, capsys):
@@ -51,7 +51,7 @@ def test_bad_training_settings_fail_before_any_work(setting, message, tmp_path, 
         ({"max_states": True}, "max_states must be an integer ≥ 1"),
         ({"batch_size": 0}, "batch_size must be an integer ≥ 1"),
         ({"seed": 1.5}, "seed must be an integer ≥ 0"),
-        ({"share_tol": 2.0}, "share_tol must be a number in"),
+        ({"share_tol": 2.0}, "share_tol must be a finite number in"),
     ],
 )
 def test_bad_check_options(options, message):

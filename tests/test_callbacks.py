@@ -62,5 +62,5 @@ def test_until_pass_stops_lsbd_vae_at_its_first_passing_check(tmp_path, capsys):
 
 @pytest.mark.parametrize("every", [0, -1, 2.5, True])
 def test_check_every_must_be_a_positive_integer(every):
-    with pytest.raises(InvalidOptionError, match="check_every must be a positive integer"):
+    with pytest.raises(InvalidOptionError, match="check_every must be an integer ≥ 1"):
         until_pass(every)

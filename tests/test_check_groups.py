@@ -7,7 +7,6 @@ import envs
 from envs import CustomEnv
 from symgroup import Cyclic, Dihedral, Symmetric
 from symgroup.check import check
-from symgroup.check.lsbd import faithful_representations
 from symgroup.errors import InvalidRepresentationError
 from symgroup.representation import Representation, check_homomorphism, check_orthogonal
 
@@ -73,7 +72,7 @@ def _draw_s3(states):
 def test_a_custom_world_with_an_s3_factor():
     s3 = Symmetric(3)
     env = CustomEnv({"perm": s3, "turn": Cyclic(5)}, _draw_s3, (1, 1, 11))
-    (standard,) = faithful_representations(s3)
+    (standard,) = s3.faithful_representations()
     assert standard.dim == 2 and check_orthogonal(standard) < 1e-12 and check_homomorphism(standard) < 1e-12
     elements, states = s3.elements(), env.states()
     perm = np.stack([standard(elements[p]) @ V0 for p in states[:, 0]])

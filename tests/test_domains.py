@@ -86,7 +86,7 @@ def test_adda_classifies_the_source_then_adapts_the_target_against_a_critic():
 def test_ufdn_terms_and_the_inverted_domain_code():
     ufdn, batch, _ = made("ufdn", lr=FROZEN, kl=0.5, adversary=2.0)
     x, domain = batch["x"], batch["states"][:, 3]
-    noise = torch.randn(len(x), 4, generator=copy_of(ufdn.generator))
+    noise = torch.randn(len(x), 4, generator=copy_of(ufdn.rng))
     with torch.no_grad():
         mean, log_variance = ufdn.encoder(x)
         z = mean + torch.exp(0.5 * log_variance) * noise
@@ -112,7 +112,7 @@ def test_ufdn_terms_and_the_inverted_domain_code():
 def test_stargan_critic_and_generator_terms():
     star, batch, _ = made("stargan", lr=FROZEN, classification=0.7, reconstruction=3.0, spectral=False)
     x, domain = batch["x"], batch["states"][:, 3]
-    target = torch.randint(3, domain.shape, generator=copy_of(star.generator))
+    target = torch.randint(3, domain.shape, generator=copy_of(star.rng))
     with torch.no_grad():
         fake = star.translator(x, torch.eye(3)[target])
         real_out, fake_out = star.critic(x), star.critic(fake)
@@ -139,7 +139,7 @@ def test_stargan_wasserstein_critic_with_gradient_penalty_and_generator_every_kt
         spectral=False,
     )
     x, domain = batch["x"], batch["states"][:, 3]
-    twin = copy_of(star.generator)
+    twin = copy_of(star.rng)
     target = torch.randint(3, domain.shape, generator=twin)
     alpha = torch.rand(len(x), 1, 1, 1, generator=twin)
     before = [p.detach().clone() for p in star.translator.parameters()]
@@ -380,7 +380,7 @@ def test_infogan_cr_pairs_share_one_code_and_its_classifier_names_which():
     )
     torch.manual_seed(0)
     cr = build_learner(config, envs.make("gridworld", **TINY))[1]
-    twin = copy_of(cr.generator)
+    twin = copy_of(cr.rng)
     shared = torch.randint(3, (8,), generator=twin)
     first = [torch.randint(size, (8,), generator=twin) for size in cr.sizes]
     second = [torch.randint(size, (8,), generator=twin) for size in cr.sizes]

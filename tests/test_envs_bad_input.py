@@ -111,6 +111,6 @@ def test_bad_states_are_rejected_with_the_row():
     with pytest.raises(InvalidStateError, match=r"\[8, 0, 0\] is not a state"):
         env.render([[0, 0, 0], [8, 0, 0]])
     with pytest.raises(InvalidStateError, match="shape"):
-        env.index([0, 0, 0])
+        env.index([0, 0])
     with pytest.raises(InvalidStateError, match="integers"):
         env.act(env.group.identity, [[0.5, 0, 0]])

@@ -120,7 +120,7 @@ def test_loss_terms_match_independent_formulas(name):
     env = envs.make("gridworld", **TINY)
     params = {"anneal_steps": 6} if name == "annealed_vae" else {}
     learner = build_learner(tiny(name, params), env)[1].double()
-    learner.generator = torch.Generator().manual_seed(5)
+    learner.rng = torch.Generator().manual_seed(5)
     x = torch.from_numpy(env.render(env.states()[:16])).double()
     terms = learner.loss({"x": x}, step=3)
     with torch.no_grad():
@@ -312,7 +312,7 @@ def test_bad_settings_are_typed_errors(tmp_path):
         learner = "beta_tcvae" if "estimator" in bad else "beta_vae"
         with pytest.raises(InvalidOptionError, match=message):
             complete(tiny(learner, bad))
-    with pytest.raises(InvalidOptionError, match="steps must be a positive integer"):
+    with pytest.raises(InvalidOptionError, match="steps must be an integer ≥ 1"):
         tiny(steps=0)
     assert tiny().with_settings({"beta": 8, "env.n": 5, "steps": 4}).params["beta"] == 8
 

@@ -18,9 +18,10 @@ from torch import nn
 
 import envs
 from symgroup.check import check
+from symgroup.config import Count, NonNegative, Positive
 from symgroup.errors import InvalidOptionError
 from symgroup.learn import LEARNERS, Learner, LearnerConfig, Run, TrainConfig, register, train
-from symgroup.learn.learner import Count, NonNegative, Positive, floats, minimise
+from symgroup.learn.learner import floats, minimise
 from symgroup.learn.samplers import Balanced, Images, Paths, Views
 
 TINY = {"n": 4, "hues": 2, "image_size": 16}
@@ -44,7 +45,7 @@ class TwoStep(Learner):
     Config = TwoStepConfig
 
     def __init__(self, env, config):
-        super().__init__(config)
+        super().__init__(env, config)
         self.encoder = nn.Linear(math.prod(env.observation_shape), config.latent)
         self.scale = nn.Parameter(torch.ones(config.latent))
         self.register_buffer("target", torch.zeros(config.latent))
@@ -62,7 +63,7 @@ class TwoStep(Learner):
         return self.encoder(observations.flatten(1)) * self.scale
 
     def training_step(self, batch, step):
-        noisy = batch["x"] + 0.1 * torch.randn(batch["x"].shape, generator=self.generator)
+        noisy = batch["x"] + 0.1 * torch.randn(batch["x"].shape, generator=self.rng)
         code = self.encode(noisy)
         spread = -code.var(dim=0).clamp(max=1).sum() + (code.mean(dim=0) - self.target).pow(2).sum()
         minimise(self.optimisers()["encoder"], spread)
@@ -107,6 +108,20 @@ def test_a_learner_defined_here_trains_checkpoints_resumes_and_is_checked(tmp_pa
     assert all(torch.equal(expected[k], v) for k, v in state(resumed).items())  # the EMA buffer included
     report = check(Run.load(resumed.directory).encoder, GRID)
     assert set(report.sbd.subspaces) == {"x", "y", "colour"}  # judged like any encoder
+
+
+def test_a_checkpoint_of_an_earlier_version_resumes_exactly(tmp_path):
+    """Checkpoints written before the learner's random generator was named ``rng`` keep it under
+    "generator"; they resume to the same weights as an uninterrupted run."""
+    straight = train(config(), tmp_path / "straight", progress=False)
+    train(config(steps=4), tmp_path / "old", progress=False)
+    training = tmp_path / "old" / "checkpoint" / "training.pt"
+    saved = torch.load(training, weights_only=True)
+    saved["generator"] = saved.pop("rng")
+    torch.save(saved, training)
+    resumed = train(config(), tmp_path / "old", resume=True, progress=False)
+    expected = state(straight)
+    assert all(torch.equal(expected[k], v) for k, v in state(resumed).items())
 
 
 def test_the_trainer_knows_no_learner():
@@ -226,3 +241,68 @@ def test_worlds_and_learners_of_another_package_register_by_entry_point(tmp_path
         timeout=300,
     )
     assert "dial" in listing.stdout
+
+
+# --- the kit and the capabilities -----------------------------------------------------------------
+CAPABLE = {  # learner → the capabilities it declares (Generative, Acting, Projected)
+    "vae": {"Generative"},
+    "beta_vae": {"Generative"},
+    "factor_vae": {"Generative"},
+    "forward_vae": {"Generative", "Acting"},
+    "lsbd_vae": {"Generative", "Acting"},
+    "quessard": {"Generative", "Acting"},
+    "simclr": {"Projected"},
+    "byol": {"Projected"},
+    "dcodr": set(),
+    "adda": set(),
+    "ufdn": {"Acting"},
+    "stargan": {"Acting"},
+    "discogan": {"Acting"},
+    "infogan": {"Generative"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(CAPABLE))
+def test_learners_declare_their_capabilities_as_protocols(name):
+    from symgroup.learn import Acting, Generative, Projected
+    from symgroup.learn.registry import build_learner
+
+    world = envs.make("styled_gridworld", n=4, hues=2, styles=2, image_size=24)
+    _, learner = build_learner(TrainConfig(env="styled_gridworld", learner=name), world)
+    declared = {p.__name__ for p in (Generative, Acting, Projected) if isinstance(learner, p)}
+    assert declared == CAPABLE[name]
+    if isinstance(learner, Acting):
+        assert set(learner.acts_by) <= set(world.factor_names)
+
+
+def test_a_beta_vae_variant_is_one_short_file_that_needs_only_the_kit(tmp_path):
+    import ast
+    import importlib.util
+
+    from symgroup.learn import Generative
+    from symgroup.learn.traverse import traversal_grid
+
+    path = Path(__file__).parents[1] / "examples" / "custom_vae.py"
+    source = path.read_text()
+    assert len(source.splitlines()) <= 60
+    imported = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported |= {f"{node.module}.{alias.name}" for alias in node.names}
+    ours = {name for name in imported if name.split(".")[0] in ("symgroup", "envs")}
+    assert ours == {"envs", "symgroup.learn"}
+    spec = importlib.util.spec_from_file_location("custom_vae", path)
+    module = importlib.util.module_from_spec(spec)
+    if "free_bits_vae" not in LEARNERS:
+        spec.loader.exec_module(module)
+    run = train(
+        config(learner="free_bits_vae", steps=3, params={"architecture": "mlp"}), tmp_path / "r", progress=False
+    )
+    assert isinstance(run.learner, Generative) and traversal_grid(run).ndim == 3  # its decoder turns traversals on
+    result = subprocess.run(
+        [sys.executable, str(path), str(tmp_path / "script"), "5"], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert "free_bits_vae: 5 steps" in result.stdout

@@ -243,7 +243,7 @@ def test_numbers_are_refused_not_truncated(make):
 
 @pytest.mark.parametrize("steps", [True, 2.5, 0, -1])
 def test_a_step_count_must_be_a_positive_integer(steps):
-    with pytest.raises(InvalidOptionError, match="steps must be a positive integer"):
+    with pytest.raises(InvalidOptionError, match="steps must be an integer ≥ 1"):
         tiny(steps=steps)
 
 

@@ -105,9 +105,9 @@ def test_cells_two_sweeps_share_run_once():
         ({"sweeps": []}, "unknown study keys"),
         ({"sweep": [{"seed": []}]}, "must be a non-empty list"),
         ({"sweep": [{"zip": {"seed": [0, 1], "lr": [1e-3]}}]}, "one length each"),
-        ({"evaluation": {"until_pass": 0}}, "until_pass must be a positive"),
+        ({"evaluation": {"until_pass": 0}}, "until_pass must be an integer ≥ 1"),
         ({"evaluation": {"every": 5}}, "known: until_pass, linear, metrics"),
-        ({"base": {"steps": 0}}, "steps must be a positive integer"),
+        ({"base": {"steps": 0}}, "steps must be an integer ≥ 1"),
         (
             {"sweep": [{"seed": list(range(1000)), "beta": list(range(1000)), "lr": list(range(1, 1001))}]},
             "the sweeps make 1,000,000,000 runs; a study holds at most 100,000",

@@ -46,7 +46,7 @@ def tiny(learner, params=None, **changes):
 
 def build(config, env=GRID):
     learner = build_learner(config, env)[1]
-    learner.generator = torch.Generator().manual_seed(0)
+    learner.rng = torch.Generator().manual_seed(0)
     return learner
 
 

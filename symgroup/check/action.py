@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
+from symgroup.capabilities import Acting, Trained
 from symgroup.errors import EncoderError, FactorNameError, InvalidOptionError
 
 if TYPE_CHECKING:
@@ -136,7 +137,8 @@ def check_action(
     defaults to the run's). Worlds above ``max_states`` states are checked on a seeded sample."""
     action, env = _resolve(action, env)
     if subgroups is None:
-        subgroups = getattr(getattr(action, "__self__", None), "acts_by", env.factor_names)
+        owner = getattr(action, "__self__", None)  # a bound method: its learner
+        subgroups = owner.acts_by if isinstance(owner, Acting) else env.factor_names
     names = tuple(subgroups)
     for name in names:
         if name not in env.factor_names:
@@ -251,8 +253,8 @@ def _relative_error(outputs: np.ndarray, targets: np.ndarray) -> float:
 
 def _resolve(action: Any, env: SymmetryEnv | str | None) -> tuple[Any, SymmetryEnv]:
     """The callable and the world: a run gives its learner's ``act`` and its world."""
-    if hasattr(action, "learner") and hasattr(action, "env"):  # a Run
-        if not hasattr(action.learner, "act"):
+    if isinstance(action, Trained):
+        if not isinstance(action.learner, Acting):
             raise InvalidOptionError(f"{action} has no learned action: its learner cannot map images by g", action)
         env = env if env is not None else action.env
         action = action.learner.act

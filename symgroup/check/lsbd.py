@@ -52,10 +52,8 @@ import numpy as np
 from symgroup.check.sbd import BlockBasis, SBDResult, signal_coordinates
 from symgroup.check.world import EncodedWorld
 from symgroup.cyclic import Cyclic
-from symgroup.dihedral import Dihedral
 from symgroup.errors import InvalidRepresentationError
 from symgroup.group import Group
-from symgroup.permutation import PermutationGroup
 from symgroup.representation import Representation
 
 
@@ -163,20 +161,6 @@ def _block_error(m: np.ndarray, name: str, world: EncodedWorld, sbd: SBDResult, 
     return _on_data(m - expected, t)
 
 
-def faithful_representations(group: Group) -> list[Representation]:
-    """The faithful orthogonal representations D_LSBD tries for a non-cyclic group: the 2-D irreps
-    of a dihedral group whose frequency is prime to n, a permutation group's standard
-    representation (its natural one on the vectors summing to 0); none for other groups."""
-    if isinstance(group, Dihedral):
-        return [group.irrep(k) for k in range(1, (group.n + 1) // 2) if math.gcd(k, group.n) == 1]
-    if isinstance(group, PermutationGroup):
-        natural = group.natural_representation()
-        q, _ = np.linalg.qr(np.hstack([np.ones((natural.dim, 1)), np.eye(natural.dim)]))
-        basis = q[:, 1 : natural.dim]  # orthonormal, orthogonal to (1, …, 1)
-        return [Representation(group, lambda g: basis.T @ natural(g) @ basis, f"standard({group.name})")]
-    return []
-
-
 class _Undefined(Exception):
     """D_LSBD is undefined for a part; the message says why."""
 
@@ -240,7 +224,7 @@ def _dimension(group: Group, given: Representation | None) -> int:
         return given.dim
     if isinstance(group, Cyclic):
         return 0 if group.order == 1 else 1 if group.order == 2 else 2
-    candidates = faithful_representations(group)
+    candidates = group.faithful_representations()
     return candidates[0].dim if candidates else 0
 
 
@@ -268,7 +252,7 @@ def _best_representation(
     """min over ρ of E‖ρ(h)⁻¹ p − (its orbit's mean)‖² on the plane, with ω (cyclic) and ρ's name."""
     size = world.orbits[name].shape[1]  # the points of one orbit are consecutive
     if given is not None or not isinstance(group, Cyclic):
-        candidates = [given] if given is not None else faithful_representations(group)
+        candidates = [given] if given is not None else group.faithful_representations()
         if not candidates:
             raise _Undefined(f"no faithful representation of {group} is known: pass one for {name!r}")
         elements = group.elements()

@@ -46,46 +46,31 @@ an infinite margin.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from symgroup.check.world import EncodedWorld
-from symgroup.errors import InvalidOptionError
-from symgroup.numbers import is_number
+from symgroup.config import Fraction, TypedConfig
 
 ROUNDING = 1e-20  # a part whose motion is below this share of the code's variance moves it by float64 rounding only
 
 
 @dataclass(frozen=True)
-class Tolerances:
+class Tolerances(TypedConfig):
     """The documented thresholds of the check, each in (0, 1]; all are relative, so the code's scale
     does not matter."""
 
-    leak_tol: float = 0.05  # leakage(j → i), energy outside Z_i, linear residual / representation / commutator errors
-    share_tol: float = 0.75  # a direction belongs to Z_i when G_i causes ≥ share_tol of the variation along it
-    noise_tol: float = 0.05  # non-additive variation ≤ noise_tol × additive variation, in Z_i and in the rest
-    collapse_tol: float = 0.1  # G_i is collapsed when its shares sum to less than this (less than noise)
-    overlap_tol: float = 0.1  # subspaces overlap when the smallest singular value of [B_i | B_j] < overlap_tol
-    injective_tol: float = 1e-2  # distinct states need code distance ≥ injective_tol × RMS radius (in y)
-    invariance_tol: float = 0.05  # an invariant part moves the code by ≤ this × its spread (RMS ratio)
+    noun = "tolerance"
 
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if not is_number(value) or not 0 < value <= 1:
-                raise InvalidOptionError(f"tolerance {f.name} must be a number in (0, 1], got {value!r}", f.name)
-
-    @classmethod
-    def of(cls, overrides: Mapping[str, Any]) -> Tolerances:
-        """The defaults with ``overrides`` by name; an unknown name is :class:`InvalidOptionError`."""
-        known = [f.name for f in fields(cls)]
-        if unknown := sorted(set(overrides) - set(known)):
-            raise InvalidOptionError(f"no tolerance is called {', '.join(unknown)}; they are {known}", unknown)
-        return cls(**overrides)
+    leak_tol: Fraction = 0.05  # leakage(j → i), energy outside Z_i, linear residual, representation, commutators
+    share_tol: Fraction = 0.75  # a direction belongs to Z_i when G_i causes ≥ share_tol of the variation along it
+    noise_tol: Fraction = 0.05  # non-additive variation ≤ noise_tol × additive variation, in Z_i and in the rest
+    collapse_tol: Fraction = 0.1  # G_i is collapsed when its shares sum to less than this (less than noise)
+    overlap_tol: Fraction = 0.1  # subspaces overlap when the smallest singular value of [B_i | B_j] < overlap_tol
+    injective_tol: Fraction = 1e-2  # distinct states need code distance ≥ injective_tol × RMS radius (in y)
+    invariance_tol: Fraction = 0.05  # an invariant part moves the code by ≤ this × its spread (RMS ratio)
 
 
 @dataclass

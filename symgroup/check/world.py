@@ -182,10 +182,10 @@ def encode_world(
         per_base = sum(math.prod(env.factors[f].group.order for f in p) for p in parts.values())
         bases = env.sample_states(max(16, max_states // per_base), rng)
         states, sampled = None, True
-    global_orbits = {name: _orbit_indices(env, members, bases) for name, members in parts.items()}
+    global_orbits = {name: env.orbit_table(bases, _part_elements(env, members)) for name, members in parts.items()}
     if sampled:
         rows = np.unique(np.concatenate([o.reshape(-1) for o in global_orbits.values()]))
-        states = _unravel(env, rows)
+        states = env.states(rows)
         orbits = {n: np.searchsorted(rows, o) for n, o in global_orbits.items()}
     else:
         orbits = {n: _one_row_per_orbit(o) for n, o in global_orbits.items()}
@@ -222,14 +222,6 @@ def _part_elements(env: SymmetryEnv, factors: tuple[str, ...]) -> list[GroupElem
     return out
 
 
-def _orbit_indices(env: SymmetryEnv, factors: tuple[str, ...], bases: np.ndarray) -> np.ndarray:
-    return np.stack([env.index(env.act(g, bases)) for g in _part_elements(env, factors)], axis=1)
-
-
 def _one_row_per_orbit(table: np.ndarray) -> np.ndarray:
     """Keep the row of each orbit whose base (column 0, the identity) is the orbit's smallest index."""
     return table[table[:, 0] == table.min(axis=1)]
-
-
-def _unravel(env: SymmetryEnv, rows: np.ndarray) -> np.ndarray:
-    return np.stack(np.unravel_index(rows, env.factor_sizes), axis=1).astype(np.int64)

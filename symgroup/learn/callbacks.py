@@ -7,10 +7,10 @@ that returns True stops training there (the step is checkpointed first, as on Ct
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from symgroup.errors import InvalidOptionError
-from symgroup.numbers import is_integer
+from symgroup.config import Count, TypedConfig
 
 if TYPE_CHECKING:
     from envs import SymmetryEnv
@@ -19,15 +19,14 @@ if TYPE_CHECKING:
 Callback = Callable[[int, "Learner", "SymmetryEnv"], bool]
 
 
-class until_pass:
+@dataclass
+class until_pass(TypedConfig):
     """Stop at the first multiple of ``check_every`` steps whose encoder passes the check: SBD, and
     LSBD too with ``linear``, with the learner's declared invariance (as ``symgroup check RUN``). The
     world is the trainer's, rendered once, so each check costs one encoder pass over it."""
 
-    def __init__(self, check_every: int = 25, linear: bool = True) -> None:
-        if not is_integer(check_every) or check_every < 1:
-            raise InvalidOptionError(f"check_every must be a positive integer, got {check_every!r}", check_every)
-        self.check_every, self.linear = check_every, linear
+    check_every: Count = 25
+    linear: bool = True
 
     def passes(self, learner: Learner, env: SymmetryEnv) -> bool:
         from symgroup.check import check

@@ -8,45 +8,35 @@ from typing import Any
 
 import torch
 
+from symgroup.config import Count, Natural, TypedConfig
 from symgroup.errors import InvalidOptionError
-from symgroup.numbers import is_integer
 
 
 @dataclass
-class TrainConfig:
+class TrainConfig(TypedConfig):
     """Everything that determines a run (with the code version, saved in the run directory).
 
     ``learner`` names a registered learner (:data:`symgroup.learn.registry.LEARNERS`), ``params`` are
     its hyperparameters (its ``Config``: latent, architecture, batch_size, lr and its own, such as
     beta for beta_vae); what they leave out is the learner's recipe for the world
     (``Learner.defaults(env)``), and the run saves them filled in. ``env_options`` are the world's
-    options; the rest is the trainer's.
+    options; the rest is the trainer's. ``device`` None: cuda when available, else cpu.
     """
+
+    noun = "setting"
 
     env: str = "gridworld"
     env_options: dict[str, Any] = field(default_factory=dict)
     learner: str = "beta_vae"
     params: dict[str, Any] = field(default_factory=dict)
-    steps: int = 2000
-    seed: int = 0
-    checkpoint_every: int = 500
-    log_every: int = 10
-    device: str | None = None  # None: cuda when available, else cpu
+    steps: Count = 2000
+    seed: Natural = 0
+    checkpoint_every: Count = 500
+    log_every: Count = 10
+    device: str | None = None
 
     def __post_init__(self) -> None:
-        for name in ("steps", "checkpoint_every", "log_every"):
-            value = getattr(self, name)
-            if not is_integer(value) or value < 1:
-                raise InvalidOptionError(f"{name} must be a positive integer, got {value!r}", name)
-        if not is_integer(self.seed) or self.seed < 0:
-            raise InvalidOptionError(f"seed must be a non-negative integer, got {self.seed!r}", self.seed)
-        for name in ("env", "learner"):
-            if not isinstance(getattr(self, name), str):
-                raise InvalidOptionError(f"{name} must be a name, got {getattr(self, name)!r}", name)
-        for name in ("env_options", "params"):
-            value = getattr(self, name)
-            if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
-                raise InvalidOptionError(f"{name} must map names to values, got {value!r}", name)
+        super().__post_init__()
         if self.device is not None:
             try:
                 torch.device(self.device)
@@ -55,17 +45,6 @@ class TrainConfig:
                     f"device must be None, 'cpu', 'cuda', 'cuda:N' or another torch device, got {self.device!r}",
                     self.device,
                 ) from error
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise InvalidOptionError(f"unknown configuration keys {sorted(unknown)}; known: {sorted(known)}", unknown)
-        return cls(**data)
 
     def with_settings(self, settings: dict[str, Any]) -> TrainConfig:
         """A copy with ``key=value`` settings: a field by name, ``env.<option>``, or a learner parameter."""

@@ -37,9 +37,10 @@ from pytorch_metric_learning.losses import NTXentLoss
 from torch import nn
 
 from envs import SymmetryEnv
+from symgroup.config import Count, NonNegative, Positive
 from symgroup.errors import InvalidOptionError
 from symgroup.learn.architectures import build
-from symgroup.learn.learner import Count, Learner, LearnerConfig, NonNegative, Positive, floats, minimise
+from symgroup.learn.learner import Learner, LearnerConfig, floats, minimise
 from symgroup.learn.samplers import Sampler, Views
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class ContrastiveLearner(Learner):
     codes: ClassVar[tuple[Code, ...]] = ("code",)  # what its claims are judged on
 
     def __init__(self, env: SymmetryEnv, config: ContrastiveConfig) -> None:
-        super().__init__(config)
+        super().__init__(env, config)
         self.augment = tuple(name.strip() for name in config.augment.split(",") if name.strip())
         unknown = [name for name in self.augment if name not in env.factor_names]
         if not self.augment or unknown:

@@ -31,14 +31,16 @@ import torch.nn.functional as F
 from torch import nn
 
 from envs import SymmetryEnv
+from symgroup.config import Count, NonNegative, Positive
 from symgroup.cyclic import Cyclic
 from symgroup.errors import InvalidOptionError
 from symgroup.group import GroupElement
 from symgroup.learn.adversarial import adam, binary_cross_entropy, critic_loss
 from symgroup.learn.architectures import build
-from symgroup.learn.learner import Count, Learner, LearnerConfig, NonNegative, Positive, floats, minimise
-from symgroup.learn.samplers import Domains, Images, Sampler
-from symgroup.learn.vaes import VAE, kl_divergence
+from symgroup.learn.learner import Learner, LearnerConfig, floats, minimise
+from symgroup.learn.losses import bernoulli_reconstruction, kl_divergence, reparameterise
+from symgroup.learn.samplers import Domains, Sampler
+from symgroup.learn.vaes import VAE
 
 if TYPE_CHECKING:
     from symgroup.check.claims import Claim
@@ -58,7 +60,7 @@ class DomainLearner(Learner):
     Config = DomainConfig
 
     def __init__(self, env: SymmetryEnv, config: DomainConfig) -> None:
-        super().__init__(config)
+        super().__init__(env, config)
         factor = env.factors.get(config.domain)
         if factor is None or not isinstance(factor.group, Cyclic):
             raise InvalidOptionError(
@@ -76,9 +78,6 @@ class DomainLearner(Learner):
     def invariant(self) -> tuple[str, ...]:
         """What the code should ignore: the domain."""
         return (self.config.domain,)
-
-    def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
-        return Images(env, self.config.batch_size)
 
     def domain_of(self, states: torch.Tensor) -> torch.Tensor:
         return states[:, self.column]
@@ -305,12 +304,11 @@ class UFDN(DomainTranslator):
     def training_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, float]:
         x, domain = batch["x"], self.domain_of(batch["states"])
         mean, log_variance = self.encoder(x)
-        noise = torch.randn(mean.shape, generator=self.generator, device=mean.device, dtype=mean.dtype)
-        z = mean + torch.exp(0.5 * log_variance) * noise
+        z = reparameterise(mean, log_variance, self.rng)
         critic = F.cross_entropy(self.critic(z.detach()), domain)
         minimise(self.optimisers()["critic"], critic)
         code = torch.cat([z, F.one_hot(domain, self.domains).to(z)], dim=1)
-        recon = F.binary_cross_entropy_with_logits(self.decoder(code), x, reduction="sum") / len(x)
+        recon = bernoulli_reconstruction(self.decoder(code), x)
         kl = kl_divergence(mean, log_variance)
         confusion = inverted_domain_loss(self.critic(z), domain, self.domains)
         loss = recon + self.config.kl * kl + self.config.adversary * confusion

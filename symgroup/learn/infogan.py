@@ -25,11 +25,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from envs import SymmetryEnv
+from symgroup.config import Count, Natural, NonNegative, Positive
 from symgroup.errors import InvalidOptionError
 from symgroup.learn.adversarial import adam, binary_cross_entropy, critic_loss, last_layer, spectrally_normalised
 from symgroup.learn.architectures import build
-from symgroup.learn.learner import Count, Learner, LearnerConfig, Natural, NonNegative, Positive, floats, minimise
-from symgroup.learn.samplers import Images, Sampler
+from symgroup.learn.learner import Learner, LearnerConfig, floats, minimise
 
 if TYPE_CHECKING:
     from symgroup.check.claims import Claim
@@ -166,7 +166,7 @@ class InfoGAN(Learner):
     Config = InfoGANConfig
 
     def __init__(self, env: SymmetryEnv, config: InfoGANConfig) -> None:
-        super().__init__(config)
+        super().__init__(env, config)
         self.sizes = [factor.group.order for factor in env.factors.values()]
         self.widths = self.sizes if config.codes == "categorical" else [2] * len(self.sizes)
         self.code_size = sum(self.widths)
@@ -183,9 +183,6 @@ class InfoGAN(Learner):
             return generator, trunk, nn.Linear(width, 1), nn.Linear(width, self.code_size)
         q = nn.Sequential(nn.Linear(1024, 128), nn.BatchNorm1d(128), nn.LeakyReLU(0.1), nn.Linear(128, self.code_size))
         return paper_generator(inputs, shape), paper_trunk(shape), nn.Linear(1024, 1), q
-
-    def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
-        return Images(env, self.config.batch_size)
 
     def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
         """Chen et al. 2016's claim: each code takes one factor (:meth:`own_codes`)."""
@@ -233,12 +230,12 @@ class InfoGAN(Learner):
     def draw_codes(self, n: int, device: torch.device) -> list[torch.Tensor]:
         """c ~ p(c): each code's draw, its class (categorical) or its angle (circle)."""
         if self.config.codes == "categorical":
-            return [torch.randint(size, (n,), generator=self.generator, device=device) for size in self.sizes]
-        return [2 * math.pi * torch.rand(n, generator=self.generator, device=device) for _ in self.sizes]
+            return [torch.randint(size, (n,), generator=self.rng, device=device) for size in self.sizes]
+        return [2 * math.pi * torch.rand(n, generator=self.rng, device=device) for _ in self.sizes]
 
     def noise(self, n: int, device: torch.device) -> torch.Tensor:
         """z ~ N(0, I), (n, noise)."""
-        return torch.randn(n, self.config.noise, generator=self.generator, device=device)
+        return torch.randn(n, self.config.noise, generator=self.rng, device=device)
 
     def code_vector(self, draws: list[torch.Tensor]) -> torch.Tensor:
         """The generator's input of the draws, (n, code_size): one-hot classes or (cos θ, sin θ)."""
@@ -367,7 +364,7 @@ class InfoGANCR(InfoGAN):
         """α·CE(H(pair), i) on a fresh batch of pairs, after H's own step on them."""
         if step < self.config.contrastive_from:
             return super().regulariser(n, step, device)
-        shared = torch.randint(len(self.sizes), (n,), generator=self.generator, device=device)
+        shared = torch.randint(len(self.sizes), (n,), generator=self.rng, device=device)
         first, second = self.draw_codes(n, device), self.draw_codes(n, device)
         second = [torch.where(shared == k, a, b) for k, (a, b) in enumerate(zip(first, second, strict=True))]
         pairs = torch.cat(

@@ -33,7 +33,6 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from symgroup.cyclic import Cyclic
 from symgroup.errors import InvalidOptionError
 from symgroup.group import GroupElement
 from symgroup.representation import Representation
@@ -58,16 +57,12 @@ def move_owners(env: Any, moves: Sequence[GroupElement]) -> list[int]:
 
 def subgroup_representation(env: Any, name: str, learner: str) -> Representation:
     """The faithful orthogonal representation subgroup ``name`` acts by on its latent block: the
-    world's own (``Factor.representation``), else symgroup's for its group; :class:`InvalidOptionError`
-    when none is known."""
-    from symgroup.check.lsbd import faithful_representations
-
+    world's own (``Factor.representation``), else the first of its group's
+    :meth:`~symgroup.Group.faithful_representations`; :class:`InvalidOptionError` when none is known."""
     factor = env.factors[name]
     if factor.representation is not None:
         return factor.representation
-    if isinstance(factor.group, Cyclic):
-        return factor.group.rotation(1)
-    known = faithful_representations(factor.group)
+    known = factor.group.faithful_representations()
     if not known:
         raise InvalidOptionError(
             f"{learner} needs a faithful orthogonal representation of each subgroup; none is known for {name} = "

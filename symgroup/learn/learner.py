@@ -4,7 +4,9 @@ A learner is an ``nn.Module`` that owns
 
 - ``Config``, a dataclass of its hyperparameters (typed; :class:`LearnerConfig` holds the shared
   ones), and ``defaults(env)``, its recipe for a world;
-- ``sampler(env, seed)``, the batches it needs (:mod:`symgroup.learn.samplers`);
+- ``__init__(env, config)``, what the registry calls;
+- ``sampler(env, seed)``, the batches it needs (:mod:`symgroup.learn.samplers`; still images by
+  default);
 - ``optimisers()``, made once (by ``make_optimisers``, which a learner overrides; by default Adam
   on every parameter at ``lr``) and reused, every one of which the trainer checkpoints;
 - ``training_step(batch, step)``, one step with every sub-step it takes (a discriminator update,
@@ -13,9 +15,10 @@ A learner is an ``nn.Module`` that owns
   itself is an encoder for :func:`symgroup.check.check`);
 - ``claims(env)``, what its paper claims it learns (:mod:`symgroup.check.claims`), none by default.
 
-Generative learners add ``decode(codes)`` (images in [0, 1]); learners with a latent action add
-``act(observations, elements)`` and ``latent_matrix(g)`` (for :func:`symgroup.check.check_action`).
-Random draws come from ``self.generator``, which the trainer seeds and checkpoints.
+What a learner can do beyond encoding — decode, act on images, project — it declares by the
+protocols of :mod:`symgroup.capabilities` (``Generative``, ``Acting``, ``Projected``), which turn on
+the checks and pictures that need them.
+Random draws come from ``self.rng`` (a torch random generator), which the trainer seeds and checkpoints.
 
 A new learner is one file (see ``examples/custom_learner.py``)::
 
@@ -26,7 +29,6 @@ A new learner is one file (see ``examples/custom_learner.py``)::
     class MyLearner(Learner):
         name, Config = "mine", Config
         def __init__(self, env, config): ...
-        def sampler(self, env, seed): return Images(env, self.config.batch_size)
         def training_step(self, batch, step): ...
         def encode(self, observations): ...
 
@@ -41,99 +43,37 @@ symgroup.errors.InvalidOptionError: latent must be an integer ≥ 1, got 0
 from __future__ import annotations
 
 import dataclasses
-import types
-import typing
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import torch
 from torch import nn
 
+from symgroup.config import Count, Positive, TypedConfig
 from symgroup.errors import InvalidOptionError
-from symgroup.numbers import is_integer, is_number
+from symgroup.learn.samplers import Images, Sampler
 
 if TYPE_CHECKING:
     from envs import SymmetryEnv
     from symgroup.check.claims import Claim
-    from symgroup.learn.samplers import Sampler
 
 
-@dataclass(frozen=True)
-class AtLeast:
-    """A bound on a number field: value ≥ low (or > low when ``strict``)."""
-
-    low: float
-    strict: bool = False
-
-    def holds(self, value: float) -> bool:
-        return value > self.low if self.strict else value >= self.low
-
-    def __str__(self) -> str:
-        return f"{'>' if self.strict else '≥'} {self.low:g}"
-
-
-NonNegative = Annotated[float, AtLeast(0)]
-Positive = Annotated[float, AtLeast(0, strict=True)]
-Count = Annotated[int, AtLeast(1)]
-Natural = Annotated[int, AtLeast(0)]
 Architecture = Literal["conv", "conv_linear", "mlp"]
 
 
 @dataclass
-class LearnerConfig:
+class LearnerConfig(TypedConfig):
     """The hyperparameters every learner has: ``latent`` dimensions, the encoder ``architecture``
-    (:mod:`symgroup.learn.architectures`), ``batch_size`` items a step and Adam's ``lr``.
+    (:mod:`symgroup.learn.architectures`), ``batch_size`` items a step and Adam's ``lr``; each field
+    is checked against its annotation when the config is made (:mod:`symgroup.config`)."""
 
-    Every field is checked against its annotation when the config is made: a wrong type, a value
-    outside its bound or choices is :class:`InvalidOptionError` naming the field."""
+    noun = "parameter"
 
     latent: Count = 10
     architecture: Architecture = "conv"
     batch_size: Count = 64
     lr: Positive = 1e-4
-
-    def __post_init__(self) -> None:
-        hints = typing.get_type_hints(type(self), include_extras=True)
-        for f in dataclasses.fields(self):
-            setattr(self, f.name, _checked(f.name, getattr(self, f.name), hints[f.name]))
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-
-def _checked(name: str, value: Any, hint: Any) -> Any:
-    """``value`` if it fits ``hint`` (an int becomes a float where a float is wanted), else the error."""
-    union = isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union
-    kinds = [_bounded(k) for k in (typing.get_args(hint) if union else (hint,))]
-    for kind, bound in kinds:
-        if kind is type(None) and value is None:
-            return None
-        if typing.get_origin(kind) is Literal and value in typing.get_args(kind):
-            return value
-        if kind is int and is_integer(value) and (bound is None or bound.holds(value)):
-            return int(value)
-        if kind is float and is_number(value) and (bound is None or bound.holds(value)):
-            return float(value)
-        if kind in (str, bool) and isinstance(value, kind):
-            return value
-    raise InvalidOptionError(f"{name} must be {' or '.join(_describe(*k) for k in kinds)}, got {value!r}", name)
-
-
-def _bounded(hint: Any) -> tuple[Any, AtLeast | None]:
-    """(type, bound) of ``Annotated[type, bound]``; (type, None) of a plain type."""
-    if typing.get_origin(hint) is Annotated:
-        return typing.get_args(hint)[0], typing.get_args(hint)[1]
-    return hint, None
-
-
-def _describe(kind: Any, bound: AtLeast | None) -> str:
-    if typing.get_origin(kind) is Literal:
-        return "one of " + ", ".join(repr(v) for v in typing.get_args(kind))
-    noun = {int: "an integer", float: "a finite number", str: "a string", bool: "True or False", type(None): "None"}[
-        kind
-    ]
-    return f"{noun} {bound}" if bound is not None else noun
 
 
 def configure(learner: type[Learner], env: SymmetryEnv, params: dict[str, Any]) -> LearnerConfig:
@@ -152,14 +92,6 @@ def configure(learner: type[Learner], env: SymmetryEnv, params: dict[str, Any]) 
         raise InvalidOptionError(f"{learner.name}'s parameter {error}", error.counterexample) from None
 
 
-@runtime_checkable
-class Decodes(Protocol):
-    """A generative learner: it draws codes as images."""
-
-    def decode(self, codes: torch.Tensor) -> torch.Tensor:
-        """Images in [0, 1], (n, C, H, W), of codes (n, d)."""
-
-
 class Learner(nn.Module, ABC):
     """The protocol (see the module docstring). Subclasses set ``name`` and ``Config``."""
 
@@ -167,10 +99,11 @@ class Learner(nn.Module, ABC):
     Config: ClassVar[type[LearnerConfig]] = LearnerConfig
     invariant: tuple[str, ...] = ()  # the subgroups its code is meant to ignore: every check of a run applies them
 
-    def __init__(self, config: LearnerConfig) -> None:
+    def __init__(self, env: SymmetryEnv, config: LearnerConfig) -> None:
+        """What the registry calls, ``cls(env, config)``: a learner builds its networks for ``env``."""
         super().__init__()
         self.config = config
-        self.generator = torch.Generator()  # the trainer's, on its device, seeded and checkpointed
+        self.rng = torch.Generator()  # the trainer's, on its device, seeded and checkpointed
         self._optimisers: dict[str, torch.optim.Optimizer] | None = None
 
     @classmethod
@@ -180,9 +113,10 @@ class Learner(nn.Module, ABC):
 
         return cls.Config(architecture=default_architecture(env.observation_shape))
 
-    @abstractmethod
     def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
-        """The batches this learner trains on (``seed``: the run's, for what a sampler fixes once)."""
+        """The batches this learner trains on (``seed``: the run's, for what a sampler fixes once); by
+        default still images of training states with their states, ``batch_size`` a step."""
+        return Images(env, self.config.batch_size)
 
     def optimisers(self) -> dict[str, torch.optim.Optimizer]:
         """Made on the first call and the same ones after: by default Adam on every parameter."""

@@ -129,7 +129,9 @@ def restore(
         if optimisers is not None and rng is not None:
             for name, optimiser in optimisers.items():
                 optimiser.load_state_dict(checkpoint.training[f"optimiser.{name}"])
-            learner.generator.set_state(checkpoint.training["generator"])
+            learner.rng.set_state(
+                checkpoint.training["rng" if "rng" in checkpoint.training else "generator"]
+            )  # the old key
             rng.bit_generator.state = checkpoint.numpy_state
     except (RuntimeError, KeyError, ValueError, TypeError) as error:
         why = " ".join(f"{type(error).__name__}: {error}".split())[:300]
@@ -237,7 +239,7 @@ def read_config(directory: Path) -> TrainConfig:
         raise CheckpointError(f"{directory} is not a run directory: no config.json", directory)
     try:
         data = json.loads(path.read_text())
-        return TrainConfig.from_dict(data["config"])
+        return TrainConfig.of(data["config"])
     except (ValueError, KeyError, TypeError, InvalidOptionError) as error:
         raise CheckpointError(f"{path} is not a symgroup run configuration: {error}", path) from error
 

@@ -1,13 +1,10 @@
-"""Samplers: the one way to draw batches from a world, for every learner and for the world's own
-:meth:`~envs.SymmetryEnv.transitions` and :meth:`~envs.SymmetryEnv.random_walks`.
+"""Samplers: the batches a learner trains on, drawn by :mod:`envs.sampling` and rendered as tensors.
 
-A sampler draws states with a seeded numpy generator (:meth:`Sampler.draw`, integer arrays) and
-renders them (:meth:`Sampler.sample`, float32 tensors). Rendering goes through the world: a world
-whose images fit its cache (:data:`envs.base.RENDER_CACHE_BYTES`) is drawn once and looked up, a
-larger one (a world of 10⁶ states) is drawn on the fly, batch by batch.
-
-States come from the world's training distribution (:meth:`~envs.SymmetryEnv.training_states`:
-uniform unless the world correlates its factors).
+A sampler draws states with a seeded numpy generator (:meth:`Sampler.draw`, integer arrays, from
+the world's training distribution: :meth:`~envs.SymmetryEnv.training_states`, uniform unless the
+world correlates its factors) and renders them (:meth:`Sampler.sample`, float32 tensors). Rendering
+goes through the world: a world whose images fit its cache (:data:`envs.base.RENDER_CACHE_BYTES`) is
+drawn once and looked up, a larger one (a world of 10⁶ states) is drawn on the fly, batch by batch.
 
 - :class:`Images`: still images.
 - :class:`Paths`: paths s_0, g_1, s_1, …, g_L, s_L with s_l = g_l · s_(l−1), s_0 and the moves
@@ -40,6 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from envs import sampling
 from symgroup.errors import InvalidOptionError
 from symgroup.group import GroupElement
 from symgroup.numbers import is_integer
@@ -115,18 +113,14 @@ class Paths(Sampler):
         self.pool = None if labelled is None else self._fresh(np.random.default_rng([seed, 1]), labelled)
 
     def _fresh(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
-        return self.env.training_states(n, rng), rng.integers(0, len(self.moves), size=(n, self.length))
+        return sampling.paths(self.env, n, self.length, rng, self.moves, "training")
 
     def draw(self, rng: np.random.Generator, n: int) -> Drawn:
         if self.pool is None:
-            starts, move_ids = self._fresh(rng, n)
+            states, move_ids = self._fresh(rng, n)
         else:
             pick = rng.integers(0, len(self.pool[0]), size=n)
-            starts, move_ids = self.pool[0][pick], self.pool[1][pick]
-        states = np.empty((n, self.length + 1, starts.shape[1]), dtype=np.int64)
-        states[:, 0] = starts
-        for t in range(self.length):
-            states[:, t + 1] = self.env.act_moves(move_ids[:, t], states[:, t], self.moves)
+            states, move_ids = self.pool[0][pick], self.pool[1][pick]
         return {"states": states, "moves": move_ids}
 
     def render(self, drawn: Drawn) -> Batch:
@@ -152,12 +146,8 @@ class Views(Sampler):
 
     def draw(self, rng: np.random.Generator, n: int) -> Drawn:
         states = self.env.training_states(n, rng) if self.domain is None else self.domain.draw(rng, n)["states"]
-        views, chosen = states, []
-        for name in self.subgroups:
-            elements = [self.env.group.embed(name, g) for g in self.env.factors[name].group.elements()]
-            chosen.append(rng.integers(0, len(elements), size=n))
-            views = self.env.act_moves(chosen[-1], views, elements)
-        drawn = {"states": states, "views": views, "elements": np.stack(chosen, axis=1)}
+        views, elements = sampling.views(self.env, states, self.subgroups, rng)
+        drawn = {"states": states, "views": views, "elements": elements}
         if self.domain is not None:
             drawn["domain"] = states[:, self.domain.column].copy()
         return drawn
@@ -183,9 +173,7 @@ class Balanced(DomainSampler):
     """{"x", "domain"}: the ``subgroup``'s component (the domain) takes each value equally often."""
 
     def draw(self, rng: np.random.Generator, n: int) -> Drawn:
-        states = self.env.training_states(n, rng)
-        size = self.env.factor_sizes[self.column]
-        states[:, self.column] = rng.permutation((rng.integers(size) + np.arange(n)) % size)
+        states = sampling.balanced(self.env, n, self.column, rng)
         return {"states": states, "domain": states[:, self.column].copy()}
 
     def render(self, drawn: Drawn) -> Batch:
@@ -199,23 +187,10 @@ class Domains(DomainSampler):
     between the domain and other factors are kept)."""
 
     frames = 2
-    ROUNDS = 1000
 
     def draw(self, rng: np.random.Generator, n: int) -> Drawn:
-        found: dict[str, list[np.ndarray]] = {"source": [], "target": []}
-        for _ in range(self.ROUNDS):
-            states = self.env.training_states(4 * n, rng)
-            source = states[:, self.column] == 0
-            found["source"].append(states[source])
-            found["target"].append(states[~source])
-            if all(sum(map(len, parts)) >= n for parts in found.values()):
-                return {f"{k}_states": np.concatenate(parts)[:n] for k, parts in found.items()}
-        raise InvalidOptionError(
-            f"{self.env.name}'s training distribution hardly holds both domains of "
-            f"{self.env.factor_names[self.column]!r}: too few states after "
-            f"{self.ROUNDS} rounds",
-            self.env.factor_names[self.column],
-        )
+        source, target = sampling.domain_split(self.env, n, self.column, rng)
+        return {"source_states": source, "target_states": target}
 
     def render(self, drawn: Drawn) -> Batch:
         out = {k: self.images(drawn[f"{k}_states"]) for k in ("source", "target")}

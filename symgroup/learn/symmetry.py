@@ -55,6 +55,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from envs import SymmetryEnv
+from symgroup.config import Count, Natural, NonNegative
 from symgroup.errors import InvalidOptionError
 from symgroup.group import GroupElement
 from symgroup.learn.architectures import default_architecture
@@ -68,9 +69,10 @@ from symgroup.learn.latent_actions import (
     subgroup_representation,
     transformation_loss,
 )
-from symgroup.learn.learner import Count, LearnerConfig, Natural, NonNegative
+from symgroup.learn.learner import LearnerConfig
+from symgroup.learn.losses import bernoulli_reconstruction, kl_divergence
 from symgroup.learn.samplers import Paths, Sampler
-from symgroup.learn.vaes import VAE, Terms, kl_divergence
+from symgroup.learn.vaes import VAE, Autoencoder, Terms
 
 if TYPE_CHECKING:
     from symgroup.check.claims import Claim
@@ -101,7 +103,7 @@ class SymmetryConfig(LearnerConfig):
     moves: Moves = "elements"
 
 
-class SymmetryLearner(VAE):
+class SymmetryLearner(Autoencoder):
     """The shared contract: paths of moves, a block of latent dims per subgroup (ρ_i acting on it),
     the latent action as an action on images (:meth:`act`)."""
 
@@ -170,6 +172,11 @@ class SymmetryLearner(VAE):
             out.append(product)
         return torch.stack(out)
 
+    @property
+    def acts_by(self) -> tuple[str, ...]:
+        """Every subgroup: the latent action is the whole group's."""
+        return self.group.names
+
     def act(self, observations: torch.Tensor, elements: Sequence[GroupElement]) -> torch.Tensor:
         """The latent action as an action on images: decode(ρ(g) · encode(x)) for each pair (x, g),
         what :func:`symgroup.check.check_action` judges."""
@@ -198,7 +205,7 @@ class SymmetryLearner(VAE):
             raise InvalidOptionError(f"{self.name} needs {why}: latent ≥ {needed}, got {self.latent}", self.latent)
 
 
-class BlockActions(SymmetryLearner):
+class BlockActions(SymmetryLearner, VAE):
     """A learner whose moves act by block-diagonal matrices: move m by ρ_i(g_m) on its subgroup's block."""
 
     def __init__(self, env: SymmetryEnv, config: SymmetryConfig) -> None:
@@ -304,7 +311,7 @@ class LSBDVAE(BlockActions):
         code = self.encoder.project(raw, log_variance)[0]
         z, kl = self._sample(code, log_variance)
         target = frames.flatten(0, 1)
-        recon = F.binary_cross_entropy_with_logits(self.decoder(z), target, reduction="sum") / len(target)
+        recon = bernoulli_reconstruction(self.decoder(z), target)
         terms = {"recon": recon, "kl": kl, "loss": recon + self.config.beta * kl}
         if moves.shape[1]:
             measured = code if self.config.transformation == "paper" else raw
@@ -334,7 +341,7 @@ class LSBDVAE(BlockActions):
     def _sample(self, code: torch.Tensor, log_variance: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """z from the posterior (normalise(μ + √t·ε) on each sphere, Gaussian on the rest) and its KL."""
         k = sum(self.sizes)
-        noise = torch.randn(code.shape, generator=self.generator, device=code.device, dtype=code.dtype)
+        noise = torch.randn(code.shape, generator=self.rng, device=code.device, dtype=code.dtype)
         scales = self._log_scales(log_variance)
         blocks, kl = [], 0.0
         for start, size in zip(self.starts, self.sizes, strict=True):
@@ -361,7 +368,6 @@ class Quessard(SymmetryLearner):
     Config = QuessardConfig
     paper = "Quessard et al. 2020"
     paths_per_step = 16
-    posterior = None  # a deterministic autoencoder: its code has no posterior (the Posterior protocol's idiom)
 
     def __init__(self, env: SymmetryEnv, config: QuessardConfig) -> None:
         super().__init__(env, config)
@@ -386,7 +392,7 @@ class Quessard(SymmetryLearner):
             codes.append(torch.einsum("bij,bj->bi", actions[moves[:, t]], codes[-1]))
         logits = self.decoder(torch.stack(codes, dim=1).flatten(0, 1))
         target = frames.flatten(0, 1)
-        recon = F.binary_cross_entropy_with_logits(logits, target, reduction="sum") / len(target)
+        recon = bernoulli_reconstruction(logits, target)
         squares = self.thetas**2
         one_plane = (squares.sum(dim=1) - squares.max(dim=1).values).mean()
         return {"recon": recon, "one_plane": one_plane, "loss": recon + self.config.regulariser * one_plane}

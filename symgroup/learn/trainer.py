@@ -4,8 +4,8 @@ atomically, resumable exactly, stopped cleanly by Ctrl-C or a non-finite loss, a
 
 The learner (:mod:`symgroup.learn.learner`) says what it trains on (its sampler), with which
 optimisers and how a step goes; the trainer seeds, loops, logs, checkpoints and calls back. Batches
-are drawn by the learner's sampler with a seeded numpy generator, the learner's own noise from the
-seeded torch generator it is given (``learner.generator``). Both generators' states and every
+are drawn by the learner's sampler with a seeded numpy random generator, the learner's own noise
+from the seeded torch random generator it is given (``learner.rng``). Both random states and every
 optimiser's are saved with each checkpoint, so a resumed run ends with the same weights as an
 uninterrupted one. Ctrl-C takes effect between steps: the current step completes and is
 checkpointed first.
@@ -98,7 +98,7 @@ def _train(
     sampler = learner.sampler(env, config.seed)
     optimisers = learner.optimisers()
     rng = np.random.default_rng(config.seed)
-    learner.generator = torch.Generator(device=device).manual_seed(config.seed)
+    learner.rng = torch.Generator(device=device).manual_seed(config.seed)
     step, saved, train_s = 0, None, 0.0
     log_path = out / "log.jsonl"
     if resume:
@@ -203,7 +203,7 @@ def _snapshot(
 ) -> Checkpoint:
     """A copy of everything a checkpoint holds, taken now and written later."""
     training = {f"optimiser.{name}": copy.deepcopy(o.state_dict()) for name, o in optimisers.items()}
-    training["generator"] = learner.generator.get_state()
+    training["rng"] = learner.rng.get_state()
     weights = {k: v.detach().clone() for k, v in learner.state_dict().items()}
     return Checkpoint(step, weights, training, copy.deepcopy(rng.bit_generator.state), train_s)
 

@@ -30,11 +30,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from envs import SymmetryEnv
+from symgroup.config import Count, Natural, NonNegative
 from symgroup.errors import InvalidOptionError
 from symgroup.learn.adversarial import adam, binary_cross_entropy, critic, critic_loss, last_layer
 from symgroup.learn.architectures import GaussianEncoder, build
 from symgroup.learn.domains import DomainConfig, DomainTranslator
-from symgroup.learn.learner import Count, Natural, NonNegative, floats, minimise
+from symgroup.learn.learner import floats, minimise
 from symgroup.learn.samplers import Domains, Sampler
 
 if TYPE_CHECKING:
@@ -206,7 +207,7 @@ class StarGAN(DomainTranslator):
 
     def training_step(self, batch: dict[str, torch.Tensor], step: int) -> dict[str, float]:
         x, domain = batch["x"], self.domain_of(batch["states"])
-        target = torch.randint(self.domains, domain.shape, generator=self.generator, device=domain.device)
+        target = torch.randint(self.domains, domain.shape, generator=self.rng, device=domain.device)
         fake = self.translate(x, domain, target)
         real = self.critic(x)
         critic = self._critic_adversarial(x, real[:, 0], fake.detach())
@@ -236,7 +237,7 @@ class StarGAN(DomainTranslator):
         fake_out = self.critic(fake)[:, 0]
         if self.config.adversarial == "cross_entropy":
             return critic_loss(real, fake_out)
-        alpha = torch.rand(len(x), 1, 1, 1, generator=self.generator, device=x.device)
+        alpha = torch.rand(len(x), 1, 1, 1, generator=self.rng, device=x.device)
         between = (alpha * x + (1 - alpha) * fake).requires_grad_(True)
         gradient = torch.autograd.grad(self.critic(between)[:, 0].sum(), between, create_graph=True)[0]
         penalty = ((gradient.flatten(1).norm(dim=1) - 1) ** 2).mean()

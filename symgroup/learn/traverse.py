@@ -15,13 +15,13 @@ import numpy as np
 import torch
 
 from envs.montage import image_grid
+from symgroup.capabilities import Acting, Generative
 from symgroup.errors import InvalidOptionError
-from symgroup.learn.learner import Decodes
 from symgroup.learn.run import Run
 
 
 def can_draw(run: Run) -> bool:
-    return isinstance(run.learner, Decodes) or hasattr(run.learner, "act")
+    return isinstance(run.learner, Generative | Acting)
 
 
 def traversal_grid(run: Run, state: np.ndarray | None = None, steps: int = 9, gap: int = 2) -> np.ndarray:
@@ -34,13 +34,13 @@ def traversal_grid(run: Run, state: np.ndarray | None = None, steps: int = 9, ga
     start = env.states()[:1] if state is None else env.check_states(np.asarray(state).reshape(1, -1))
     with torch.no_grad():
         x = torch.from_numpy(env.render(start))
-        if hasattr(learner, "act"):
+        if isinstance(learner, Acting):
             rows = [
                 learner.act(
                     x.expand(env.factors[name].group.order, -1, -1, -1),
                     [env.group.embed(name, g) for g in env.factors[name].group.elements()],
                 ).numpy()
-                for name in acted_by(run)
+                for name in learner.acts_by
             ]
         else:
             codes = learner.encode(torch.from_numpy(env.render(env.states())))
@@ -52,7 +52,7 @@ def traversal_grid(run: Run, state: np.ndarray | None = None, steps: int = 9, ga
 def reconstructions(run: Run, count: int = 8, gap: int = 2) -> np.ndarray | None:
     """An (H, W, 3) image of ``count`` states spread over the world (row 1) above decode(encode(x))
     (row 2), for a learner that decodes; None for one that does not."""
-    if not isinstance(run.learner, Decodes):
+    if not isinstance(run.learner, Generative):
         return None
     states = run.env.states()[np.linspace(0, run.env.n_states - 1, min(count, run.env.n_states)).astype(int)]
     x = torch.from_numpy(run.env.render(states))
@@ -64,17 +64,12 @@ def describe(run: Run) -> str:
     """What :func:`traversal_grid` draws for this run's learner, in a sentence."""
     if not can_draw(run):
         return f"{run.config.learner} has no decoder: its code cannot be drawn"
-    if hasattr(run.learner, "act"):
+    if isinstance(run.learner, Acting):
         return (
-            f"one row per subgroup it acts by ({', '.join(acted_by(run))}): the learnt action of each of "
+            f"one row per subgroup it acts by ({', '.join(run.learner.acts_by)}): the learnt action of each of "
             "its elements on one state's image"
         )
     return "one row per latent (largest variance over the world first), swept across the range of its codes"
-
-
-def acted_by(run: Run) -> tuple[str, ...]:
-    """The subgroups a learner's ``act`` takes: its ``acts_by`` (a translator's domain), else all."""
-    return tuple(getattr(run.learner, "acts_by", run.env.factor_names))
 
 
 def _axis_sweeps(base: torch.Tensor, codes: torch.Tensor, steps: int) -> list[torch.Tensor]:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Literal
 
@@ -41,35 +42,26 @@ import torch.nn.functional as F
 from torch import nn
 
 from envs import SymmetryEnv
+from symgroup.config import Count, NonNegative, Positive
 from symgroup.errors import InvalidOptionError
 from symgroup.learn.architectures import build
-from symgroup.learn.learner import Count, Learner, LearnerConfig, NonNegative, Positive, floats, minimise
-from symgroup.learn.samplers import Images, Sampler
+from symgroup.learn.learner import Learner, LearnerConfig, floats, minimise
+from symgroup.learn.losses import bernoulli_reconstruction, kl_divergence, reparameterise
 
 Terms = dict[str, torch.Tensor]
 
 
-class VAE(Learner):
-    """recon + KL; subclasses add their regulariser in :meth:`penalty`. Trains on still images."""
-
-    name = "vae"
+class Autoencoder(Learner):
+    """An encoder and a decoder of the config's architecture; one optimiser step a batch on the
+    terms of :meth:`loss`. The code is the encoder's first output; the decoder's outputs are logits."""
 
     def __init__(self, env: SymmetryEnv, config: LearnerConfig) -> None:
-        super().__init__(config)
+        super().__init__(env, config)
         self.encoder, self.decoder = build(config.architecture, env.observation_shape, config.latent)
-        self.dataset_size = env.n_states
-
-    def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
-        return Images(env, self.config.batch_size)
 
     def encode(self, observations: torch.Tensor) -> torch.Tensor:
-        """The posterior mean μ(x)."""
+        """The encoder's code (a VAE's posterior mean μ(x))."""
         return self.encoder(observations)[0]
-
-    def posterior(self, observations: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """q(z|x) = N(μ, diag σ²): μ(x) and σ²(x) (the checker judges μ against σ)."""
-        mean, log_variance = self.encoder(observations)
-        return mean, log_variance.exp()
 
     def decode(self, codes: torch.Tensor) -> torch.Tensor:
         """The Bernoulli means sigmoid(decoder(z))."""
@@ -80,16 +72,34 @@ class VAE(Learner):
         minimise(self.optimisers()["learner"], terms["loss"])
         return floats(terms)
 
+    @abstractmethod
     def loss(self, batch: dict[str, torch.Tensor], step: int) -> Terms:
-        """Every term of the objective for the batch (images under "x"), with the total under "loss"."""
+        """Every term of the objective for the batch, with the total under "loss"."""
+
+
+class VAE(Autoencoder):
+    """recon + KL; subclasses add their regulariser in :meth:`penalty`. Trains on still images."""
+
+    name = "vae"
+
+    def __init__(self, env: SymmetryEnv, config: LearnerConfig) -> None:
+        super().__init__(env, config)
+        self.dataset_size = env.n_states
+
+    def posterior(self, observations: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """q(z|x) = N(μ, diag σ²): μ(x) and σ²(x) (the checker judges μ against σ)."""
+        mean, log_variance = self.encoder(observations)
+        return mean, log_variance.exp()
+
+    def loss(self, batch: dict[str, torch.Tensor], step: int) -> Terms:
+        """The terms for the images under "x"."""
         return self.elbo(batch["x"], step)[0]
 
     def elbo(self, x: torch.Tensor, step: int) -> tuple[Terms, torch.Tensor]:
         """The terms for images ``x`` and the posterior means they used."""
         mean, log_variance = self.encoder(x)
-        noise = torch.randn(mean.shape, generator=self.generator, device=mean.device, dtype=mean.dtype)
-        z = mean + torch.exp(0.5 * log_variance) * noise
-        recon = F.binary_cross_entropy_with_logits(self.decoder(z), x, reduction="sum") / len(x)
+        z = reparameterise(mean, log_variance, self.rng)
+        recon = bernoulli_reconstruction(self.decoder(z), x)
         kl = kl_divergence(mean, log_variance)
         terms = {"recon": recon, "kl": kl, **self.penalty(mean, log_variance, z, kl, step)}
         terms["loss"] = recon + terms.pop("regularised")
@@ -102,30 +112,29 @@ class VAE(Learner):
         return {"regularised": kl}
 
 
-def kl_divergence(mean: torch.Tensor, log_variance: torch.Tensor) -> torch.Tensor:
-    """KL(N(μ, σ²) ‖ N(0, I)) = ½ Σ (μ² + σ² − log σ² − 1), mean over the batch."""
-    return 0.5 * (mean**2 + log_variance.exp() - log_variance - 1).sum(dim=1).mean()
+@dataclass
+class BetaVAEConfig(LearnerConfig):
+    beta: NonNegative = 4.0
 
 
 class BetaVAE(VAE):
     name = "beta_vae"
-
-    @dataclass
-    class Config(LearnerConfig):
-        beta: NonNegative = 4.0
+    Config = BetaVAEConfig
 
     def penalty(self, mean, log_variance, z, kl, step):
         return {"regularised": self.config.beta * kl}
 
 
+@dataclass
+class AnnealedVAEConfig(LearnerConfig):
+    gamma: NonNegative = 1000.0
+    c_max: NonNegative = 25.0
+    anneal_steps: Count = 100_000
+
+
 class AnnealedVAE(VAE):
     name = "annealed_vae"
-
-    @dataclass
-    class Config(LearnerConfig):
-        gamma: NonNegative = 1000.0
-        c_max: NonNegative = 25.0
-        anneal_steps: Count = 100_000
+    Config = AnnealedVAEConfig
 
     def penalty(self, mean, log_variance, z, kl, step):
         c_max = self.config.c_max
@@ -155,16 +164,18 @@ def permute_dims(z: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     )
 
 
+@dataclass
+class FactorVAEConfig(LearnerConfig):
+    gamma: NonNegative = 10.0
+
+
 class FactorVAE(VAE):
     """TC ≈ E[logit_q − logit_perm] from a discriminator with its own optimiser (Adam, lr 1e-4,
     betas (0.5, 0.9)), updated after the VAE in each training step on the cross-entropy of telling
     z (class 0) from permuted z (class 1), logged as "discriminator_loss"."""
 
     name = "factor_vae"
-
-    @dataclass
-    class Config(LearnerConfig):
-        gamma: NonNegative = 10.0
+    Config = FactorVAEConfig
 
     def __init__(self, env: SymmetryEnv, config: LearnerConfig) -> None:
         super().__init__(env, config)
@@ -186,7 +197,7 @@ class FactorVAE(VAE):
     def penalty(self, mean, log_variance, z, kl, step):
         tc = self.total_correlation(z)
         detached = z.detach()
-        both = torch.cat([detached, permute_dims(detached, self.generator)])
+        both = torch.cat([detached, permute_dims(detached, self.rng)])
         labels = torch.cat([torch.zeros(len(z)), torch.ones(len(z))]).long().to(z.device)
         discriminator_loss = F.cross_entropy(self.discriminator(both), labels)
         return {"regularised": kl + self.config.gamma * tc, "tc": tc, "discriminator_loss": discriminator_loss}
@@ -196,16 +207,18 @@ class FactorVAE(VAE):
         return (logits[:, 0] - logits[:, 1]).mean()
 
 
+@dataclass
+class BayesFactorVAEConfig(LearnerConfig):
+    gamma: NonNegative = 10.0
+    a: Positive = 1.0
+    b: Positive = 1.0
+
+
 class BayesFactorVAE(FactorVAE):
     """FactorVAE with the hierarchical prior of the module docstring; defaults a = b = 1 (ours)."""
 
     name = "bayes_factor_vae"
-
-    @dataclass
-    class Config(LearnerConfig):
-        gamma: NonNegative = 10.0
-        a: Positive = 1.0
-        b: Positive = 1.0
+    Config = BayesFactorVAEConfig
 
     def penalty(self, mean, log_variance, z, kl, step):
         terms = super().penalty(mean, log_variance, z, kl, step)
@@ -237,13 +250,15 @@ def gaussian_log_density(z: torch.Tensor, mean: torch.Tensor, log_variance: torc
     return -0.5 * (math.log(2 * math.pi) + log_variance + (z - mean) ** 2 * torch.exp(-log_variance))
 
 
+@dataclass
+class BetaTCVAEConfig(LearnerConfig):
+    beta: NonNegative = 6.0
+    estimator: Literal["mws", "mss"] = "mws"
+
+
 class BetaTCVAE(VAE):
     name = "beta_tcvae"
-
-    @dataclass
-    class Config(LearnerConfig):
-        beta: NonNegative = 6.0
-        estimator: Literal["mws", "mss"] = "mws"
+    Config = BetaTCVAEConfig
 
     def penalty(self, mean, log_variance, z, kl, step):
         tc = total_correlation(z, mean, log_variance, self.dataset_size, self.config.estimator)
@@ -277,15 +292,17 @@ def total_correlation(
     return (log_qz - log_marginals).mean()
 
 
+@dataclass
+class DIPVAEConfig(LearnerConfig):
+    lambda_od: NonNegative = 10.0
+    lambda_d: NonNegative = 100.0
+
+
 class DIPVAE(VAE):
     """DIP-VAE-I: C = Cov[μ]; defaults λ_od = 10, λ_d = 10·λ_od (Kumar et al. 2018)."""
 
     name = "dip_vae_i"
-
-    @dataclass
-    class Config(LearnerConfig):
-        lambda_od: NonNegative = 10.0
-        lambda_d: NonNegative = 100.0
+    Config = DIPVAEConfig
 
     def covariance(self, mean: torch.Tensor, log_variance: torch.Tensor) -> torch.Tensor:
         centred = mean - mean.mean(dim=0)
@@ -299,15 +316,17 @@ class DIPVAE(VAE):
         return {"regularised": kl + dip, "dip": dip}
 
 
+@dataclass
+class DIPVAEIIConfig(LearnerConfig):
+    lambda_od: NonNegative = 10.0
+    lambda_d: NonNegative = 10.0
+
+
 class DIPVAEII(DIPVAE):
     """DIP-VAE-II: C = Cov[μ] + E[diag σ²]; defaults λ_od = λ_d = 10."""
 
     name = "dip_vae_ii"
-
-    @dataclass
-    class Config(LearnerConfig):
-        lambda_od: NonNegative = 10.0
-        lambda_d: NonNegative = 10.0
+    Config = DIPVAEIIConfig
 
     def covariance(self, mean: torch.Tensor, log_variance: torch.Tensor) -> torch.Tensor:
         return super().covariance(mean, log_variance) + torch.diag(log_variance.exp().mean(dim=0))
@@ -323,18 +342,20 @@ def mmd(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return k(a, a) + k(b, b) - 2 * k(a, b)
 
 
+@dataclass
+class InfoVAEConfig(LearnerConfig):
+    alpha: float = 0.0
+    lambda_mmd: NonNegative = 100.0
+
+
 class InfoVAE(VAE):
     """Defaults α = 0, λ = 100 (``lambda_mmd``): recon + KL + 99·MMD."""
 
     name = "info_vae"
-
-    @dataclass
-    class Config(LearnerConfig):
-        alpha: float = 0.0
-        lambda_mmd: NonNegative = 100.0
+    Config = InfoVAEConfig
 
     def penalty(self, mean, log_variance, z, kl, step):
-        prior = torch.randn(z.shape, generator=self.generator, device=z.device, dtype=z.dtype)
+        prior = torch.randn(z.shape, generator=self.rng, device=z.device, dtype=z.dtype)
         distance = mmd(z, prior)
         alpha, weight = self.config.alpha, self.config.lambda_mmd
         return {"regularised": (1 - alpha) * kl + (alpha + weight - 1) * distance, "mmd": distance}

@@ -39,7 +39,7 @@ import hashlib
 import itertools
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +49,9 @@ except ImportError:  # Python 3.10
     import tomli as tomllib
 
 from symgroup.check.classic import check_metric_options
+from symgroup.config import Count, TypedConfig
 from symgroup.errors import InvalidOptionError
 from symgroup.learn.config import TrainConfig
-from symgroup.numbers import is_integer
 
 MAX_RUNS = 100_000  # counted before any cell is made: a sweep of 10⁹ is refused at once
 NESTED = {"env_options": "env.", "params": ""}  # tables whose keys are settings with this prefix
@@ -89,36 +89,24 @@ class Sweep:
 
 
 @dataclass(frozen=True)
-class Evaluation:
+class Evaluation(TypedConfig):
     """How each run is judged: trained until it passes the check (every ``until_pass`` steps; SBD,
     and LSBD too with ``linear``) or its steps are spent, then checked with the learner's declared
     invariance — SBD, LSBD, D_LSBD and the classic ``metrics`` named (:func:`symgroup.check.metrics`,
     with its ``metric_options``) — and, with ``claims``, on what its learner's paper claims
     (:func:`symgroup.check.claims.judge`)."""
 
-    until_pass: int | None = None
+    noun = "evaluation option"
+
+    until_pass: Count | None = None
     linear: bool = True
     metrics: tuple[str, ...] = ()
-    metric_options: dict[str, float] = field(default_factory=dict)
+    metric_options: dict[str, Any] = field(default_factory=dict)
     claims: bool = False
 
     def __post_init__(self) -> None:
-        if self.until_pass is not None and (not is_integer(self.until_pass) or self.until_pass < 1):
-            raise InvalidOptionError(
-                f"until_pass must be a positive number of steps, got {self.until_pass!r}", self.until_pass
-            )
-        if not isinstance(self.metric_options, dict):
-            raise InvalidOptionError(
-                f"metric_options must be a table of options, got {self.metric_options!r}", self.metric_options
-            )
+        super().__post_init__()
         check_metric_options(self.metrics, self.metric_options)  # before any run trains
-        for name in ("linear", "claims"):
-            if not isinstance(getattr(self, name), bool):
-                raise InvalidOptionError(f"{name} must be true or false, got {getattr(self, name)!r}", name)
-        object.__setattr__(self, "metrics", tuple(self.metrics))
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"metrics": list(self.metrics)}
 
 
 @dataclass(frozen=True)
@@ -147,7 +135,7 @@ class Cell:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Cell:
-        return cls(TrainConfig.from_dict(data["config"]), Evaluation(**data["evaluation"]))
+        return cls(TrainConfig.of(data["config"]), Evaluation.of(data["evaluation"]))
 
 
 @dataclass(frozen=True)
@@ -174,12 +162,7 @@ class Study:
             raise InvalidOptionError(f"unknown study keys {sorted(unknown)}; known: base, sweep, evaluation", unknown)
         base = TrainConfig().with_settings(_settings(data.get("base", {}), "base"))
         sweeps = tuple(_sweep(table, i) for i, table in enumerate(data.get("sweep", [{}])))
-        try:
-            evaluation = Evaluation(**data.get("evaluation", {}))
-        except TypeError as error:
-            known = "until_pass, linear, metrics, metric_options, claims"
-            raise InvalidOptionError(f"evaluation: {error} (known: {known})", data) from error
-        return cls(base, sweeps, evaluation)
+        return cls(base, sweeps, Evaluation.of(data.get("evaluation", {})))
 
     @classmethod
     def from_file(cls, path: str | Path) -> Study:
