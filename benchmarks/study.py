@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import statistics
 
-from symgroup.cli import _parse_options
+from symgroup.cli.arguments import settings
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.registry import LEARNERS
 from symgroup.study import Evaluation, Study, Sweep, run_study
@@ -23,12 +23,10 @@ from symgroup.study.summary import time_to_pass
 
 def study(args: argparse.Namespace) -> Study:
     """The study the arguments describe: one sweep per learner (its own ``--set-for`` settings fixed)."""
-    base = TrainConfig(env=args.env, steps=args.steps, checkpoint_every=args.steps).with_settings(
-        _parse_options(args.set)
-    )
+    base = TrainConfig(env=args.env, steps=args.steps, checkpoint_every=args.steps).with_settings(settings(args.set))
     sweeps = []
     for learner in args.learners:
-        own = _parse_options([s.split(":", 1)[1] for s in args.set_for if s.split(":", 1)[0] == learner])
+        own = settings([s.split(":", 1)[1] for s in args.set_for if s.split(":", 1)[0] == learner])
         sweeps.append(Sweep({"learner": [learner], "seed": args.seeds, **{k: [v] for k, v in own.items()}}))
     return Study(base, tuple(sweeps), Evaluation(until_pass=args.check_every, metrics=("mig",)))
 

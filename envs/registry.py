@@ -5,6 +5,10 @@ entry point in the group ``symgroup.worlds`` (loaded on first use)::
     [project.entry-points."symgroup.worlds"]
     clock = "my_package.worlds:Clock"
 
+A world of the user's own is named by where it is defined, ``path/to/file.py:Name`` or
+``package.module:Name``: that name works wherever a registered one does (every command's ``--env``,
+a run's ``config.json``, a study), so a run of such a world is checked and reported as any other.
+
 >>> import envs
 >>> "gridworld" in envs.names()
 True
@@ -14,9 +18,15 @@ GridWorld(n=6, hues=5, image_size=32): DirectProduct(x=C6, y=C6, colour=C5), 180
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import importlib.util
 import inspect
+import sys
 from collections.abc import Callable
 from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar
 
 from envs.base import SymmetryEnv
@@ -62,10 +72,52 @@ def names() -> tuple[str, ...]:
 
 
 def environment_class(name: str) -> type[SymmetryEnv]:
+    """The class of a registered world, or of one named ``file.py:Name`` / ``module:Name``."""
     load_plugins()
-    if name not in _REGISTRY:
-        raise UnknownEnvironmentError(f"no environment {name!r}; the registered ones are {', '.join(names())}", name)
-    return _REGISTRY[name]
+    if name in _REGISTRY:
+        return _REGISTRY[name]
+    if ":" in name:
+        return _defined_at(name)
+    raise UnknownEnvironmentError(
+        f"no environment {name!r}; the registered ones are {', '.join(names())} (a world of your own: "
+        "path/to/file.py:ClassName or package.module:ClassName)",
+        name,
+    )
+
+
+def _defined_at(spec: str) -> type[SymmetryEnv]:
+    """The SymmetryEnv subclass ``Name`` of ``file.py:Name`` or ``module:Name``, its module loaded
+    once per process; a class its file did not register is named by ``spec``."""
+    where, _, attribute = spec.rpartition(":")
+    module = _module(where, spec)
+    cls = getattr(module, attribute, None)
+    if not (isinstance(cls, type) and issubclass(cls, SymmetryEnv)):
+        raise UnknownEnvironmentError(f"{spec}: {where} defines no SymmetryEnv subclass {attribute!r}", spec)
+    if "name" not in vars(cls):
+        cls.name = spec
+    return cls
+
+
+def _module(where: str, spec: str) -> ModuleType:
+    try:
+        if not where.endswith(".py"):
+            return importlib.import_module(where)
+        path = Path(where).resolve()
+        if not path.is_file():
+            raise FileNotFoundError(f"no file {path}")
+        key = "symgroup_world_" + hashlib.sha256(str(path).encode()).hexdigest()[:12]
+        if key not in sys.modules:
+            loader = importlib.util.spec_from_file_location(key, path)
+            module = importlib.util.module_from_spec(loader)
+            sys.modules[key] = module
+            try:
+                loader.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[key]
+                raise
+        return sys.modules[key]
+    except Exception as error:  # the user's file: say which world it was loaded for
+        raise UnknownEnvironmentError(f"{spec}: cannot load {where} ({type(error).__name__}: {error})", spec) from error
 
 
 def options(name: str) -> dict[str, Any]:

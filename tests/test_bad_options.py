@@ -101,7 +101,7 @@ def test_bad_code_files_name_the_problem_and_never_advise_unsafe_loading(make, m
 
 def test_outputs_are_validated_before_the_check_runs(tmp_path, capsys):
     np.save(tmp_path / "codes.npy", CIRCLES)
-    env_flags = ["--set", "n=4", "--set", "hues=2", "--set", "image_size=16"]
+    env_flags = ["--set", "env.n=4", "--set", "env.hues=2", "--set", "env.image_size=16"]
     (tmp_path / "folder").mkdir()
     assert main(["check", str(tmp_path / "codes.npy"), *env_flags, "--json", str(tmp_path / "folder")]) == 2
     assert "must be a file to write, but it is a folder" in capsys.readouterr().err
@@ -137,19 +137,33 @@ def test_observations_beyond_the_memory_budget_are_refused_before_allocating(siz
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["render", "gridworld", "--out", "o.png", "--columns", "0"], "--columns: must be at least 1, got 0"),
-        (["render", "gridworld", "--out", "o.png", "--columns", "-3"], "--columns: must be at least 1, got -3"),
-        (["render", "gridworld", "--out", "o.png", "--state", "a,b,c"], "expected comma-separated whole numbers"),
-        (["render", "gridworld", "--out", "o.txt"], "o.txt must be a .png file"),
-        (["render", "gridworld", "--out", "folder.png"], "folder.png must be a file to write, but it is a folder"),
-        (["validate", "gridworld", "--max-states", "-1"], "--max-states: must be at least 1, got -1"),
-        (["validate", "gridworld", "--max-states", "0"], "--max-states: must be at least 1, got 0"),
+        (["render", "--env", "gridworld", "--out", "o.png", "--columns", "0"], "--columns: must be at least 1, got 0"),
+        (
+            ["render", "--env", "gridworld", "--out", "o.png", "--columns", "-3"],
+            "--columns: must be at least 1, got -3",
+        ),
+        (
+            ["render", "--env", "gridworld", "--out", "o.png", "--state", "a,b,c"],
+            "expected comma-separated whole numbers",
+        ),
+        (["render", "--env", "gridworld", "--out", "o.txt"], "o.txt must be a .png file"),
+        (
+            ["render", "--env", "gridworld", "--out", "folder.png"],
+            "folder.png must be a file to write, but it is a folder",
+        ),
+        (["validate", "--env", "gridworld", "--max-states", "-1"], "--max-states: must be at least 1, got -1"),
+        (["validate", "--env", "gridworld", "--max-states", "0"], "--max-states: must be at least 1, got 0"),
         (["train", "--out", "run", "--steps", "x"], "--steps: expected a whole number, got 'x'"),
         (["train", "--out", "run", "--set", "params=1"], "params is set one entry at a time"),
         (["train", "--out", "run", "--set", "env_options=1"], "env_options is set one entry at a time"),
         (["train", "--out", "missing", "--resume"], "nothing to resume: missing is not a run directory"),
         (["study", "run", "study.toml", "--workers", "0"], "--workers: must be at least 1, got 0"),
-        (["validate", "gridworld", "--seed", "-1"], "--seed: must be at least 0, got -1"),
+        (["validate", "--env", "gridworld", "--seed", "-1"], "--seed: must be at least 0, got -1"),
+        (
+            ["validate", "--set", "n=4"],
+            "validate takes world options only, as --set env.KEY=VALUE (e.g. env.n=4), got n",
+        ),
+        (["demo", "--set", "lr=1e-3"], "demo takes world options only, as --set env.KEY=VALUE"),
         (["report", "nowhere", "--out", "folder.png"], "the page folder.png must be a file to write"),
         (["study", "report", "nowhere", "--out", "folder.png"], "the page folder.png must be a file to write"),
     ],
@@ -282,7 +296,7 @@ def test_a_damaged_run_is_a_checkpoint_error_on_resume_and_on_check(corrupt, mes
 def test_a_run_directory_brings_its_own_world(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", "--steps", "1", "--out", str(out), *TINY_RUN]) == 0
-    assert main(["check", str(out), "--env", "square", "--set", "size=32"]) == 2
+    assert main(["check", str(out), "--env", "square", "--set", "env.size=32"]) == 2
     assert "it brings its own world, so --env and --set do not apply" in capsys.readouterr().err
 
 

@@ -104,7 +104,16 @@ def test_bad_decompositions_are_typed_errors(options, error, match):
 def test_the_cli_takes_invariances_and_merges(tmp_path, capsys):
     position = np.stack([np.cos(A[:, 0]), np.sin(A[:, 0]), np.cos(A[:, 0] + A[:, 1]), np.sin(A[:, 0] + A[:, 1])], 1)
     np.save(tmp_path / "codes.npy", position)
-    options = ["--env", "gridworld", "--set", "hues=6", "--set", "image_size=32", "--json", str(tmp_path / "r.json")]
+    options = [
+        "--env",
+        "gridworld",
+        "--set",
+        "env.hues=6",
+        "--set",
+        "env.image_size=32",
+        "--json",
+        str(tmp_path / "r.json"),
+    ]
     assert (
         main(["check", str(tmp_path / "codes.npy"), *options, "--invariant", "colour", "--merge", "position=x,y"]) == 0
     )

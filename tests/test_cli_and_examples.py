@@ -58,19 +58,21 @@ def test_render_writes_a_png_of_generator_orbits(tmp_path):
     import matplotlib.image
 
     out = tmp_path / "grid.png"
-    assert main(["render", "gridworld", "--set", "n=4", "--set", "image_size=16", "--out", str(out)]) == 0
+    assert (
+        main(["render", "--env", "gridworld", "--set", "env.n=4", "--set", "env.image_size=16", "--out", str(out)]) == 0
+    )
     picture = matplotlib.image.imread(out)
     assert picture.shape[:2] == (3 * 18 + 2, 8 * 18 + 2)  # 3 generators; C8 hue orbit is the longest row
 
 
 def test_validate_exit_codes(capsys):
-    assert main(["validate", "gridworld", "--set", "n=4", "--set", "image_size=16"]) == 0
+    assert main(["validate", "--env", "gridworld", "--set", "env.n=4", "--set", "env.image_size=16"]) == 0
     assert "valid: gridworld" in capsys.readouterr().out
-    assert main(["validate", "walled_gridworld"]) == 1
+    assert main(["validate", "--env", "walled_gridworld"]) == 1
     assert "INVALID NotAnActionError" in capsys.readouterr().out
-    assert main(["validate", "nowhere"]) == 2
+    assert main(["validate", "--env", "nowhere"]) == 2
     assert "UnknownEnvironmentError" in capsys.readouterr().err
-    assert main(["validate", "gridworld", "--set", "n"]) == 2
+    assert main(["validate", "--env", "gridworld", "--set", "env.n"]) == 2
 
 
 def test_clock_example_defines_validates_and_exports(tmp_path):
@@ -89,7 +91,7 @@ def test_check_command_exit_codes_json_and_plots(tmp_path, capsys):
     np.save(tmp_path / "circles.npy", np.concatenate([np.cos(a), np.sin(a)], axis=1))
     np.savez(tmp_path / "lines.npz", codes=env.states().astype(float))
     np.save(tmp_path / "freq2.npy", np.concatenate([np.cos(2 * a), np.sin(2 * a)], axis=1))
-    options = ["--env", "gridworld", "--set", "n=6", "--set", "hues=4", "--set", "image_size=24"]
+    options = ["--env", "gridworld", "--set", "env.n=6", "--set", "env.hues=4", "--set", "env.image_size=24"]
     out = tmp_path / "report.json"
     assert main(["check", str(tmp_path / "circles.npy"), *options, "--json", str(out), "--plots", str(tmp_path)]) == 0
     report = json.loads(out.read_text())
@@ -141,3 +143,53 @@ def test_seed_study_example_tabulates_each_learner_over_its_seeds(tmp_path):
     assert set(rows) == {"beta_vae", "lsbd_vae"}
     assert "| 2/2 | 2/2 |" in rows["lsbd_vae"]  # the symmetry learner passes in every seed
     assert len(list(tmp_path.glob("runs/*/results.json"))) == 4 and (tmp_path / "results.csv").exists()
+
+
+METRONOME = '''
+import numpy as np
+import envs
+from symgroup import Cyclic
+
+
+class Metronome(envs.SymmetryEnv):
+    """A bar at one of 6 angles (C6) in one of 2 colours (C2), drawn as lit pixels of a 2×12 image."""
+
+    def __init__(self, width: int = 12) -> None:
+        super().__init__({"angle": Cyclic(6), "colour": Cyclic(2)}, (1, 2, width))
+        self.options = {"width": width}
+
+    def draw(self, states):
+        out = np.zeros((len(states), 1, 2, self.observation_shape[2]), np.float32)
+        out[np.arange(len(states)), 0, states[:, 1], states[:, 0]] = 1.0
+        return out
+'''
+
+
+@pytest.mark.slow
+def test_a_world_in_the_users_own_file_works_in_every_command(tmp_path):
+    """``file.py:Name`` names an unregistered world in every command; a run records it in config.json,
+    so check, report, traverse and a study reload it."""
+    (tmp_path / "metronome.py").write_text(METRONOME)
+    world = "metronome.py:Metronome"
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        result = subprocess.run([SYMGROUP, *args], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+        assert "Traceback" not in result.stderr, result.stderr
+        return result
+
+    assert cli("render", "--env", world, "--out", "m.png").returncode == 0 and (tmp_path / "m.png").exists()
+    assert "valid: metronome.py:Metronome" in cli("validate", "--env", world, "--set", "env.width=8").stdout
+    trained = cli(
+        "train", "--env", world, "--learner", "lsbd_vae", "--steps", "2", "--out", "run", "--set", "architecture=mlp"
+    )
+    assert trained.returncode == 0, trained.stderr
+    assert json.loads((tmp_path / "run" / "config.json").read_text())["config"]["env"] == world
+    assert cli("check", "run").returncode in (0, 1)
+    assert cli("report", "run", "--out", "r.html").returncode == 0
+    assert cli("traverse", "run", "--out", "t.png").returncode == 0
+    (tmp_path / "s.toml").write_text(
+        f'[base]\nenv = "{world}"\nlearner = "beta_vae"\nsteps = 2\nparams = {{ architecture = "mlp" }}\n'
+    )
+    assert cli("study", "run", "s.toml", "--out", "study", "--workers", "1").returncode == 0
+    missing = cli("render", "--env", "nowhere.py:World", "--out", "m.png")
+    assert missing.returncode == 2 and "cannot load nowhere.py" in missing.stderr

@@ -20,7 +20,7 @@ from symgroup.learn.traverse import traversal_grid
 from symgroup.study import Study, run_study
 from symgroup.study.report_page import write_study_report
 
-TINY = ["--set", "n=4", "--set", "hues=4", "--set", "image_size=16"]
+TINY = ["--set", "env.n=4", "--set", "env.hues=4", "--set", "env.image_size=16"]
 
 
 @pytest.fixture(scope="module")

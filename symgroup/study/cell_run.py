@@ -112,16 +112,19 @@ def read_results(directory: Path) -> dict[str, Any] | None:
     return results if isinstance(results, dict) and results.keys() >= RESULT_KEYS else None
 
 
-Classes = tuple[type, type]  # a cell's world and learner classes
+Classes = tuple["type | None", type]  # a cell's world and learner classes
 
 
 def classes(cell: Cell) -> Classes:
     """``cell``'s world and learner classes. Executors send them with the cell, so that a world or
-    learner registered at run time (by the study's script, in a notebook) is known to a worker too."""
+    learner registered at run time (by the study's script, in a notebook) is known to a worker too.
+    A world named by where it is defined (``file.py:Name``) is loaded by that name in the worker:
+    None for it."""
     from envs.registry import environment_class
     from symgroup.learn.registry import learner_class
 
-    return environment_class(cell.config.env), learner_class(cell.config.learner)
+    world = environment_class(cell.config.env)  # loads and checks it here first
+    return None if ":" in cell.config.env else world, learner_class(cell.config.learner)
 
 
 def attempt(
@@ -154,12 +157,14 @@ def attempt(
         return message
 
 
-def _register(cell: Cell, world: type, learner: type) -> None:
-    """Register ``world`` and ``learner`` under the cell's names for them (a no-op where they are)."""
+def _register(cell: Cell, world: type | None, learner: type) -> None:
+    """Register ``world`` (where given) and ``learner`` under the cell's names for them (a no-op where
+    they are)."""
     import envs
     from symgroup.learn.registry import register
 
-    envs.register(cell.config.env)(world)
+    if world is not None:
+        envs.register(cell.config.env)(world)
     register(learner)
 
 

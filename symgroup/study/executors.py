@@ -50,7 +50,8 @@ def serial(jobs: Sequence[Job], done: Done, workers: int | None = None, address:
 
 def processes(jobs: Sequence[Job], done: Done, workers: int | None = None, address: str | None = None) -> None:
     for world, learner in {classes(cell) for cell, _ in jobs}:
-        _check_importable(world, "world")
+        if world is not None:
+            _check_importable(world, "world")
         _check_importable(learner, "learner")
     context, waiting, running = _context(), list(jobs), {}
     workers = workers or os.cpu_count() or 1

@@ -1,0 +1,7 @@
+"""``python -m symgroup.cli``: the command line."""
+
+import sys
+
+from symgroup.cli import main
+
+sys.exit(main())

@@ -1,0 +1,104 @@
+"""``symgroup train``, ``traverse``, ``demo`` and ``report``: runs of learners, and what they show."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from envs.montage import save_png
+from symgroup.cli.arguments import add_world, at_least, settings, world_options
+from symgroup.errors import InvalidOptionError
+from symgroup.paths import check_writable
+
+
+def train(args: argparse.Namespace) -> int:
+    from symgroup.learn.callbacks import until_pass
+    from symgroup.learn.config import TrainConfig
+    from symgroup.learn.trainer import train
+
+    if args.resume and not Path(args.out).is_dir():
+        raise InvalidOptionError(
+            f"nothing to resume: {args.out} is not a run directory (leave out --resume to start one)", args.out
+        )
+    config = TrainConfig(env=args.env, learner=args.learner, steps=args.steps, seed=args.seed)
+    config = config.with_settings(settings(args.set))
+    try:
+        callbacks = [until_pass(args.check_every)] if args.until_pass else []
+        run = train(config, args.out, resume=args.resume, validate=not args.skip_validation, callbacks=callbacks)
+    except KeyboardInterrupt:
+        print(f"interrupted: the checkpoint in {args.out} is saved; continue with --resume", file=sys.stderr)
+        return 130
+    if args.until_pass and run.step < run.config.steps:
+        images = run.step * run.learner.sampler(run.env, run.config.seed).images_per_batch
+        print(f"passed the check at step {run.step} ({images:,} images seen)")
+    print(f"trained {run}; check it with: symgroup check {args.out}")
+    return 0
+
+
+def traverse(args: argparse.Namespace) -> int:
+    from symgroup.learn.run import Run
+    from symgroup.learn.traverse import describe, traversal_grid
+
+    run = Run.load(args.run_dir)
+    path = save_png(traversal_grid(run), args.out)
+    print(f"wrote {path}: {describe(run)}")
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    from symgroup.learn.demo import demo
+
+    try:
+        demo(args.out, args.env, world_options(args.set, args.command), args.steps, args.seed)
+    except KeyboardInterrupt:
+        print(f"interrupted: the checkpoints in {args.out} are saved; run the demo again to continue", file=sys.stderr)
+        return 130
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    from symgroup.learn.report_page import write_report
+    from symgroup.learn.run import Run
+
+    check_writable(args.out, "file", "the page")  # before the runs are loaded
+    runs = [Run.load(directory) for directory in args.run_dirs]
+    print(f"wrote {write_report(runs, args.out)}")
+    return 0
+
+
+def add(commands: argparse._SubParsersAction) -> None:
+    from symgroup.learn.registry import LEARNERS, load_plugins
+
+    load_plugins()
+    trained = commands.add_parser("train", help="train a representation learner into a run directory")
+    add_world(
+        trained,
+        more=", a learner parameter (latent=6, lr=1e-3, batch_size=128, beta=8) or a TrainConfig field "
+        "(checkpoint_every=100)",
+    )
+    trained.add_argument(
+        "--learner", default="beta_vae", choices=sorted(LEARNERS), help="the learner (default beta_vae)"
+    )
+    trained.add_argument("--steps", type=at_least(1), default=2000, help="optimisation steps (default 2000)")
+    trained.add_argument("--seed", type=at_least(0), default=0)
+    trained.add_argument("--out", required=True, help="the run directory")
+    trained.add_argument("--resume", action="store_true", help="continue the run's checkpoint")
+    trained.add_argument("--until-pass", action="store_true", help="stop at the first check that passes SBD and LSBD")
+    trained.add_argument("--check-every", type=at_least(1), default=25, help="steps between those checks (default 25)")
+    trained.add_argument("--skip-validation", action="store_true", help="train even on a world whose action laws fail")
+    trained.set_defaults(run=train)
+    drawn = commands.add_parser("traverse", help="draw latent traversals of a run as a PNG")
+    drawn.add_argument("run_dir", metavar="RUN", help="the run directory")
+    drawn.add_argument("--out", required=True, help="the PNG file to write")
+    drawn.set_defaults(run=traverse)
+    shown = commands.add_parser("demo", help="train β-VAE and LSBD-VAE, check both, compare them, write a report")
+    add_world(shown)
+    shown.add_argument("--steps", type=at_least(1), default=600, help="optimisation steps per learner (default 600)")
+    shown.add_argument("--seed", type=at_least(0), default=0)
+    shown.add_argument("--out", default="runs/demo", help="where the runs and report.html go (default runs/demo)")
+    shown.set_defaults(run=demo)
+    page = commands.add_parser("report", help="write one self-contained HTML page about trained runs")
+    page.add_argument("run_dirs", nargs="+", metavar="RUN", help="run directories")
+    page.add_argument("--out", required=True, help="the HTML file to write")
+    page.set_defaults(run=report)
