@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from symgroup.learn.demo import demo_config
+from symgroup.demo import demo_config
 from symgroup.study import Study, Sweep, run_study
 
 WORLD = {"size": 16, "side": 4}

@@ -8,8 +8,8 @@ from test_check import circles, entangled
 
 import envs
 from symgroup.check import check
-from symgroup.check.plots import check_figures
-from symgroup.learn.report_page import GLOSSARY, summary
+from symgroup.present.plots import check_figures
+from symgroup.present.run_page import GLOSSARY, summary
 
 WORLD = envs.make("gridworld", n=6, hues=5, image_size=24)
 

@@ -193,8 +193,8 @@ def test_every_learner_declares_claims_on_its_world_that_judge_end_to_end(name):
 
 def test_check_claims_at_the_command_line_in_its_json_and_on_the_page(tmp_path, capsys):
     from symgroup.cli import main
-    from symgroup.learn.report_page import html_report
     from symgroup.learn.run import Run
+    from symgroup.present.run_page import html_report
 
     out = tmp_path / "run"
     options = {"n": 3, "hues": 2, "styles": 3, "image_size": 16}
@@ -220,8 +220,8 @@ def test_check_claims_at_the_command_line_in_its_json_and_on_the_page(tmp_path, 
 
 def test_a_study_that_asks_for_claims_tabulates_them(tmp_path, capsys):
     from symgroup.cli import main
+    from symgroup.present.study_page import html_study_report
     from symgroup.study import Study, run_study
-    from symgroup.study.report_page import html_study_report
 
     spec = {
         "base": {

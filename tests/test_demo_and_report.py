@@ -14,11 +14,11 @@ import envs
 from envs.square import Square
 from symgroup.cli import main
 from symgroup.learn import TrainConfig, train
-from symgroup.learn.report_page import write_report
 from symgroup.learn.run import Run
-from symgroup.learn.traverse import traversal_grid
+from symgroup.present.run_page import write_report
+from symgroup.present.study_page import write_study_report
+from symgroup.present.traverse import traversal_grid
 from symgroup.study import Study, run_study
-from symgroup.study.report_page import write_study_report
 
 TINY = ["--set", "env.n=4", "--set", "env.hues=4", "--set", "env.image_size=16"]
 

@@ -16,7 +16,7 @@ from symgroup.learn.infogan import cr_generator, cr_trunk
 from symgroup.learn.registry import build_learner
 from symgroup.learn.samplers import Domains
 from symgroup.learn.translators import clip
-from symgroup.learn.traverse import describe, traversal_grid
+from symgroup.present.traverse import describe, traversal_grid
 
 TINY = {"n": 4, "hues": 2, "image_size": 16}  # 96 states (styles 3), 3×16×16 images
 FROZEN = 1e-12  # a learning rate that leaves the modules as they were: terms logged after an update match

@@ -131,8 +131,8 @@ def test_the_trainer_knows_no_learner():
 
 
 def test_a_learner_without_a_decoder_says_what_it_cannot_draw(tmp_path):
-    from symgroup.learn.report_page import html_report
-    from symgroup.learn.traverse import traversal_grid
+    from symgroup.present.run_page import html_report
+    from symgroup.present.traverse import traversal_grid
 
     run = train(config(steps=2), tmp_path / "run", progress=False)
     with pytest.raises(InvalidOptionError, match="has no decoder"):
@@ -280,7 +280,7 @@ def test_a_beta_vae_variant_is_one_short_file_that_needs_only_the_kit(tmp_path):
     import importlib.util
 
     from symgroup.learn import Generative
-    from symgroup.learn.traverse import traversal_grid
+    from symgroup.present.traverse import traversal_grid
 
     path = Path(__file__).parents[1] / "examples" / "custom_vae.py"
     source = path.read_text()

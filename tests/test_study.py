@@ -21,8 +21,8 @@ import envs
 from envs.square import Square
 from symgroup.cli import main
 from symgroup.errors import InvalidOptionError, RunsFailedError
+from symgroup.present.study_page import write_study_report
 from symgroup.study import Cell, Evaluation, Study, Sweep, gather, run_study
-from symgroup.study.report_page import write_study_report
 from symgroup.study.summary import agreement, learner_share, rank_correlation, time_to_pass
 
 BASE = {

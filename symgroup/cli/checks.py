@@ -64,8 +64,8 @@ def claims_text(learner: str, verdicts: list[Verdict]) -> str:
 def check(args: argparse.Namespace) -> int:
     from symgroup.check import check
     from symgroup.check.claims import judge
-    from symgroup.check.plots import save_plots
     from symgroup.learn.run import Run
+    from symgroup.present.plots import save_plots
 
     for output, kind in ((args.json, "file"), (args.plots, "folder")):
         if output is not None:

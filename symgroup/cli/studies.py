@@ -35,7 +35,7 @@ def table(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
-    from symgroup.study.report_page import write_study_report
+    from symgroup.present.study_page import write_study_report
 
     print(f"wrote {write_study_report(args.folder, args.out)}")
     return 0

@@ -38,7 +38,7 @@ def train(args: argparse.Namespace) -> int:
 
 def traverse(args: argparse.Namespace) -> int:
     from symgroup.learn.run import Run
-    from symgroup.learn.traverse import describe, traversal_grid
+    from symgroup.present.traverse import describe, traversal_grid
 
     run = Run.load(args.run_dir)
     path = save_png(traversal_grid(run), args.out)
@@ -47,7 +47,7 @@ def traverse(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    from symgroup.learn.demo import demo
+    from symgroup.demo import demo
 
     try:
         demo(args.out, args.env, world_options(args.set, args.command), args.steps, args.seed)
@@ -58,8 +58,8 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
-    from symgroup.learn.report_page import write_report
     from symgroup.learn.run import Run
+    from symgroup.present.run_page import write_report
 
     check_writable(args.out, "file", "the page")  # before the runs are loaded
     runs = [Run.load(directory) for directory in args.run_dirs]

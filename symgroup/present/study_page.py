@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from symgroup.page import document, figure, number, table
 from symgroup.paths import check_writable
+from symgroup.present.page import document, figure, number, table
 from symgroup.study.results import finished_rows, swept_settings
 from symgroup.study.summary import Row, agreement, claims, groups, learner_share, quantities, time_to_pass, world
 

@@ -16,11 +16,11 @@ from matplotlib.figure import Figure
 from envs.montage import orbit_montage
 from symgroup.check import CheckReport, check
 from symgroup.check.claims import Verdict, judge
-from symgroup.check.plots import check_figures
 from symgroup.learn.run import Run
-from symgroup.learn.traverse import can_draw, describe, reconstructions, traversal_grid
-from symgroup.page import document, figure, image, number, table, verdict
 from symgroup.paths import check_writable
+from symgroup.present.page import document, figure, image, number, table, verdict
+from symgroup.present.plots import check_figures
+from symgroup.present.traverse import can_draw, describe, reconstructions, traversal_grid
 
 METRICS = ("mig", "dci")
 

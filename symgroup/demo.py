@@ -16,9 +16,9 @@ import envs
 from symgroup.check import CheckReport
 from symgroup.learn.architectures import default_architecture
 from symgroup.learn.config import TrainConfig
-from symgroup.learn.report_page import check_run, comparison_table, summary, write_report
 from symgroup.learn.run import Run
 from symgroup.learn.trainer import train
+from symgroup.present.run_page import check_run, comparison_table, summary, write_report
 
 LEARNERS = ("beta_vae", "lsbd_vae")
 
