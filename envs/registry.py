@@ -24,65 +24,40 @@ import importlib.util
 import inspect
 import sys
 from collections.abc import Callable
-from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
 from envs.base import SymmetryEnv
 from symgroup.errors import InvalidOptionError, UnknownEnvironmentError
+from symgroup.registry import Registry
 
-_REGISTRY: dict[str, type[SymmetryEnv]] = {}
+#: Every world by name (a read-only mapping; :func:`register` adds one).
+WORLDS: Registry[type[SymmetryEnv]] = Registry("environment", SymmetryEnv, "symgroup.worlds", UnknownEnvironmentError)
 
 E = TypeVar("E", bound=type[SymmetryEnv])
 
 
 def register(name: str) -> Callable[[E], E]:
     """Class decorator: register a :class:`SymmetryEnv` subclass under ``name``."""
-
-    def decorate(cls: E) -> E:
-        if name in _REGISTRY and _REGISTRY[name] is not cls:
-            raise InvalidOptionError(f"an environment named {name!r} is already registered", name)
-        cls.name = name
-        _REGISTRY[name] = cls
-        return cls
-
-    return decorate
-
-
-_plugins_loaded = False
-
-
-def load_plugins() -> None:
-    """Register the worlds that installed packages declare (once)."""
-    global _plugins_loaded
-    if not _plugins_loaded:
-        _plugins_loaded = True
-        for entry in entry_points(group="symgroup.worlds"):
-            cls = entry.load()
-            if not (isinstance(cls, type) and issubclass(cls, SymmetryEnv)):
-                raise InvalidOptionError(f"the entry point {entry.name} = {entry.value} is not a SymmetryEnv", entry)
-            register(entry.name)(cls)
+    return lambda cls: WORLDS.register(name, cls)
 
 
 def names() -> tuple[str, ...]:
     """The registered environment names, sorted."""
-    load_plugins()
-    return tuple(sorted(_REGISTRY))
+    return tuple(sorted(WORLDS))
 
 
 def environment_class(name: str) -> type[SymmetryEnv]:
     """The class of a registered world, or of one named ``file.py:Name`` / ``module:Name``."""
-    load_plugins()
-    if name in _REGISTRY:
-        return _REGISTRY[name]
-    if ":" in name:
+    if ":" in name and name not in WORLDS:
         return _defined_at(name)
-    raise UnknownEnvironmentError(
-        f"no environment {name!r}; the registered ones are {', '.join(names())} (a world of your own: "
-        "path/to/file.py:ClassName or package.module:ClassName)",
-        name,
-    )
+    try:
+        return WORLDS[name]
+    except UnknownEnvironmentError as error:
+        raise UnknownEnvironmentError(
+            f"{error} (a world of your own: path/to/file.py:ClassName or package.module:ClassName)", name
+        ) from None
 
 
 def _defined_at(spec: str) -> type[SymmetryEnv]:

@@ -329,7 +329,7 @@ def one_run_on(env):
 @pytest.fixture
 def registry(monkeypatch):
     """The world registry, restored after the test."""
-    monkeypatch.setattr(envs.registry, "_REGISTRY", dict(envs.registry._REGISTRY))
+    monkeypatch.setattr(envs.registry.WORLDS, "_classes", dict(envs.registry.WORLDS._classes))
 
 
 def test_a_world_registered_at_run_time_is_known_to_the_worker_processes(registry, tmp_path):

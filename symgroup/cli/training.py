@@ -68,9 +68,8 @@ def report(args: argparse.Namespace) -> int:
 
 
 def add(commands: argparse._SubParsersAction) -> None:
-    from symgroup.learn.registry import LEARNERS, load_plugins
+    from symgroup.learn.registry import LEARNERS
 
-    load_plugins()
     trained = commands.add_parser("train", help="train a representation learner into a run directory")
     add_world(
         trained,

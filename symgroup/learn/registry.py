@@ -8,7 +8,6 @@ other installed packages declare as entry points in the group ``symgroup.learner
 from __future__ import annotations
 
 import dataclasses
-from importlib.metadata import entry_points
 from typing import TypeVar
 
 import envs
@@ -31,6 +30,7 @@ from symgroup.learn.vaes import (
     FactorVAE,
     InfoVAE,
 )
+from symgroup.registry import Registry
 
 BUILT_IN = (
     VAE,
@@ -55,41 +55,22 @@ BUILT_IN = (
     InfoGAN,
     InfoGANCR,
 )
-LEARNERS: dict[str, type[Learner]] = {m.name: m for m in BUILT_IN}
+#: Every learner by name (a read-only mapping; :func:`register` adds one).
+LEARNERS: Registry[type[Learner]] = Registry("learner", Learner, "symgroup.learners", InvalidOptionError)
+for _learner in BUILT_IN:
+    LEARNERS.register(_learner.name, _learner)
 
 L = TypeVar("L", bound=type[Learner])
-_plugins_loaded = False
 
 
 def register(cls: L) -> L:
     """Class decorator: make a :class:`Learner` subclass trainable by its ``name``."""
-    if not (isinstance(cls, type) and issubclass(cls, Learner)):
-        raise InvalidOptionError(f"only Learner subclasses can be registered, got {cls!r}", cls)
-    if LEARNERS.get(cls.name, cls) is not cls:
-        raise InvalidOptionError(f"a learner named {cls.name!r} is already registered", cls.name)
-    LEARNERS[cls.name] = cls
-    return cls
-
-
-def load_plugins() -> None:
-    """Register the learners that installed packages declare (once)."""
-    global _plugins_loaded
-    if not _plugins_loaded:
-        _plugins_loaded = True
-        for entry in entry_points(group="symgroup.learners"):
-            register(entry.load())
-
-
-def learner_class(name: str) -> type[Learner]:
-    load_plugins()
-    if name not in LEARNERS:
-        raise InvalidOptionError(f"unknown learner {name!r}; choose from {sorted(LEARNERS)}", name)
-    return LEARNERS[name]
+    return LEARNERS.register(getattr(cls, "name", None), cls)
 
 
 def build_learner(config: TrainConfig, env: envs.SymmetryEnv) -> tuple[TrainConfig, Learner]:
     """The learner of ``config`` for ``env`` (on the CPU), and ``config`` with its parameters filled
     in from the learner's defaults for the world (what the run saves)."""
-    cls = learner_class(config.learner)
+    cls = LEARNERS[config.learner]
     learner_config = configure(cls, env, config.params)
     return dataclasses.replace(config, params=learner_config.to_dict()), cls(env, learner_config)

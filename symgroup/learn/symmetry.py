@@ -72,7 +72,7 @@ from symgroup.learn.latent_actions import (
 from symgroup.learn.learner import LearnerConfig
 from symgroup.learn.losses import bernoulli_reconstruction, kl_divergence
 from symgroup.learn.samplers import Paths, Sampler
-from symgroup.learn.vaes import VAE, Autoencoder, Terms
+from symgroup.learn.vaes import VAE, Autoencoder, BetaVAE, Terms
 
 if TYPE_CHECKING:
     from symgroup.check.claims import Claim
@@ -273,8 +273,7 @@ class ForwardVAE(BlockActions):
             terms["loss"] = terms["loss"] + self.config.gamma * terms["forward"]
         return terms
 
-    def penalty(self, mean, log_variance, z, kl, step):
-        return {"regularised": self.config.beta * kl}
+    penalty = BetaVAE.penalty  # β·KL
 
 
 @dataclass

@@ -317,8 +317,7 @@ class DIPVAE(VAE):
 
 
 @dataclass
-class DIPVAEIIConfig(LearnerConfig):
-    lambda_od: NonNegative = 10.0
+class DIPVAEIIConfig(DIPVAEConfig):
     lambda_d: NonNegative = 10.0
 
 

@@ -121,10 +121,10 @@ def classes(cell: Cell) -> Classes:
     A world named by where it is defined (``file.py:Name``) is loaded by that name in the worker:
     None for it."""
     from envs.registry import environment_class
-    from symgroup.learn.registry import learner_class
+    from symgroup.learn.registry import LEARNERS
 
     world = environment_class(cell.config.env)  # loads and checks it here first
-    return None if ":" in cell.config.env else world, learner_class(cell.config.learner)
+    return None if ":" in cell.config.env else world, LEARNERS[cell.config.learner]
 
 
 def attempt(

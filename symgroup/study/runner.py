@@ -22,7 +22,7 @@ from tqdm import tqdm
 import envs
 from symgroup.errors import InvalidOptionError, RunsFailedError, SymgroupError
 from symgroup.learn.learner import configure
-from symgroup.learn.registry import learner_class
+from symgroup.learn.registry import LEARNERS
 from symgroup.learn.run import held_elsewhere
 from symgroup.numbers import is_integer
 from symgroup.paths import check_writable
@@ -90,7 +90,7 @@ def validate(cells: list[Cell]) -> None:
         try:
             world = json.dumps([config.env, config.env_options], sort_keys=True)
             env = worlds[world] = worlds.get(world) or envs.make(config.env, **config.env_options)
-            configure(learner_class(config.learner), env, config.params)
+            configure(LEARNERS[config.learner], env, config.params)
         except SymgroupError as error:
             raise InvalidOptionError(
                 f"the study's cell {cell.key} ({config.learner} on {config.env}, seed "
