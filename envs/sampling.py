@@ -7,7 +7,7 @@ Every draw says where its states come from: ``distribution="uniform"`` (every st
 
 >>> import envs, numpy as np
 >>> env = envs.make("gridworld", n=4, hues=2, image_size=16)
->>> states, moves = paths(env, 3, 2, np.random.default_rng(0))
+>>> states, moves = paths(env, 3, 2, rng=0)
 >>> states.shape, moves.shape, bool((env.act_moves(moves[:, 0], states[:, 0]) == states[:, 1]).all())
 ((3, 3, 3), (3, 2), True)
 >>> seen, _ = views(env, states[:, 0], ("colour",), np.random.default_rng(0))
@@ -29,12 +29,14 @@ if TYPE_CHECKING:
     from envs.base import SymmetryEnv
 
 Distribution = Literal["uniform", "training"]
+Rng = np.random.Generator | int | None  # a random generator, or the seed of a new one
 #: Rounds of rejection sampling before :func:`domain_split` gives up on a world that lacks a domain.
 DOMAIN_ROUNDS = 1000
 
 
-def draw_states(env: SymmetryEnv, n: int, rng: np.random.Generator, distribution: Distribution) -> np.ndarray:
+def draw_states(env: SymmetryEnv, n: int, rng: Rng, distribution: Distribution) -> np.ndarray:
     """n states (n, n_factors) from the named distribution."""
+    rng = np.random.default_rng(rng)
     if distribution == "uniform":
         return env.sample_states(n, rng)
     if distribution == "training":
@@ -58,22 +60,22 @@ def paths(
     env: SymmetryEnv,
     n: int,
     length: int,
-    rng: np.random.Generator,
+    rng: Rng,
     moves: Sequence[GroupElement] | None = None,
     distribution: Distribution = "uniform",
 ) -> tuple[np.ndarray, np.ndarray]:
     """n paths of ``length`` uniform moves from ``distribution``'s starts: (states (n, L + 1,
     n_factors), move ids (n, L) into ``moves``, default the world's moves)."""
+    rng = np.random.default_rng(rng)
     starts = draw_states(env, n, rng, distribution)
     move_ids = rng.integers(0, len(env.moves if moves is None else moves), size=(n, length))
     return walk(env, starts, move_ids, moves), move_ids
 
 
-def views(
-    env: SymmetryEnv, states: np.ndarray, subgroups: Sequence[str], rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
+def views(env: SymmetryEnv, states: np.ndarray, subgroups: Sequence[str], rng: Rng) -> tuple[np.ndarray, np.ndarray]:
     """h·s for each row s of ``states``, h uniform in the product of the named subgroups: (the views,
     the element number of h's component in each subgroup (n, len(subgroups)))."""
+    rng = np.random.default_rng(rng)
     out, chosen = states, []
     for name in subgroups:
         elements = [env.group.embed(name, g) for g in env.factors[name].group.elements()]
@@ -82,11 +84,10 @@ def views(
     return out, np.stack(chosen, axis=1)
 
 
-def balanced(
-    env: SymmetryEnv, n: int, column: int, rng: np.random.Generator, distribution: Distribution = "training"
-) -> np.ndarray:
+def balanced(env: SymmetryEnv, n: int, column: int, rng: Rng, distribution: Distribution = "training") -> np.ndarray:
     """n states whose component ``column`` (a domain) takes each of its values equally often (as
     nearly as n allows, in random order), the other components from ``distribution``."""
+    rng = np.random.default_rng(rng)
     states = draw_states(env, n, rng, distribution)
     size = env.factor_sizes[column]
     states[:, column] = rng.permutation((rng.integers(size) + np.arange(n)) % size)
@@ -94,11 +95,12 @@ def balanced(
 
 
 def domain_split(
-    env: SymmetryEnv, n: int, column: int, rng: np.random.Generator, distribution: Distribution = "training"
+    env: SymmetryEnv, n: int, column: int, rng: Rng, distribution: Distribution = "training"
 ) -> tuple[np.ndarray, np.ndarray]:
     """n states whose component ``column`` is 0 (the source domain) and n whose component is not (the
     target), each from ``distribution`` given its domain (by rejection, so a world's correlations
     between the domain and its other factors are kept)."""
+    rng = np.random.default_rng(rng)
     found: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])
     for _ in range(DOMAIN_ROUNDS):
         states = draw_states(env, 4 * n, rng, distribution)
