@@ -9,7 +9,18 @@
 """
 
 from envs import arrow, dihedral_glyph, flatland, gridworld, multi_object, square, styled_gridworld  # noqa: F401  (register)
-from envs.base import CustomEnv, Factor, SymmetryEnv, Transitions, Walks
+from envs.base import CustomEnv, Factor, SymmetryEnv, Transitions, Walks, WorldOptions
 from envs.registry import make, names, options, register
 
-__all__ = ["CustomEnv", "Factor", "SymmetryEnv", "Transitions", "Walks", "make", "names", "options", "register"]
+__all__ = [
+    "CustomEnv",
+    "Factor",
+    "SymmetryEnv",
+    "Transitions",
+    "Walks",
+    "WorldOptions",
+    "make",
+    "names",
+    "options",
+    "register",
+]

@@ -7,12 +7,15 @@ The arrow is a polygon drawn procedurally (no image files), rotated about the im
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from envs.base import SymmetryEnv
-from envs.draw import check_grid, hue_colours, polygon_alpha
+from envs.base import SymmetryEnv, WorldOptions
+from envs.draw import Cells, check_grid, hue_colours, polygon_alpha
 from envs.registry import register
 from symgroup import Cyclic
+from symgroup.config import Count
 
 #: An arrow pointing right, with a barb on one side only (no rotational or mirror symmetry); units of
 #: the image half-width, y up.
@@ -35,12 +38,16 @@ ARROW = np.array(
 class Arrow(SymmetryEnv):
     """C_rotations × C_hues, (3, image_size, image_size) RGB; defaults 64 × 64 states, 64×64 pixels."""
 
-    def __init__(self, rotations: int = 64, hues: int = 64, image_size: int = 64) -> None:
-        check_grid(rotations, 2 * rotations, "rotations")
-        check_grid(hues, 2 * hues, "hues")
+    @dataclass(frozen=True)
+    class Options(WorldOptions):
+        rotations: Cells = 64
+        hues: Cells = 64
+        image_size: Count = 64
+
+    def __init__(self, options: Options = Options()) -> None:
+        rotations, hues, image_size = options.rotations, options.hues, options.image_size
         check_grid(8, image_size)
-        super().__init__({"angle": Cyclic(rotations), "colour": Cyclic(hues)}, (3, image_size, image_size))
-        self.options = {"rotations": rotations, "hues": hues, "image_size": image_size}
+        super().__init__({"angle": Cyclic(rotations), "colour": Cyclic(hues)}, (3, image_size, image_size), options)
         self._alpha = polygon_alpha(ARROW, 2 * np.pi * np.arange(rotations) / rotations, image_size)
         self._colours = hue_colours(hues)
 

@@ -3,8 +3,9 @@
 A state is one integer per factor (its *component*); subgroup Gᵢ acts on component i only, the
 disentangled world action that Higgins et al. 2018 (arXiv 1812.02230, section 3) assume. By default
 Gᵢ acts on its component by left multiplication on element numbers — for C_n the cyclic shift
-c ↦ (c + k) mod n. A subclass names its factors and implements :meth:`SymmetryEnv.draw`; states,
-acting, transitions, random walks, validation and export come from this class.
+c ↦ (c + k) mod n. A subclass names its factors, declares its typed ``Options`` (a :class:`WorldOptions` dataclass) and
+implements :meth:`SymmetryEnv.draw`; states, acting, transitions, random walks, validation and export
+come from this class.
 
 >>> import numpy as np
 >>> from symgroup import Cyclic
@@ -30,12 +31,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from envs import sampling
 from symgroup import DirectProduct, Group, GroupAction, GroupElement, StateGrid
+from symgroup.config import TypedConfig
 from symgroup.errors import InvalidOptionError, RenderError
 from symgroup.numbers import check_integer
 from symgroup.representation import Representation
@@ -63,6 +65,16 @@ class Factor:
     act: ComponentAct | None = None
     size: int | None = None
     representation: Representation | None = None
+
+
+@dataclass(frozen=True)
+class WorldOptions(TypedConfig):
+    """A world's options, checked against their annotations when made (:mod:`symgroup.config`). A
+    world with options declares them as a nested ``Options`` dataclass extending this one and takes
+    an instance of it (``envs.make(name, **values)`` builds it from the values); a world without
+    options keeps this empty one."""
+
+    noun = "option"
 
 
 @dataclass(frozen=True)
@@ -102,8 +114,15 @@ class SymmetryEnv(GroupAction, ABC):
 
     #: The registry name (set by :func:`envs.register`); "custom" for unregistered environments.
     name = "custom"
+    #: The world's typed options (a subclass declares its own).
+    Options: ClassVar[type[WorldOptions]] = WorldOptions
 
-    def __init__(self, factors: Mapping[str, Group | Factor], observation_shape: Sequence[int]) -> None:
+    def __init__(
+        self,
+        factors: Mapping[str, Group | Factor],
+        observation_shape: Sequence[int],
+        options: WorldOptions | None = None,
+    ) -> None:
         if not factors:
             raise InvalidOptionError("an environment needs at least one factor", factors)
         self.factors = {n: f if isinstance(f, Factor) else Factor(f) for n, f in factors.items()}
@@ -121,7 +140,7 @@ class SymmetryEnv(GroupAction, ABC):
                 f"{OBSERVATION_BYTES // 2**20} MiB (a batch of 64 must fit in memory)",
                 observation_shape,
             )
-        self.options: dict[str, Any] = {}
+        self.options = self.Options() if options is None else options
         self._image_table: np.ndarray | None = None
 
     # --- states -----------------------------------------------------------------------------------
@@ -269,7 +288,7 @@ class SymmetryEnv(GroupAction, ABC):
         """A JSON-safe description: name, options, factors with their groups, sizes and generators."""
         return {
             "env": self.name,
-            "options": self.options,
+            "options": self.options.to_dict(),
             "factors": [
                 {"name": n, "group": str(f.group), "size": size, "generators": [str(s) for s in f.group.generators]}
                 for (n, f), size in zip(self.factors.items(), self.factor_sizes, strict=True)
@@ -279,7 +298,7 @@ class SymmetryEnv(GroupAction, ABC):
         }
 
     def __repr__(self) -> str:
-        options = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
+        options = ", ".join(f"{k}={v!r}" for k, v in self.options.to_dict().items())
         return f"{type(self).__name__}({options}): {self.group}, {self.n_states} states"
 
 

@@ -7,12 +7,15 @@ transformed by h's 2×2 matrix, so g·h is drawn as the glyph transformed by g @
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from envs.base import SymmetryEnv
-from envs.draw import cell_masks, check_grid
+from envs.base import SymmetryEnv, WorldOptions
+from envs.draw import Cells, cell_masks, check_grid
 from envs.registry import register
 from symgroup import Cyclic, Dihedral
+from symgroup.config import Count
 from symgroup.errors import InvalidOptionError
 
 #: An "F" on a 5×5 grid (row 0 at the top): no rotation or reflection maps it to itself.
@@ -25,19 +28,24 @@ GLYPH = np.array(
 class DihedralGlyph(SymmetryEnv):
     """D_4 × C_n × C_n, (1, image_size, image_size); defaults n = 4 (128 states), 64×64."""
 
-    def __init__(self, n: int = 4, image_size: int = 64) -> None:
+    @dataclass(frozen=True)
+    class Options(WorldOptions):
+        n: Cells = 4
+        image_size: Count = 64
+
+    def __init__(self, options: Options = Options()) -> None:
+        n, image_size = options.n, options.image_size
         check_grid(n, image_size)
         if image_size // n < len(GLYPH):
             raise InvalidOptionError(f"cells of {image_size // n} px cannot hold the {len(GLYPH)}-px glyph", image_size)
         d4 = Dihedral(4)
-        super().__init__({"pose": d4, "x": Cyclic(n), "y": Cyclic(n)}, (1, image_size, image_size))
-        self.options = {"n": n, "image_size": image_size}
+        super().__init__({"pose": d4, "x": Cyclic(n), "y": Cyclic(n)}, (1, image_size, image_size), options)
         cell = image_size // n
         self._tiles = np.stack([_transformed(GLYPH, np.rint(h.to("MAT")).astype(int), cell) for h in d4.elements()])
         self._cells = cell_masks(n, image_size)
 
     def draw(self, states: np.ndarray) -> np.ndarray:
-        n, size = self.options["n"], self.observation_shape[1]
+        n, size = self.options.n, self.observation_shape[1]
         cell = size // n
         out = np.zeros((len(states), 1, size, size), dtype=np.float32)
         for i, (pose, x, y) in enumerate(states.tolist()):

@@ -4,9 +4,11 @@ vectorised over a batch and anti-aliased where shapes are not pixel-aligned."""
 from __future__ import annotations
 
 import colorsys
+from typing import Annotated
 
 import numpy as np
 
+from symgroup.config import Bound
 from symgroup.errors import InvalidOptionError
 
 
@@ -28,11 +30,13 @@ def wrapped_run_masks(size: int, length: int) -> np.ndarray:
     return (((pixels[None, :] - pixels[:, None]) % size) < length).astype(np.float32)
 
 
-def check_grid(n: int, image_size: int, name: str = "n") -> None:
-    """Raise :class:`InvalidOptionError` unless n ≥ 2 cells of at least 2 pixels fit in image_size."""
-    if not isinstance(n, int) or n < 2:
-        raise InvalidOptionError(f"{name} must be an integer ≥ 2, got {n!r}", n)
-    if not isinstance(image_size, int) or image_size < 2 * n:
+#: A cyclic factor's size as a world option: at least 2 (a C1 factor would not move).
+Cells = Annotated[int, Bound(2)]
+
+
+def check_grid(n: int, image_size: int) -> None:
+    """Raise :class:`InvalidOptionError` unless n cells of at least 2 pixels fit in image_size."""
+    if image_size < 2 * n:
         raise InvalidOptionError(f"image_size {image_size!r} is too small for {n} cells of at least 2 pixels", n)
 
 

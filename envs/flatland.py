@@ -7,14 +7,15 @@ arXiv 1904.00243; drawn directly, no physics engine).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from envs.base import SymmetryEnv
-from envs.draw import check_grid, disc_alpha
+from envs.base import SymmetryEnv, WorldOptions
+from envs.draw import Cells, check_grid, disc_alpha
 from envs.registry import register
 from symgroup import Cyclic
-from symgroup.errors import InvalidOptionError
-from symgroup.numbers import is_number
+from symgroup.config import Count, Positive
 
 BALL_COLOUR = np.array([1.0, 0.55, 0.1], dtype=np.float32)
 
@@ -23,13 +24,17 @@ BALL_COLOUR = np.array([1.0, 0.55, 0.1], dtype=np.float32)
 class Flatland(SymmetryEnv):
     """C_n × C_n, (3, image_size, image_size) RGB; defaults n = 16 (4-pixel steps), 64×64."""
 
-    def __init__(self, n: int = 16, image_size: int = 64, radius: float = 15.0) -> None:
+    @dataclass(frozen=True)
+    class Options(WorldOptions):
+        n: Cells = 16
+        image_size: Count = 64
+        radius: Positive = 15.0  # pixels at 64×64
+
+    def __init__(self, options: Options = Options()) -> None:
+        n, image_size = options.n, options.image_size
         check_grid(n, image_size)
-        if not is_number(radius) or radius <= 0:
-            raise InvalidOptionError(f"radius must be a number > 0 (pixels at 64×64), got {radius!r}", radius)
-        super().__init__({"x": Cyclic(n), "y": Cyclic(n)}, (3, image_size, image_size))
-        self.options = {"n": n, "image_size": image_size, "radius": radius}
-        self._step, self._radius = image_size / n, radius * image_size / 64
+        super().__init__({"x": Cyclic(n), "y": Cyclic(n)}, (3, image_size, image_size), options)
+        self._step, self._radius = image_size / n, options.radius * image_size / 64
 
     def draw(self, states: np.ndarray) -> np.ndarray:
         centres = (states.astype(np.float32) + 0.5) * self._step

@@ -7,25 +7,33 @@ arXiv 1812.02230, section 4). x is the column, y the row; the object fills its c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from envs.base import Factor, SymmetryEnv
-from envs.draw import cell_masks, check_grid, hue_colours
+from envs.base import Factor, SymmetryEnv, WorldOptions
+from envs.draw import Cells, cell_masks, check_grid, hue_colours
 from envs.registry import register
 from symgroup import Cyclic, GroupElement
+from symgroup.config import Count
 
 
 @register("gridworld")
 class GridWorld(SymmetryEnv):
     """C_n × C_n × C_hues, (3, image_size, image_size) RGB; 512 states at the defaults."""
 
-    def __init__(self, n: int = 8, hues: int = 8, image_size: int = 64) -> None:
+    @dataclass(frozen=True)
+    class Options(WorldOptions):
+        n: Cells = 8
+        hues: Cells = 8
+        image_size: Count = 64
+
+    def __init__(self, options: Options = Options()) -> None:
+        n, image_size = options.n, options.image_size
         check_grid(n, image_size)
-        check_grid(hues, 2 * hues, "hues")
-        super().__init__(self._factors(n, hues), (3, image_size, image_size))
-        self.options = {"n": n, "hues": hues, "image_size": image_size}
+        super().__init__(self._factors(n, options.hues), (3, image_size, image_size), options)
         self._masks = cell_masks(n, image_size, margin=image_size // n // 8)
-        self._colours = hue_colours(hues)
+        self._colours = hue_colours(options.hues)
 
     def _factors(self, n: int, k: int) -> dict[str, Cyclic | Factor]:
         return {"x": Cyclic(n), "y": Cyclic(n), "colour": Cyclic(k)}

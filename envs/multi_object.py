@@ -7,28 +7,36 @@ objects still give distinct images.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from envs.base import SymmetryEnv
-from envs.draw import cell_masks, check_grid, hue_colours
+from envs.base import SymmetryEnv, WorldOptions
+from envs.draw import Cells, cell_masks, check_grid, hue_colours
 from envs.registry import register
 from symgroup import Cyclic
+from symgroup.config import Count
 
 
 @register("multi_object")
 class MultiObject(SymmetryEnv):
     """Five subgroups; defaults n = 4, hues = 4 (1024 states), 64×64 RGB."""
 
-    def __init__(self, n: int = 4, hues: int = 4, image_size: int = 64) -> None:
+    @dataclass(frozen=True)
+    class Options(WorldOptions):
+        n: Cells = 4
+        hues: Cells = 4
+        image_size: Count = 64
+
+    def __init__(self, options: Options = Options()) -> None:
+        n, image_size = options.n, options.image_size
         check_grid(n, image_size // 4)
-        check_grid(hues, 2 * hues, "hues")
-        factors = {"x1": Cyclic(n), "y1": Cyclic(n), "x2": Cyclic(n), "y2": Cyclic(n), "colour": Cyclic(hues)}
-        super().__init__(factors, (3, image_size, image_size))
-        self.options = {"n": n, "hues": hues, "image_size": image_size}
+        factors = {"x1": Cyclic(n), "y1": Cyclic(n), "x2": Cyclic(n), "y2": Cyclic(n), "colour": Cyclic(options.hues)}
+        super().__init__(factors, (3, image_size, image_size), options)
         cell = image_size // n
         self._square = cell_masks(n, image_size, margin=max(1, cell // 8))
         self._bar = cell_masks(n, image_size, margin=cell * 3 // 8)  # the plus's arm width
-        self._colours = hue_colours(hues)
+        self._colours = hue_colours(options.hues)
 
     def draw(self, states: np.ndarray) -> np.ndarray:
         x1, y1, x2, y2, c = states.T

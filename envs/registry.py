@@ -18,10 +18,10 @@ GridWorld(n=6, hues=5, image_size=32): DirectProduct(x=C6, y=C6, colour=C5), 180
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 import importlib.util
-import inspect
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -96,17 +96,14 @@ def _module(where: str, spec: str) -> ModuleType:
 
 
 def options(name: str) -> dict[str, Any]:
-    """The options of environment ``name`` with their defaults."""
-    signature = inspect.signature(environment_class(name).__init__)
-    return {p.name: p.default for p in list(signature.parameters.values())[1:]}
+    """The options of environment ``name`` with their defaults (its ``Options``)."""
+    return environment_class(name).Options().to_dict()
 
 
-def make(name: str, **opts: Any) -> SymmetryEnv:
-    """Build environment ``name``; unknown names and options raise typed errors that list the valid ones."""
+def make(name: str, **values: Any) -> SymmetryEnv:
+    """Build environment ``name`` with its ``Options`` made of ``values``; unknown names and options,
+    and values that do not fit an option's type, are typed errors naming them."""
     cls = environment_class(name)
-    unknown = set(opts) - set(options(name))
-    if unknown:
-        raise InvalidOptionError(
-            f"{name} has no option {', '.join(sorted(unknown))}; its options are {options(name)}", sorted(unknown)
-        )
-    return cls(**opts)
+    if unknown := sorted(set(values) - set(options(name))):
+        raise InvalidOptionError(f"{name} has no option {', '.join(unknown)}; its options are {options(name)}", unknown)
+    return cls(cls.Options.of(values)) if dataclasses.fields(cls.Options) else cls()

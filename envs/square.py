@@ -7,12 +7,15 @@ defaults, one channel.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from envs.base import SymmetryEnv
-from envs.draw import wrapped_run_masks
+from envs.base import SymmetryEnv, WorldOptions
+from envs.draw import Cells, wrapped_run_masks
 from envs.registry import register
 from symgroup import Cyclic
+from symgroup.config import Count
 from symgroup.errors import InvalidOptionError
 
 
@@ -20,11 +23,16 @@ from symgroup.errors import InvalidOptionError
 class Square(SymmetryEnv):
     """C_size × C_size, (1, size, size); defaults size = 64, side = 16."""
 
-    def __init__(self, size: int = 64, side: int = 16) -> None:
-        if not isinstance(size, int) or not isinstance(side, int) or not 1 <= side < size:
-            raise InvalidOptionError(f"need integers 1 ≤ side < size, got side={side!r}, size={size!r}", side)
-        super().__init__({"x": Cyclic(size), "y": Cyclic(size)}, (1, size, size))
-        self.options = {"size": size, "side": side}
+    @dataclass(frozen=True)
+    class Options(WorldOptions):
+        size: Cells = 64
+        side: Count = 16
+
+    def __init__(self, options: Options = Options()) -> None:
+        size, side = options.size, options.side
+        if side >= size:
+            raise InvalidOptionError(f"need 1 ≤ side < size, got side={side!r}, size={size!r}", side)
+        super().__init__({"x": Cyclic(size), "y": Cyclic(size)}, (1, size, size), options)
         self._runs = wrapped_run_masks(size, side)
 
     def draw(self, states: np.ndarray) -> np.ndarray:

@@ -11,13 +11,16 @@ correlated factors), while the checker still judges every state.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated
+
 import numpy as np
 
 from envs.gridworld import GridWorld
 from envs.registry import register
 from symgroup import Cyclic
+from symgroup.config import Bound, Count
 from symgroup.errors import InvalidOptionError
-from symgroup.numbers import is_number
 
 STYLES = ("filled", "outlined", "hatched")
 
@@ -36,17 +39,17 @@ def style_patterns(side: int, styles: int) -> np.ndarray:
 class StyledGridWorld(GridWorld):
     """C_n × C_n × C_hues × C_styles, (3, image_size, image_size) RGB; 1,536 states at the defaults."""
 
-    def __init__(
-        self, n: int = 8, hues: int = 8, styles: int = 3, image_size: int = 64, correlation: float = 0.0
-    ) -> None:
-        if not isinstance(styles, int) or isinstance(styles, bool) or not 2 <= styles <= len(STYLES):
+    @dataclass(frozen=True)
+    class Options(GridWorld.Options):
+        styles: Count = 3  # filled, outlined (, hatched)
+        correlation: Annotated[float, Bound(0, high=1)] = 0.0
+
+    def __init__(self, options: Options = Options()) -> None:
+        n, styles, image_size = options.n, options.styles, options.image_size
+        if not 2 <= styles <= len(STYLES):
             raise InvalidOptionError(f"styles must be 2 or 3 ({', '.join(STYLES)}), got {styles!r}", styles)
-        if not is_number(correlation) or not 0 <= correlation <= 1:
-            raise InvalidOptionError(f"correlation must be a number in [0, 1], got {correlation!r}", correlation)
-        self.styles = styles
-        super().__init__(n, hues, image_size)
-        self.options = {**self.options, "styles": styles, "correlation": correlation}
-        self.correlation = float(correlation)
+        self.styles, self.correlation = styles, options.correlation
+        super().__init__(options)
         side = int(self._masks[0].sum())  # the grid world's cells: (n, size) 0/1 pixel masks
         if side < 3:
             raise InvalidOptionError(

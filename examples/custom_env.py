@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ import numpy as np
 import envs
 from symgroup import Cyclic
 from symgroup.check import check
+from symgroup.config import Count
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.trainer import train
 
@@ -28,12 +30,16 @@ from symgroup.learn.trainer import train
 class CrossBars(envs.SymmetryEnv):
     """C_n × C_n, one-channel n×n images: the column x and the row y are lit (their crossing too)."""
 
-    def __init__(self, n: int = 12) -> None:
-        super().__init__({"column": Cyclic(n), "row": Cyclic(n)}, (1, n, n))
-        self.options = {"n": n}
+    @dataclass(frozen=True)
+    class Options(envs.WorldOptions):
+        n: Count = 12
+
+    def __init__(self, options: Options = Options()) -> None:
+        n = options.n
+        super().__init__({"column": Cyclic(n), "row": Cyclic(n)}, (1, n, n), options)
 
     def draw(self, states: np.ndarray) -> np.ndarray:
-        lit = np.eye(self.options["n"], dtype=np.float32)
+        lit = np.eye(self.options.n, dtype=np.float32)
         columns, rows = lit[states[:, 0]][:, None, :], lit[states[:, 1]][:, :, None]
         return np.maximum(columns, rows)[:, None]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ import numpy as np
 import envs
 from symgroup import Cyclic, Symmetric
 from symgroup.check import check
+from symgroup.config import Count
 from symgroup.learn import TrainConfig, train, until_pass
 
 COLOURS = np.eye(3, dtype=np.float32)  # red, green, blue
@@ -30,9 +32,15 @@ COLOURS = np.eye(3, dtype=np.float32)  # red, green, blue
 class ShuffledStripes(envs.SymmetryEnv):
     """S3 × C_n × C_n, (3, image_size, image_size); defaults n = 4 (96 states), 32×32."""
 
-    def __init__(self, n: int = 4, image_size: int = 32) -> None:
-        super().__init__({"order": Symmetric(3), "x": Cyclic(n), "y": Cyclic(n)}, (3, image_size, image_size))
-        self.options = {"n": n, "image_size": image_size}
+    @dataclass(frozen=True)
+    class Options(envs.WorldOptions):
+        n: Count = 4
+        image_size: Count = 32
+
+    def __init__(self, options: Options = Options()) -> None:
+        n, image_size = options.n, options.image_size
+        factors = {"order": Symmetric(3), "x": Cyclic(n), "y": Cyclic(n)}
+        super().__init__(factors, (3, image_size, image_size), options)
         self._orders = np.array([g.value for g in Symmetric(3).elements()])  # σ(i) for each element
         self._cell = image_size // n
         self._stripe = np.arange(self._cell) * 3 // self._cell  # the stripe of each column of a cell

@@ -146,6 +146,8 @@ def test_seed_study_example_tabulates_each_learner_over_its_seeds(tmp_path):
 
 
 METRONOME = '''
+from dataclasses import dataclass
+
 import numpy as np
 import envs
 from symgroup import Cyclic
@@ -154,9 +156,12 @@ from symgroup import Cyclic
 class Metronome(envs.SymmetryEnv):
     """A bar at one of 6 angles (C6) in one of 2 colours (C2), drawn as lit pixels of a 2×12 image."""
 
-    def __init__(self, width: int = 12) -> None:
-        super().__init__({"angle": Cyclic(6), "colour": Cyclic(2)}, (1, 2, width))
-        self.options = {"width": width}
+    @dataclass(frozen=True)
+    class Options(envs.WorldOptions):
+        width: int = 12
+
+    def __init__(self, options: Options = Options()) -> None:
+        super().__init__({"angle": Cyclic(6), "colour": Cyclic(2)}, (1, 2, options.width), options)
 
     def draw(self, states):
         out = np.zeros((len(states), 1, 2, self.observation_shape[2]), np.float32)

@@ -138,7 +138,7 @@ def test_correlation_changes_the_training_distribution_only():
     ("options", "message"),
     [
         ({"styles": 4}, "styles must be 2 or 3"),
-        ({"correlation": 1.5}, "correlation must be a number in"),
+        ({"correlation": 1.5}, "correlation must be a finite number in"),
         ({"n": 8, "image_size": 16}, "too small to draw styles"),
     ],
 )
