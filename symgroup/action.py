@@ -142,14 +142,14 @@ class GroupAction:
         """The state numbers of ``states`` (one state, or a batch); :class:`InvalidStateError` names a
         row that is not a state."""
         batch, single = self._batch(states)
-        found = self._state_set.index(batch)
+        found = self._find(batch)
         return found[0] if single else found
 
     def check_states(self, states: np.ndarray | Sequence) -> np.ndarray:
         """``states`` (one state, or a batch) as an int64 batch (n, n_components), or
         :class:`InvalidStateError` naming a row that is not a state."""
         batch, _ = self._batch(states)
-        self._state_set.index(batch)
+        self._find(batch)
         return batch
 
     def _batch(self, states: np.ndarray | Sequence) -> tuple[np.ndarray, bool]:
@@ -165,6 +165,14 @@ class GroupAction:
             )
         return batch.astype(np.int64, copy=False), single
 
+    def _find(self, batch: np.ndarray) -> np.ndarray:
+        """The state numbers of a batch; :class:`InvalidStateError`, opened by the name, for a row
+        that is not a state."""
+        try:
+            return self._state_set.index(batch)
+        except InvalidStateError as error:
+            raise InvalidStateError(f"{self._where}{error}", error.counterexample) from None
+
     @property
     def _where(self) -> str:
         return f"{self.name}: " if self.name else ""
@@ -175,7 +183,7 @@ class GroupAction:
         back (:class:`InvalidStateError` for a row that is not a state)."""
         self.group._check_same(g)
         batch, single = self._batch(states)
-        self._state_set.index(batch)
+        self._find(batch)
         out = np.asarray(self._act_batch(g, batch))
         if out.shape != batch.shape or not np.issubdtype(out.dtype, np.integer):
             raise NotAnActionError(
