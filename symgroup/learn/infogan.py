@@ -281,15 +281,8 @@ class InfoGAN(Learner):
             regulariser, logged = self.regulariser(len(x), step, x.device)
             generator = adversarial + self.config.information * information + regulariser
             minimise(self.optimisers()["generator"], generator)
-        return floats(
-            {
-                "loss": critic + generator,
-                "critic": critic,
-                "adversarial": adversarial,
-                "information": information,
-                **logged,
-            }
-        )
+        terms = {"critic": critic, "adversarial": adversarial, "information": information, **logged}
+        return floats({"loss": critic + generator, **terms})
 
     def regulariser(self, n: int, step: int, device: torch.device) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         """A further term of the generator's loss, and what to log of it: none for InfoGAN."""

@@ -222,15 +222,8 @@ class StarGAN(DomainTranslator):
         cycle = (x - self.translate(fake, target, domain)).abs().mean()
         generator = adversarial + self.config.classification * classification + self.config.reconstruction * cycle
         minimise(self.optimisers()["generator"], generator)
-        return floats(
-            {
-                "loss": critic + generator,
-                "critic": critic,
-                "adversarial": adversarial,
-                "classification": classification,
-                "cycle": cycle,
-            }
-        )
+        terms = {"critic": critic, "adversarial": adversarial, "classification": classification, "cycle": cycle}
+        return floats({"loss": critic + generator, **terms})
 
     def _critic_adversarial(self, x: torch.Tensor, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         """L_adv,D of the module docstring: the cross-entropy, or the Wasserstein critic with its gradient penalty."""
@@ -339,12 +332,5 @@ class DiscoGAN(DomainTranslator):
         domains = torch.cat([torch.zeros(len(a)), torch.ones(len(b))]).long().to(x.device)
         head = F.cross_entropy(self.classify_domain(x), domains)
         minimise(self.optimisers()["domain_head"], head)
-        return floats(
-            {
-                "loss": critics + generators,
-                "critics": critics,
-                "adversarial": adversarial,
-                "cycle": cycle,
-                "domain_head": head,
-            }
-        )
+        terms = {"critics": critics, "adversarial": adversarial, "cycle": cycle, "domain_head": head}
+        return floats({"loss": critics + generators, **terms})

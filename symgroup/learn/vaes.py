@@ -208,10 +208,9 @@ class FactorVAE(VAE):
 
 
 @dataclass
-class BayesFactorVAEConfig(LearnerConfig):
-    gamma: NonNegative = 10.0
-    a: Positive = 1.0
-    b: Positive = 1.0
+class BayesFactorVAEConfig(FactorVAEConfig):
+    a: Positive = 1.0  # the Gamma prior's shape
+    b: Positive = 1.0  # and rate
 
 
 class BayesFactorVAE(FactorVAE):
