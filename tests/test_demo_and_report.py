@@ -139,3 +139,11 @@ def test_report_pages_show_hostile_names_as_text_and_run_nothing(tmp_path):
     report = write_study_report(tmp_path / "study", tmp_path / "study.html")
     page = load_in_chromium(report, "pass-rates", tmp_path / "study.png", probe=probe)
     assert page.probed == [None, True] and page.errors == []
+
+
+def test_the_report_judges_a_learned_action_only_for_a_learner_that_acts(demo_dir):
+    """LSBD-VAE declares ``Acting``: its section judges act(x, g) with check_action; β-VAE's has none."""
+    page = (demo_dir / "report.html").read_text()
+    assert page.count("Learned action of") == 1
+    section = page.split("Learned action of lsbd_vae on x, y, colour")[1].split("</pre>")[0]
+    assert "hit" in section and "(x=1, y=0, colour=0)" in section

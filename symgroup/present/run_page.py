@@ -1,7 +1,8 @@
 """One self-contained HTML page about trained runs: the verdict table side by side, then for each
 world the orbit of each generator, and for each run its verdict with reasons, its learner's claims
-judged, training curves, latent traversals, sensitivity heatmap, leakage matrix and each subgroup's
-orbit in its subspace.
+judged, the learned action judged (a learner that acts on images: :class:`~symgroup.capabilities.Acting`),
+training curves, latent traversals, sensitivity heatmap, leakage matrix and each subgroup's orbit in
+its subspace.
 Every image is an inlined PNG, so the page is one file with no requests."""
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from envs.montage import orbit_montage
-from symgroup.check import CheckReport, check
+from symgroup.capabilities import Acting
+from symgroup.check import CheckReport, check, check_action
 from symgroup.check.claims import Verdict, judge
 from symgroup.learn.run import Run
 from symgroup.paths import check_writable
@@ -113,6 +115,7 @@ def _run_section(number: int, run: Run, report: CheckReport, claims: Sequence[Ve
         for label, ok in (("SBD", report.passed), ("LSBD", report.linear_passed))
     )
     pictures = reconstructions(run)
+    action = check_action(run) if isinstance(run.learner, Acting) else None
     return "\n".join(
         [
             f"<section id='run-{number}'><h2>Run {number}: {html.escape(run.config.learner)} on "
@@ -126,6 +129,14 @@ def _run_section(number: int, run: Run, report: CheckReport, claims: Sequence[Ve
                     f"<pre>{html.escape(chr(10).join(map(str, claims)))}</pre>",
                 ]
                 if claims
+                else []
+            ),
+            *(
+                [
+                    f"<h3>Learned action of {html.escape(run.config.learner)} on {', '.join(run.learner.acts_by)}</h3>",
+                    f"<pre>{html.escape(str(action))}</pre>",
+                ]
+                if action is not None
                 else []
             ),
             "<h3>Training curves</h3>",
@@ -199,6 +210,10 @@ GLOSSARY = {
     "up to 1).",
     "orbits": "each subgroup's orbits drawn in the first two directions of its subspace, coloured by group "
     "element on a cyclic scale with one colour per element.",
+    "learned action": "for a learner that maps images by group elements (a symmetry learner's decoded latent "
+    "action, a translator on its domain): for each generator g, how often act(x, g) lands on the image of g·s "
+    "(hit), keeps the other subgroups' components (kept), returns under g⁻¹ (inverse), and composes "
+    "(symgroup.check.check_action).",
     "claim": "what the run's learner's paper claims it learns, judged on every state (symgroup.check.claims): "
     "a translator implements its domain's action (hit, kept, inverse, moved), a classifier tells a subgroup, the "
     "code ignores what it is trained to ignore or keeps the content as a block, the code is (L)SBD; each "
