@@ -3,9 +3,9 @@
 A training step allocates and frees the same large buffers (activations, gradients) every time.
 glibc serves buffers above its mmap threshold with fresh ``mmap`` calls and returns them with
 ``munmap``, and trims the heap's top above its trim threshold, so every step faults its buffers' pages
-back in: measured on a β-VAE step at 64×64, batch 64 (benchmarks/train.py), about 3,000 minor page
-faults a step and a fifth of the CPU time in the kernel. The threshold adapts upwards as buffers are
-freed, so a process escapes this only by the accident of its allocation history.
+back in (BENCHMARKS.md, "Training": the page faults a step with glibc's defaults and with this). The
+threshold adapts upwards as buffers are freed, so a process escapes this only by the accident of its
+allocation history.
 
 :func:`hold_freed_memory` sets both thresholds once (``mallopt(M_MMAP_THRESHOLD, 32 MiB)``, the
 largest glibc accepts on 64-bit, and ``mallopt(M_TRIM_THRESHOLD, 1 GiB)``): buffers up to 32 MiB come

@@ -16,10 +16,8 @@ twice per turn of ``arrow``'s angle costs an equivariance term little (BENCHMARK
   ``"learnt"``: free blocks initialised at the identity. ``forward="paper"``
   is that term; the default ``"scale_free"`` divides each dim's squared error by the variance of
   the means in that dim, so that shrinking the code does not lower it. The default moves are
-  ``"elements"`` and γ = 1000, as LSBD-VAE's. (Measured on ``gridworld``, seed 0, 900 steps: the
-  paper's term, or either change alone, fails the check, D_LSBD 0.24–0.37; both together pass it
-  at 300 steps. On ``arrow``, whose images cost ~1,150 nats to reconstruct against ~77 for
-  ``gridworld``, γ = 100 left 6 of 10 seeds with the angle at frequency 2, γ = 1000 one.)
+  ``"elements"`` and γ = 1000, as LSBD-VAE's (each change measured in BENCHMARKS.md, "Forward-VAE
+  needs four changes").
 - ``lsbd_vae`` (Tonnaer et al. 2022, arXiv 2011.06070): one sphere S^(d_i − 1) per subgroup, on
   which ρ_i acts (a circle S¹ for a cyclic one; the first Σ d_i dims; any further dims are an
   ordinary Gaussian latent), the Δ-VAE posterior on each sphere (Pérez Rey et al. 2019: Brownian
@@ -29,9 +27,8 @@ twice per turn of ``arrow``'s angle costs an equivariance term little (BENCHMARK
   ``transformation="paper"`` measures it on the spheres as the paper does
   (:func:`~symgroup.learn.latent_actions.transformation_loss`); the default ``"scale_free"``
   measures it on the encoder's vectors before projection, relative to their spread
-  (:func:`~symgroup.learn.latent_actions.scale_free_transformation_loss`): same zeros, no barriers.
-  (Measured: on the 16×16 square world the paper's term stays at a constant code, the scale-free
-  one passes the check within 300 steps.)
+  (:func:`~symgroup.learn.latent_actions.scale_free_transformation_loss`): same zeros, no barriers
+  (both measured in BENCHMARKS.md, "LSBD-VAE's transformation term").
   It steps by ``moves="elements"``, as the paper's transformations.
   ``labelled`` is the amount of supervision: ``None`` draws fresh paths every step, an integer N
   trains on a fixed seeded set of N paths, 0 is the unsupervised Δ-VAE.
