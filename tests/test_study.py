@@ -517,3 +517,27 @@ def test_a_worker_whose_study_process_is_killed_checkpoints_and_stops(tmp_path):
     assert not Path(f"/proc/{worker}").exists()  # the worker stopped, it did not train on as an orphan
     step = json.loads((run / "checkpoint" / "state.json").read_text())["step"]
     assert step > 0 and (run / ".lock").read_text() == ""  # checkpointed on its way out, lock released
+
+
+def test_a_claims_table_summarises_a_figure_over_the_runs_that_measured_it():
+    """InfoGAN's figures name the subgroups a code moved, which differ between runs: each figure is
+    summarised over the runs that have it and says how many they were (no KeyError, no lost figure)."""
+    from symgroup.study.summary import claims
+
+    def row(seed, figures, measured):
+        verdict = {
+            "claim": "codes move one subgroup each",
+            "passed": measured >= 2,
+            "requirements": [{"figure": "subgroups moved alone", "measured": measured, "bound": 2, "at_least": True}],
+            "figures": figures,
+        }
+        config = {"env_options": {}, "seed": seed}
+        return {"learner": "infogan", "env": "gridworld", "config": config, "claims": [verdict]}
+
+    rows = [row(0, {"code 0 moves x alone": 0.1}, 1), row(1, {"code 2 moves y alone": 0.3}, 2)]
+    [[learner, world, claim, held, figures]] = claims(rows)
+    assert (learner, world, claim, held) == ("infogan", "gridworld", "codes move one subgroup each", "1/2")
+    assert figures == (
+        "subgroups moved alone 1.5 [1, 2] (≥ 2); code 0 moves x alone 0.1 (in 1 of 2 runs); "
+        "code 2 moves y alone 0.3 (in 1 of 2 runs)"
+    )

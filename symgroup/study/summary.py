@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -92,28 +93,37 @@ def learner_share(rows: list[Row]) -> dict[str, float | None]:
 def claims(rows: list[Row]) -> list[list[str]]:
     """Each learner × world × claim judged (runs evaluated with ``claims``): [learner, world, claim,
     held (runs where it held / runs), figures] — each requirement's figure as its median [min, max]
-    over the runs with its bar (a verdict as how many runs it held in), then the figures beside."""
+    over the runs with its bar (a verdict as how many runs it held in), then the figures beside. A
+    figure that only some runs measured (a code that moved a subgroup in one run but not another)
+    is summarised over those runs and says how many they were."""
     out = []
     for (learner, name), runs in groups(rows).items():
         judged = [r["claims"] for r in runs if r.get("claims") is not None]
         for verdicts in zip(*judged, strict=True) if judged else ():
             held = f"{sum(v['passed'] for v in verdicts)}/{len(verdicts)}"
-            needs = [
-                _requirement([v["requirements"][k] for v in verdicts]) for k in range(len(verdicts[0]["requirements"]))
-            ]
-            beside = [
-                f"{figure} {_spread([v['figures'][figure] for v in verdicts])}" for figure in verdicts[0]["figures"]
-            ]
+            needs = _by_name([{r["figure"]: r for r in v["requirements"]} for v in verdicts], _requirement)
+            beside = _by_name([v["figures"] for v in verdicts], _spread)
             out.append([learner, name, verdicts[0]["claim"], held, "; ".join(needs + beside)])
     return out
 
 
+def _by_name(per_run: list[dict[str, Any]], summarise: Callable[[list[Any]], str]) -> list[str]:
+    """ "name summary" for each name in any run (first-seen order), over the runs that have it."""
+    names = list(dict.fromkeys(name for run in per_run for name in run))
+    out = []
+    for name in names:
+        values = [run[name] for run in per_run if name in run]
+        some = f" (in {len(values)} of {len(per_run)} runs)" if len(values) < len(per_run) else ""
+        out.append(f"{name} {summarise(values)}{some}")
+    return out
+
+
 def _requirement(judged: list[dict[str, Any]]) -> str:
-    """One requirement over runs: "hit 0.94 [0.9, 0.97] (≥ 0.9)", or for a verdict "SBD 4/5"."""
-    figure, bound, values = judged[0]["figure"], judged[0]["bound"], [j["measured"] for j in judged]
+    """One requirement over runs: "0.94 [0.9, 0.97] (≥ 0.9)", or for a verdict "4/5"."""
+    bound, values = judged[0]["bound"], [j["measured"] for j in judged]
     if bound is None:
-        return f"{figure} {_spread(values)}"
-    return f"{figure} {_spread(values)} ({'≥' if judged[0]['at_least'] else '≤'} {bound:g})"
+        return _spread(values)
+    return f"{_spread(values)} ({'≥' if judged[0]['at_least'] else '≤'} {bound:g})"
 
 
 def _spread(values: list[float | bool]) -> str:
