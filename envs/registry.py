@@ -18,7 +18,6 @@ GridWorld(n=6, hues=5, image_size=32): DirectProduct(x=C6, y=C6, colour=C5), 180
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import importlib
 import importlib.util
@@ -104,6 +103,7 @@ def make(name: str, **values: Any) -> SymmetryEnv:
     """Build environment ``name`` with its ``Options`` made of ``values``; unknown names and options,
     and values that do not fit an option's type, are typed errors naming them."""
     cls = environment_class(name)
-    if unknown := sorted(set(values) - set(options(name))):
-        raise InvalidOptionError(f"{name} has no option {', '.join(unknown)}; its options are {options(name)}", unknown)
-    return cls(cls.Options.of(values)) if dataclasses.fields(cls.Options) else cls()
+    known = cls.Options().to_dict()
+    if unknown := sorted(set(values) - set(known)):
+        raise InvalidOptionError(f"{name} has no option {', '.join(unknown)}; its options are {known}", unknown)
+    return cls(cls.Options.of(values)) if known else cls()

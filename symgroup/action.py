@@ -184,19 +184,24 @@ class GroupAction:
         self.group._check_same(g)
         batch, single = self._batch(states)
         self._find(batch)
+        out = self._acted(g, batch)
+        return out[0] if single else out
+
+    def _acted(self, g: GroupElement, batch: np.ndarray) -> np.ndarray:
+        """g·x for each row of a batch of known states: the user's action, its output checked."""
         out = np.asarray(self._act_batch(g, batch))
         if out.shape != batch.shape or not np.issubdtype(out.dtype, np.integer):
             raise NotAnActionError(
                 f"{self._where}acting with {g} on states of shape {batch.shape} gave {out.dtype} of shape {out.shape}",
                 g,
             )
-        out = out.astype(np.int64, copy=False)
-        return out[0] if single else out
+        return out.astype(np.int64, copy=False)
 
     def permutation(self, g: GroupElement) -> np.ndarray:
         """p with states()[p[i]] = g·states()[i]: the action of g as a permutation of state numbers."""
+        self.group._check_same(g)
         states = self.states()
-        return self._numbers(g, states, self.act(g, states))
+        return self._numbers(g, states, self._acted(g, states))  # the state set itself: no row to look up
 
     def orbit_table(self, bases: np.ndarray | Sequence, elements: Sequence[GroupElement]) -> np.ndarray:
         """(len(bases), len(elements)) state numbers: row r, column t is elements[t]·bases[r]."""
@@ -267,7 +272,7 @@ class GroupAction:
         start = int(self.index(np.asarray(state).reshape(-1)))
         seen, frontier = {start: None}, self.states([start])
         while len(frontier):
-            reached = [self._numbers(s, frontier, self.act(s, frontier)) for s in self.group.generators]
+            reached = [self._numbers(s, frontier, self._acted(s, frontier)) for s in self.group.generators]
             new = [i for i in np.unique(np.concatenate(reached)).tolist() if i not in seen] if reached else []
             seen.update(dict.fromkeys(new))
             frontier = self.states(new)
