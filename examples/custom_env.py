@@ -22,8 +22,7 @@ import envs
 from symgroup import Cyclic
 from symgroup.check import check
 from symgroup.config import Count
-from symgroup.learn.config import TrainConfig
-from symgroup.learn.trainer import train
+from symgroup.learn import TrainConfig, train
 
 
 @envs.register("crossbars")

@@ -26,7 +26,7 @@ from pathlib import Path
 import torch
 
 import envs
-from symgroup.check import check
+from symgroup.check import CheckReport, check
 from symgroup.learn import (
     Count,
     Learner,
@@ -70,20 +70,17 @@ class CircleRegression(Learner):
         return floats({"loss": loss})
 
 
-def main(out: Path, steps: int = 300) -> int:
-    config = TrainConfig(
-        env="gridworld",
-        env_options={"n": 4, "hues": 4, "image_size": 16},
-        learner="circle_regression",
-        steps=steps,
-        params={"architecture": "mlp"},
-    )
+def train_and_check(out: Path, steps: int = 300) -> CheckReport:
+    """CircleRegression (an MLP) trained on a small gridworld (4 cells, 4 hues, 16 px) and its code checked."""
+    world = {"n": 4, "hues": 4, "image_size": 16}
+    params = {"architecture": "mlp"}
+    config = TrainConfig(env="gridworld", env_options=world, learner="circle_regression", steps=steps, params=params)
     run = train(config, out / "circle_regression", progress=False)
-    report = check(run.encoder, run.env)
-    print(report)
-    return 0 if report.passed and report.linear_passed else 1
+    return check(run.encoder, run.env)
 
 
 if __name__ == "__main__":
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp())
-    sys.exit(main(folder, int(sys.argv[2]) if len(sys.argv) > 2 else 300))
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp())
+    report = train_and_check(out, *map(int, sys.argv[2:3]))
+    print(report)
+    sys.exit(0 if report.linear_passed else 1)

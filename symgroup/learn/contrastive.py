@@ -150,10 +150,19 @@ class Projection(nn.Module):
 
 @dataclass
 class SimCLRConfig(HeadedConfig):
+    """NT-Xent's ``temperature`` τ."""
+
     temperature: Positive = 0.5
 
 
 class SimCLR(HeadedLearner):
+    """SimCLR (Chen et al. 2020, arXiv 2002.05709): the NT-Xent loss on the head's z of 2N views,
+
+        ℓ(i, j) = −log exp(sim(z_i, z_j)/τ) / Σ_(k ≠ i) exp(sim(z_i, z_k)/τ),   sim = cosine,
+
+    averaged over both orders of every positive pair (i, j), the other 2N − 2 views its negatives.
+    """
+
     name = "simclr"
     paper = "SimCLR (Chen et al. 2020)"
     Config = SimCLRConfig
@@ -180,10 +189,20 @@ class SimCLR(HeadedLearner):
 
 @dataclass
 class BYOLConfig(HeadedConfig):
+    """The target network's EMA ``momentum`` m, in [0, 1]."""
+
     momentum: NonNegative = 0.99
 
 
 class BYOL(HeadedLearner):
+    """BYOL (Grill et al. 2020, arXiv 2006.07733): an online predictor q(g(f(x))) regresses the
+    target network's projection of the other view, with no negatives,
+
+        L = Σ_(both orders) 2 − 2·cos(q(z_x), sg(z′_y)),   ξ ← m·ξ + (1 − m)·θ after each step,
+
+    the target (ξ: a copy of the backbone and projector) an exponential moving average of the online θ.
+    """
+
     name = "byol"
     paper = "BYOL (Grill et al. 2020)"
     Config = BYOLConfig

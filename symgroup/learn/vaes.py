@@ -127,6 +127,9 @@ class BetaVAE(VAE):
 
 @dataclass
 class AnnealedVAEConfig(LearnerConfig):
+    """γ weighs |KL − C(t)|; the capacity C(t) = min(C_max, C_max·t/T) grows linearly to C_max = ``c_max``
+    nats over T = ``anneal_steps`` steps (disentanglement_lib's T)."""
+
     gamma: NonNegative = 1000.0
     c_max: NonNegative = 25.0
     anneal_steps: Count = 100_000
@@ -293,12 +296,15 @@ def total_correlation(
 
 @dataclass
 class DIPVAEConfig(LearnerConfig):
+    """λ_od weighs the covariance's off-diagonal entries toward 0, λ_d its diagonal toward 1."""
+
     lambda_od: NonNegative = 10.0
     lambda_d: NonNegative = 100.0
 
 
 class DIPVAE(VAE):
-    """DIP-VAE-I: C = Cov[μ]; defaults λ_od = 10, λ_d = 10·λ_od (Kumar et al. 2018)."""
+    """DIP-VAE-I (Kumar et al. 2018): the covariance C = Cov[μ] of the encoder's means is pushed toward
+    the identity, λ_od Σ_(i≠j) C_ij² + λ_d Σ_i (C_ii − 1)²; defaults λ_od = 10, λ_d = 10·λ_od."""
 
     name = "dip_vae_i"
     Config = DIPVAEConfig
@@ -342,12 +348,15 @@ def mmd(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 @dataclass
 class InfoVAEConfig(LearnerConfig):
+    """α moves weight from the KL term to the MMD term; λ (``lambda_mmd``) weighs MMD(q(z), p(z))."""
+
     alpha: float = 0.0
     lambda_mmd: NonNegative = 100.0
 
 
 class InfoVAE(VAE):
-    """Defaults α = 0, λ = 100 (``lambda_mmd``): recon + KL + 99·MMD."""
+    """InfoVAE (Zhao et al. 2019): recon + (1 − α)·KL + (α + λ − 1)·MMD(q(z), N(0, I)), the MMD between
+    the batch's codes and as many prior draws; defaults α = 0, λ = 100: recon + KL + 99·MMD."""
 
     name = "info_vae"
     Config = InfoVAEConfig
