@@ -20,7 +20,7 @@ from symgroup.cyclic import Cyclic
 from symgroup.decomposition import DecompositionReport, check_decomposition
 from symgroup.dihedral import Dihedral
 from symgroup.graphs import cayley_graph, schreier_graph
-from symgroup.group import Group, GroupElement
+from symgroup.group import Group, GroupElement, Subgroup
 from symgroup.permutation import PermutationGroup, Symmetric
 from symgroup.product import DirectProduct
 from symgroup.representation import (
@@ -33,7 +33,6 @@ from symgroup.representation import (
     tensor,
     trivial,
 )
-from symgroup.subgroup import Subgroup
 from symgroup.table import TableGroup
 
 try:

@@ -33,8 +33,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from symgroup.errors import InvalidStateError, NotAGroupError, NotAnActionError
-from symgroup.group import Group, GroupElement
-from symgroup.subgroup import Subgroup
+from symgroup.group import Group, GroupElement, Subgroup
 
 Act = Callable[[GroupElement, np.ndarray], np.ndarray]
 

@@ -24,9 +24,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from symgroup.errors import InvalidElementError, NotADirectProductError
-from symgroup.group import Group, GroupElement
+from symgroup.group import Group, GroupElement, Subgroup
 from symgroup.product import DirectProduct
-from symgroup.subgroup import Subgroup
 
 
 @dataclass(frozen=True)

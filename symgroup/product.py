@@ -28,7 +28,7 @@ from symgroup.group import Group, GroupElement
 from symgroup.representation import Representation, direct_sum
 
 if TYPE_CHECKING:
-    from symgroup.subgroup import Subgroup
+    from symgroup.group import Subgroup
 
 
 class DirectProduct(Group):
