@@ -64,6 +64,7 @@ def test_report_is_one_self_contained_page(demo_dir, tmp_path):
     assert all(s.startswith("data:image/png;base64,") for s in sources)
     assert not re.search(r"(src|href)=['\"](https?:|//)", page)  # nothing fetched from elsewhere
     assert page.count("<section id='run-") == 2 and "id='verdicts'" in page
+    assert page.count("The decomposition its code disentangles") == 2 and "decomposition found" in page
     assert main(["report", str(tmp_path / "nowhere"), "--out", str(out)]) == 2
 
 

@@ -17,7 +17,18 @@
 from symgroup.check.action import ActionReport, check_action
 from symgroup.check.checker import check
 from symgroup.check.classic import array_metrics, metrics
+from symgroup.check.discovery import FoundDecomposition, find_decomposition
 from symgroup.check.report import CheckReport
 from symgroup.check.sbd import Tolerances
 
-__all__ = ["ActionReport", "CheckReport", "Tolerances", "array_metrics", "check", "check_action", "metrics"]
+__all__ = [
+    "ActionReport",
+    "CheckReport",
+    "FoundDecomposition",
+    "Tolerances",
+    "array_metrics",
+    "check",
+    "check_action",
+    "find_decomposition",
+    "metrics",
+]

@@ -89,6 +89,7 @@ class Subspace:
     min_orbit_distance: float = float("inf")  # in the subspaces the parts own, relative to the RMS radius there
     reasons: list[str] = field(default_factory=list)  # why its part of the equivariant split fails
     injectivity: list[str] = field(default_factory=list)  # why the code is not injective on its orbits
+    interaction: Interaction | None = None  # measured for a part that fails: the other part it moves the code with
 
     @property
     def dimension(self) -> int:
@@ -257,6 +258,9 @@ def check_sbd(world: EncodedWorld, tol: Tolerances) -> SBDResult:
                 f"{sub.min_orbit_distance:.2g} × the RMS radius apart in the subspaces the parts own"
                 + _whole_code_distance(centred[rows[0]] - centred[rows[1]], _rms_radius(centred), tol)
             )
+    for name, sub in subspaces.items():
+        if not sub.passed and sub.interaction is None:
+            sub.interaction = interaction(world, name, geo.whiten)
     classes, representatives, quotient = _quotient(world, points)
     radius = _rms_radius(quotient)
     min_distance, pair, close = _nearest(quotient, tol.injective_tol * radius)
@@ -516,7 +520,7 @@ def _rest_noise(
         moved = (geo.remainder[name] @ inverse.T)[:, rest] @ to_code
         sub.rest_noise = float((moved**2).sum(axis=1).mean()) / signal
         if sub.rest_noise > tol.noise_tol:
-            found = interaction(world, name, geo.whiten)
+            found = sub.interaction = interaction(world, name, geo.whiten)
             what = f"; an interaction with {found.other!r}: {found.clause()}" if found.found else ""
             sub.reasons.append(
                 f"noisy outside: its actions move directions no part owns, in ways its components do not explain, "

@@ -94,6 +94,8 @@ def check(args: argparse.Namespace) -> int:
             )
         options = world_options(args.set, args.command)
         encoder, env = load_codes(Path(args.target)), envs.make(args.env or "gridworld", **options)
+    if args.discover:
+        return discover(args, encoder, env)
     wanted = args.metrics
     report = check(
         encoder,
@@ -118,6 +120,24 @@ def check(args: argparse.Namespace) -> int:
     if verdicts is not None:
         return 0 if all(v.passed for v in verdicts) else 1
     return 0 if report.passed and (report.linear_passed or not args.linear) else 1
+
+
+def discover(args: argparse.Namespace, encoder: object, env: envs.SymmetryEnv) -> int:
+    """``check --discover``: the decomposition the code disentangles; exit 0 where one is found."""
+    from symgroup.check import find_decomposition
+
+    if args.merge or args.invariant or args.claims or args.metrics is not None or args.plots or args.sampled:
+        raise InvalidOptionError(
+            "--discover finds the parts and the ignored subgroups itself: it takes none of --merge, --invariant, "
+            "--claims, --metrics, --plots, --sampled",
+            "--discover",
+        )
+    found = find_decomposition(encoder, env, validate=not args.skip_validation)
+    print(found)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps({"target": args.target, "discovered": found.to_dict()}, indent=2))
+    return 0 if found.found and (found.linear_passed or not args.linear) else 1
 
 
 def check_action(args: argparse.Namespace) -> int:
@@ -170,6 +190,12 @@ def add(commands: argparse._SubParsersAction) -> None:
     judged.add_argument("--skip-validation", action="store_true", help="check even a world whose action laws fail")
     judged.add_argument(
         "--sampled", action="store_true", help="judge one seeded sample of a VAE's posterior per state, not its mean"
+    )
+    judged.add_argument(
+        "--discover",
+        action="store_true",
+        help="find the finest partition of the subgroups (and those the code ignores) under which the code "
+        "is SBD; exit 0 when one is found (and, with --linear, it is LSBD)",
     )
     judged.add_argument(
         "--claims",

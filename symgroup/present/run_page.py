@@ -1,6 +1,7 @@
 """One self-contained HTML page about trained runs: the verdict table side by side, then for each
-world the orbit of each generator, and for each run its verdict with reasons, its learner's claims
-judged, the learned action judged (a learner that acts on images: :class:`~symgroup.capabilities.Acting`),
+world the orbit of each generator, and for each run its verdict with reasons, the decomposition its
+code disentangles (:func:`~symgroup.check.find_decomposition`), its learner's claims judged, the
+learned action judged (a learner that acts on images: :class:`~symgroup.capabilities.Acting`),
 training curves, latent traversals, sensitivity heatmap, leakage matrix and each subgroup's orbit in
 its subspace.
 Every image is an inlined PNG, so the page is one file with no requests."""
@@ -16,8 +17,9 @@ from matplotlib.figure import Figure
 
 from envs.montage import orbit_montage
 from symgroup.capabilities import Acting
-from symgroup.check import CheckReport, check, check_action
+from symgroup.check import CheckReport, FoundDecomposition, check, check_action, find_decomposition
 from symgroup.check.claims import Verdict, judge
+from symgroup.check.discovery import describe as parts_text
 from symgroup.learn.run import Run
 from symgroup.paths import check_writable
 from symgroup.present.page import document, figure, image, number, table, verdict
@@ -32,11 +34,14 @@ def check_run(run: Run, metrics: Sequence[str] = METRICS) -> CheckReport:
     return check(run.encoder, run.env, metrics=tuple(metrics))
 
 
-def summary(run: Run, report: CheckReport, claims: Sequence[Verdict] = ()) -> dict[str, str]:
+def summary(
+    run: Run, report: CheckReport, claims: Sequence[Verdict] = (), found: FoundDecomposition | None = None
+) -> dict[str, str]:
     """One run's column of the comparison: the verdicts (SBD, its split and injectivity, LSBD),
-    D_LSBD, MIG, DCI, for each subgroup its own verdict, its D_LSBD term, its leakage (the largest
-    share of its subspace's motion caused by another subgroup) and its noise, the posterior's
-    state for a learner with one, and the verdict on each of its learner's ``claims``."""
+    D_LSBD, MIG, DCI, the decomposition ``found`` under which the code is SBD, for each subgroup its
+    own verdict, its D_LSBD term, its leakage (the largest share of its subspace's motion caused by
+    another subgroup) and its noise, the posterior's state for a learner with one, and the verdict
+    on each of its learner's ``claims``."""
     row = {
         "learner": run.config.learner,
         "env": run.env.name,
@@ -49,6 +54,8 @@ def summary(run: Run, report: CheckReport, claims: Sequence[Verdict] = ()) -> di
         "MIG": number(report.metrics.get("mig")),
         "DCI disentanglement": number(report.metrics.get("dci_disentanglement")),
     }
+    if found is not None:
+        row["decomposition found"] = parts_text(found.parts, found.ignored) if found.found else "none"
     for name, sub in report.sbd.subspaces.items():
         row[f"subgroup {name}"] = verdict(sub.passed)
     for name in report.sbd.subspaces:
@@ -82,7 +89,9 @@ def html_report(
     """The page as a string; ``reports`` are the runs' checks (computed with MIG and DCI if absent)."""
     reports = [check_run(run) for run in runs] if reports is None else list(reports)
     claims = [judge(run.learner, run.env) for run in runs]
-    columns = [summary(*judged) for judged in zip(runs, reports, claims, strict=True)]
+    found = [find_decomposition(run.encoder, run.env) for run in runs]
+    judged = list(zip(runs, reports, claims, found, strict=True))
+    columns = [summary(*one) for one in judged]
     parts = [
         "<h2>Verdicts</h2>",
         table(comparison_table(columns), [f"run {i + 1}" for i in range(len(runs))], table_id="verdicts"),
@@ -95,7 +104,7 @@ def html_report(
             image(orbit_montage(env), f"orbits of the generators of {env.name}"),
             "</section>",
         ]
-    parts += [_run_section(i + 1, *judged) for i, judged in enumerate(zip(runs, reports, claims, strict=True))]
+    parts += [_run_section(i + 1, *one) for i, one in enumerate(judged)]
     return document(title, [*parts, glossary()])
 
 
@@ -108,7 +117,9 @@ def write_report(runs: Sequence[Run], out: str | Path, reports: Sequence[CheckRe
     return out
 
 
-def _run_section(number: int, run: Run, report: CheckReport, claims: Sequence[Verdict]) -> str:
+def _run_section(
+    number: int, run: Run, report: CheckReport, claims: Sequence[Verdict], found: FoundDecomposition
+) -> str:
     figures = check_figures(report)
     headline = " · ".join(
         f"{label} <span class='{verdict(ok).lower()}'>{verdict(ok)}</span>"
@@ -123,6 +134,7 @@ def _run_section(number: int, run: Run, report: CheckReport, claims: Sequence[Ve
             f"<p><code>{html.escape(str(run.directory))}</code>, step {run.step}, seed {run.config.seed}, "
             f"parameters {html.escape(str(run.config.params))}</p>",
             f"<h3>Check: verdict, each subgroup, reasons</h3><pre>{html.escape(str(report))}</pre>",
+            f"<h3>The decomposition its code disentangles</h3><pre>{html.escape(str(found))}</pre>",
             *(
                 [
                     f"<h3>Claims of {html.escape(run.config.learner)}</h3>",
@@ -218,6 +230,9 @@ GLOSSARY = {
     "a translator implements its domain's action (hit, kept, inverse, moved), a classifier tells a subgroup, the "
     "code ignores what it is trained to ignore or keeps the content as a block, the code is (L)SBD; each "
     "requirement with the figure measured and the bar it needs.",
+    "decomposition found": "the finest partition of the world's subgroups into parts, and the subgroups the "
+    "code ignores, under which the code passes SBD (symgroup.check.find_decomposition: finest partitions first, "
+    "every one tried up to 6 subgroups); 'x+y' is one part made of x and y; none where no partition passes.",
     "MIG, DCI disentanglement": "the classic metrics (disentanglement_lib's definitions): they reward one latent "
     "axis per factor.",
 }
