@@ -3,11 +3,18 @@
 One object on an N×N torus (wrap-around) with a colour on a cyclic hue axis of K hues:
 G = C_N × C_N × C_K acting on states (x, y, colour) by cyclic shifts (Higgins et al. 2018,
 arXiv 1812.02230, section 4). x is the column, y the row; the object fills its cell but a margin.
+
+``moves="entangled"`` is a negative control for learners that discover the structure: each move
+changes two subgroups at once, (x+1, y+1), (y+1, colour+1), (colour+1, x+1) and their inverses,
+so no move lies in one subgroup (they generate G when n and hues are odd, a subgroup of index 2
+otherwise). The group, its action and the check are unchanged.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
 
 import numpy as np
 
@@ -27,6 +34,7 @@ class GridWorld(SymmetryEnv):
         n: Cells = 8
         hues: Cells = 8
         image_size: Count = 64
+        moves: Literal["subgroups", "entangled"] = "subgroups"
 
     def __init__(self, options: Options = Options()) -> None:
         n, image_size = options.n, options.image_size
@@ -37,6 +45,15 @@ class GridWorld(SymmetryEnv):
 
     def _factors(self, n: int, k: int) -> dict[str, Cyclic | Factor]:
         return {"x": Cyclic(n), "y": Cyclic(n), "colour": Cyclic(k)}
+
+    @cached_property
+    def moves(self) -> tuple[GroupElement, ...]:
+        """Each subgroup's generator and its inverse, or with ``moves="entangled"`` the pairs of
+        subgroups' generators stepped together, and their inverses."""
+        if self.options.moves == "subgroups":
+            return super().moves
+        steps = [self.group.from_factors(**{a: 1, b: 1}) for a, b in (("x", "y"), ("y", "colour"), ("colour", "x"))]
+        return tuple(m for step in steps for m in (step, ~step))
 
     def draw(self, states: np.ndarray) -> np.ndarray:
         """colour[c] ⊗ row mask[y] ⊗ column mask[x], one broadcast product."""

@@ -72,6 +72,12 @@ def paths(
     return walk(env, starts, move_ids, moves), move_ids
 
 
+def relabelling(n: int, seed: int) -> np.ndarray:
+    """Opaque ids for n moves: a seeded permutation, move m handed to a learner as id ``labels[m]``,
+    so that nothing of the world's structure can be read from the ids' order."""
+    return np.random.default_rng([seed, 2]).permutation(n)
+
+
 def views(env: SymmetryEnv, states: np.ndarray, subgroups: Sequence[str], rng: Rng) -> tuple[np.ndarray, np.ndarray]:
     """h·s for each row s of ``states``, h uniform in the product of the named subgroups: (the views,
     the element number of h's component in each subgroup (n, len(subgroups)))."""

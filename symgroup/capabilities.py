@@ -9,6 +9,9 @@ never ``hasattr``: a learner family turns on exactly the checks and pictures its
   domain): :func:`symgroup.check.check_action`, traversals by the action.
 - :class:`Projected`: ``projection``, an encoder module of a head's code z = g(h) beside the code h
   (a contrastive learner's): ``symgroup check RUN --projection`` and its claims on z.
+- :class:`Discovering`: ``discovered(env)``, the parts of the world's moves a learner that is not
+  told the structure found to belong together: :func:`symgroup.check.partition.check_partition`,
+  a section of the report page.
 
 :class:`Trained` is what the checker needs of a run (:class:`symgroup.learn.Run`): its learner and
 its world, without importing the learning layer.
@@ -54,6 +57,14 @@ class Projected(Protocol):
     @property
     def projection(self) -> nn.Module:
         """x ↦ z, an encoder module for the checker."""
+
+
+@runtime_checkable
+class Discovering(Protocol):
+    """A learner that finds which of the world's moves belong together."""
+
+    def discovered(self, env: SymmetryEnv) -> tuple[tuple[GroupElement, ...], ...] | None:
+        """The parts of ``env``'s moves it found (None before it has looked)."""
 
 
 @runtime_checkable

@@ -16,6 +16,8 @@ of a seeded sample above ``max_states``):
   (:func:`~symgroup.check.check_action`: identity, hit, kept, inverse, the smallest over
   generators) and makes the change ("moved": the median over states of ⟨T(x, g) − x, x(g·s) − x⟩ /
   ‖x(g·s) − x‖², the smallest over the subgroup's values at the source: 1 all of it, 0 none);
+- :class:`RecoversPartition` — a learner not told the structure found the partition of the world's
+  moves by subgroup (:func:`~symgroup.check.partition.check_partition` of ``learner.discovered(env)``);
 - :class:`Classifies` — a classifier tells a subgroup's value (accuracy over the states it is
   claimed on, with a baseline's accuracy beside).
 
@@ -46,6 +48,7 @@ import torch
 
 from symgroup.check.action import ActionReport, Landing, applier, check_action
 from symgroup.check.checker import check
+from symgroup.check.partition import check_partition
 from symgroup.check.report import CheckReport
 from symgroup.check.sbd import Tolerances
 
@@ -296,6 +299,28 @@ class CodesMove(Claim):
                 owned.add(env.factor_names[best])
         need = Requirement("subgroups moved alone by a code", len(owned), self.at_least)
         return Verdict(self.name, self.statement, (need,), figures)
+
+
+@dataclass(frozen=True)
+class RecoversPartition(Claim):
+    """The parts of the world's moves the learner found (``learner.discovered(env)``, a
+    :class:`~symgroup.capabilities.Discovering` learner) are the moves of each subgroup."""
+
+    statement: str
+
+    @property
+    def name(self) -> str:
+        return "its partition of the moves is the world's subgroups"
+
+    def judge(self, evidence: Evidence) -> Verdict:
+        parts = evidence.learner.discovered(evidence.env)
+        if parts is None:
+            return Verdict(self.name, self.statement, (Requirement("a partition found", False),))
+        report = check_partition(parts, evidence.env)
+        figures = {"adjusted Rand index": report.adjusted_rand, "parts": float(len(report.parts))}
+        return Verdict(
+            self.name, self.statement, (Requirement("the partition by subgroup", report.recovered),), figures
+        )
 
 
 ACTION_FIGURES = ("identity", "hit", "kept", "inverse", "moved")

@@ -7,7 +7,7 @@ the families' bases, the trainer, run directories and training callbacks.
 True
 """
 
-from symgroup.capabilities import Acting, Generative, Projected
+from symgroup.capabilities import Acting, Discovering, Generative, Projected
 from symgroup.config import Count, Fraction, Natural, NonNegative, Positive
 from symgroup.learn.adversarial import adam, binary_cross_entropy, critic, critic_loss, spectrally_normalised
 from symgroup.learn.architectures import build, default_architecture
@@ -29,6 +29,7 @@ __all__ = [
     "Autoencoder",
     "Balanced",
     "Count",
+    "Discovering",
     "Domains",
     "Fraction",
     "Generative",

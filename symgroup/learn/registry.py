@@ -14,6 +14,7 @@ import envs
 from symgroup.errors import InvalidOptionError
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.contrastive import BYOL, DCoDR, SimCLR
+from symgroup.learn.discovery import SymmetryDiscovery
 from symgroup.learn.domains import ADDA, UFDN
 from symgroup.learn.infogan import InfoGAN, InfoGANCR
 from symgroup.learn.learner import Learner, configure
@@ -45,6 +46,7 @@ BUILT_IN = (
     ForwardVAE,
     LSBDVAE,
     Quessard,
+    SymmetryDiscovery,
     SimCLR,
     BYOL,
     DCoDR,

@@ -10,7 +10,8 @@ drawn once and looked up, a larger one (a world of 10⁶ states) is drawn on the
 - :class:`Paths`: paths s_0, g_1, s_1, …, g_L, s_L with s_l = g_l · s_(l−1), s_0 and the moves
   uniform (``moves``: the world's generators, or any elements); a path of length 1 is a transition
   (s, g, g·s). With ``labelled`` = N, every batch comes from one fixed set of N paths drawn from
-  the seed (a supervision budget).
+  the seed (a supervision budget). With ``relabel`` = a seed, the moves are handed out as opaque ids
+  (:func:`envs.sampling.relabelling`), their true numbers kept under "true_moves" for reports only.
 - :class:`Views`: pairs (s, h·s), h a uniform element of the named subgroups: augmentation by a
   group action.
 - :class:`Balanced`: states whose component of one subgroup (the domain) takes each of its values
@@ -93,7 +94,8 @@ class Images(Sampler):
 
 
 class Paths(Sampler):
-    """{"frames": (B, L + 1, C, H, W), "moves": (B, L)}: paths of ``length`` moves, ``moves[i]`` the element of i."""
+    """{"frames": (B, L + 1, C, H, W), "moves": (B, L)}: paths of ``length`` moves, ``moves[i]`` the
+    element of i; with ``relabel``, "moves" are opaque ids and "true_moves" the numbers of the moves."""
 
     def __init__(
         self,
@@ -103,6 +105,7 @@ class Paths(Sampler):
         moves: Sequence[GroupElement],
         labelled: int | None = None,
         seed: int = 0,
+        relabel: int | None = None,
     ) -> None:
         super().__init__(env, batch_size)
         if not is_integer(length) or length < 0:
@@ -111,6 +114,7 @@ class Paths(Sampler):
             raise InvalidOptionError(f"labelled must be None or a positive integer, got {labelled!r}", labelled)
         self.length, self.moves, self.frames = int(length), tuple(moves), int(length) + 1
         self.pool = None if labelled is None else self._fresh(np.random.default_rng([seed, 1]), labelled)
+        self.labels = None if relabel is None else sampling.relabelling(len(self.moves), relabel)
 
     def _fresh(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
         return sampling.paths(self.env, n, self.length, rng, self.moves, "training")
@@ -121,10 +125,14 @@ class Paths(Sampler):
         else:
             pick = rng.integers(0, len(self.pool[0]), size=n)
             states, move_ids = self.pool[0][pick], self.pool[1][pick]
-        return {"states": states, "moves": move_ids}
+        if self.labels is None:
+            return {"states": states, "moves": move_ids}
+        return {"states": states, "moves": self.labels[move_ids], "true_moves": move_ids}
 
     def render(self, drawn: Drawn) -> Batch:
-        return {"frames": self.images(drawn["states"]), "moves": torch.from_numpy(drawn["moves"])}
+        return {"frames": self.images(drawn["states"])} | {
+            k: torch.from_numpy(drawn[k]) for k in ("moves", "true_moves") if k in drawn
+        }
 
 
 class Views(Sampler):

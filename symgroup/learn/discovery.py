@@ -1,0 +1,291 @@
+"""Learners that discover the symmetry structure instead of being told it.
+
+- ``symmetry_discovery`` (after Dang-Nhu, Annabi & Argentieri, ICLR 2026, arXiv 2603.11790): paths of
+  moves handed out as opaque ids (:class:`~symgroup.learn.samplers.Paths` with ``relabel``: a seeded
+  permutation), so the learner knows how many ids there are and nothing of the group. First
+  (steps before ``discover_at``) an autoencoder — Bernoulli reconstruction of every frame, decoded
+  from the code plus isotropic Gaussian latent noise of ``noise`` × the code's largest spread — with one rotation
+  A_a = exp(S_a − S_aᵀ) ∈ SO(d) per id, initialised at the identity, and the forward term
+
+      λ · mean_a E‖A_a z_t − z_(t+1)‖² / E‖z_(t+1) − z_t‖²      (λ = ``forward``; the pairs of id a),
+
+  on codes centred by the batch's mean (the mean of an equivariant code is fixed by every move),
+
+  the share of each move the action misses: shrinking the code's motion does not lower it, so
+  the code cannot escape the term by ignoring a move.
+
+  At ``discover_at`` it partitions the ids (:func:`partition_of_actions`) and from then on A_a acts
+  on its part's block of latent dims only, the identity elsewhere (the latent dims split evenly
+  among the parts, any left over acted on by none; the blocks restart at the identity), so the
+  code's blocks follow the *discovered* partition, never the world's.
+- ``action_discovery`` (after Painter, Hare & Prügel-Bennett, NeurIPS 2020, "Linear disentangled
+  representations and unsupervised action estimation"): transitions (x, g·x), g one move, never told.
+  ``candidates`` matrices; each pair is assigned the candidate that predicts z' from z best (the
+  argmin of the same error; Painter et al. learn a policy by REINFORCE on the same reduction), and
+  the forward term takes the assigned one. At ``discover_at`` candidates that fewer than ``prune`` of
+  the pairs chose are dropped and the rest partitioned as above.
+
+The partition (:func:`partition_of_actions`) follows from the group law rather than a clustering
+threshold: in a direct product G_1 × … × G_k, elements of different factors commute, and their
+cyclic subgroups meet only in e. So two actions are joined when their matrices do not commute, or
+when A_i^p A_l^q ≈ I for some 1 ≤ p, q ≤ ``powers`` with neither A_i^p nor A_l^q ≈ I (an inverse
+pair has p = q = 1); the parts are the connected components. Sizes are measured on the codes z of
+the batch, centred and whitened (:func:`whitened`: each subgroup's motion counts alike),
+‖M‖_z = E‖M z‖ / E‖z‖, and each figure is scaled to lie near [0, 1] whatever the actions'
+sizes: the commutator as ‖A_i A_l − A_l A_i‖_z / (2 ‖A_i − I‖_z ‖A_l − I‖_z) (its bound), the
+product as ‖A_i^p A_l^q − I‖_z / √(‖A_i^p − I‖_z² + ‖A_l^q − I‖_z²) (1 for actions on separate
+planes); a commutator above ``tolerance`` joins, as does a product below it, and A^p ≈ I means
+‖A^p − I‖_z ≤ ``tolerance`` · ‖A − I‖_z. The *margin* is how far the deciding figures lie from the
+tolerance, relative to it (1 or more: far; 0: on it). Dang-Nhu et al. cluster
+the ids by a composition pseudo-distance instead (complete linkage at a threshold).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+import torch
+
+from envs import SymmetryEnv, sampling
+from symgroup.config import Count, Fraction, Natural, NonNegative, Positive
+from symgroup.learn.architectures import default_architecture
+from symgroup.learn.learner import LearnerConfig
+from symgroup.learn.losses import bernoulli_reconstruction
+from symgroup.learn.samplers import Paths, Sampler
+from symgroup.learn.vaes import Autoencoder, Terms
+
+if TYPE_CHECKING:
+    from symgroup.check.claims import Claim
+    from symgroup.group import GroupElement
+
+
+@dataclass(frozen=True)
+class Partition:
+    """The parts of the actions (their numbers), and the margin of the decision."""
+
+    parts: tuple[tuple[int, ...], ...]
+    margin: float
+
+
+def relative_size(matrices: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
+    """‖M‖_z = E‖M z‖ / E‖z‖ for each matrix of ``matrices`` (..., d, d) on ``codes`` (n, d)."""
+    return torch.linalg.vector_norm(codes @ matrices.transpose(-1, -2), dim=-1).mean(dim=-1) / codes.norm(dim=1).mean()
+
+
+def whitened(matrices: torch.Tensor, codes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The actions and the centred codes in coordinates where the codes' covariance is the identity
+    (on the directions they span): y = Wᵀ(z − z̄), A ↦ Wᵀ A P with P the inverse map. Every subgroup's
+    motion then counts alike, however large or small the code made it."""
+    centred = codes - codes.mean(dim=0)
+    values, vectors = torch.linalg.eigh(centred.T @ centred / len(codes))
+    keep = values > 1e-2 * values.max().clamp_min(1e-300)
+    w, back = vectors[:, keep] / values[keep].sqrt(), vectors[:, keep] * values[keep].sqrt()
+    return w.T @ matrices @ back, centred @ w
+
+
+def part_bases(
+    matrices: torch.Tensor, codes: torch.Tensor, parts: list[list[int]], share: float = 0.1
+) -> list[torch.Tensor]:
+    """An orthonormal basis (d, r_k) of the directions each part's actions move the centred codes,
+    each outside the earlier parts' (the singular directions of {(A_a − I) z : a in the part} down to
+    ``share`` of the largest)."""
+    centred = codes - codes.mean(dim=0)
+    eye = torch.eye(len(centred[0]), dtype=centred.dtype)
+    bases, taken = [], centred.new_zeros(len(centred[0]), 0)
+    for part in parts:
+        moved = torch.cat([centred @ (matrices[a] - eye).T for a in part])
+        moved = moved - moved @ taken @ taken.T
+        _, values, vectors = torch.linalg.svd(moved, full_matrices=False)
+        rank = int((values >= share * values[0]).sum()) if values[0] > 0 else 0
+        bases.append(vectors[:rank].T)
+        taken = torch.cat([taken, bases[-1]], dim=1)
+    return bases
+
+
+def partition_of_actions(matrices: torch.Tensor, codes: torch.Tensor, tolerance: float, powers: int) -> Partition:
+    """The finest partition of the actions ``matrices`` (n, d, d) in which actions of different parts
+    commute and have no common nontrivial power (see the module docstring), measured on ``codes``."""
+    with torch.no_grad():
+        a, codes = whitened(matrices.double(), codes.double())
+        eye = torch.eye(a.shape[-1], dtype=a.dtype)
+        power = [a]
+        for _ in range(powers - 1):
+            power.append(power[-1] @ a)
+        stacked = torch.stack(power)  # (powers, n, d, d): A^1 … A^powers
+        motion = relative_size(stacked - eye, codes)  # (powers, n): ‖A^p − I‖_z
+        nontrivial = motion > tolerance * motion[:1]
+        commutator = relative_size(a[:, None] @ a[None] - a[None] @ a[:, None], codes)
+        commutator = commutator / (2 * motion[0, :, None] * motion[0, None]).clamp_min(1e-12)
+        products = relative_size(stacked[:, None, :, None] @ stacked[None, :, None] - eye, codes)  # (p, q, n, n)
+        apart = (motion[:, None, :, None] ** 2 + motion[None, :, None, :] ** 2).sqrt().clamp_min(1e-12)
+        usable = nontrivial[:, None, :, None] & nontrivial[None, :, None, :]
+        related = torch.where(usable, products / apart, torch.inf).amin(dim=(0, 1))
+    n = len(a)
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    margins = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            sides = (tolerance - float(commutator[i, j]), float(related[i, j]) - tolerance)
+            if min(sides) < 0:
+                graph.add_edge(i, j)
+            margins.append(-min(sides) if min(sides) < 0 else min(sides))
+    parts = sorted(tuple(sorted(c)) for c in nx.connected_components(graph))
+    return Partition(tuple(parts), min(min(margins, default=tolerance) / tolerance, 1.0))
+
+
+@dataclass
+class DiscoveryConfig(LearnerConfig):
+    """λ ``forward``; latent ``noise`` (× each dim's spread); the step ``discover_at`` at which the
+    actions are partitioned, with ``tolerance`` and ``powers``; ``relabel``, the seed of the ids."""
+
+    latent: Count = 12
+    path_length: Natural = 5
+    forward: NonNegative = 1.0
+    noise: NonNegative = 0.1
+    discover_at: Count = 4000
+    start: NonNegative = 2.0
+    tolerance: Fraction = 0.25
+    powers: Count = 4
+    relabel: Natural = 0
+    lr: Positive = 1e-3
+    batch_size: Count = 16
+
+
+class DiscoveryLearner(Autoencoder):
+    """The shared part: latent actions A_a ∈ SO(d); at ``discover_at`` their partition, and a basis of
+    the code with a block of dims per part (the directions the part's actions move, found from the
+    actions themselves), in which each action is then confined to its part's block."""
+
+    Config = DiscoveryConfig
+
+    def __init__(self, env: SymmetryEnv, config: DiscoveryConfig) -> None:
+        super().__init__(env, config)
+        count, d = self.actions(env), config.latent
+        self.generators = torch.nn.Parameter(config.start / d**0.5 * torch.randn(count, d, d))
+        self.register_buffer("part_of", torch.full((count,), -1))  # each action's part; -1: none (yet)
+        self.register_buffer("block_of", torch.full((d,), -1))  # each code dim's part; -1: none (yet)
+        self.register_buffer("basis", torch.eye(d))  # encoder output → code: z ↦ z Q
+        self.register_buffer("margin", torch.tensor(0.0))
+
+    def actions(self, env: SymmetryEnv) -> int:
+        """How many latent actions it learns."""
+        return len(env.moves)
+
+    @classmethod
+    def defaults(cls, env: SymmetryEnv) -> DiscoveryConfig:
+        return cls.Config(architecture=default_architecture(env.observation_shape, linear_shortcut=True))
+
+    @property
+    def partition(self) -> Partition | None:
+        """The parts of the actions found at ``discover_at`` (None before)."""
+        if int(self.part_of.max()) < 0:
+            return None
+        labels = self.part_of.tolist()
+        parts = (tuple(a for a, k in enumerate(labels) if k == part) for part in range(max(labels) + 1))
+        return Partition(tuple(p for p in parts if p), float(self.margin))
+
+    def encode(self, observations: torch.Tensor) -> torch.Tensor:
+        """The code z Q: the encoder's output in the basis of the parts' blocks (once found)."""
+        return self.encoder(observations)[0] @ self.basis
+
+    def decode(self, codes: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.decoder(codes @ self.basis.T))
+
+    def action_matrices(self) -> torch.Tensor:
+        """A_a = exp(S_a − S_aᵀ) ∈ SO(d) (a finite group's representation can always be made orthogonal),
+        S_a confined to its part's block once the parts are found (A_a is then the identity elsewhere)."""
+        s = self.generators
+        if self.partition is not None:
+            block = (self.block_of[None] == self.part_of[:, None]) & (self.part_of[:, None] >= 0)
+            s = s * (block[:, :, None] & block[:, None, :])
+        return torch.linalg.matrix_exp(s - s.transpose(-1, -2))
+
+    def discover(self, codes: torch.Tensor, used: list[int]) -> None:
+        """Partition the ``used`` actions on ``codes``, find each part's block (:func:`part_bases`),
+        and carry the code and the actions into that basis; the other actions belong to no part."""
+        matrices = self.action_matrices().detach()
+        found = partition_of_actions(matrices[used], codes, self.config.tolerance, self.config.powers)
+        parts = [[used[i] for i in part] for part in found.parts]
+        bases = part_bases(matrices, codes, parts)
+        d = len(codes[0])
+        q, r = torch.linalg.qr(torch.cat([*bases, torch.eye(d, dtype=codes.dtype)], dim=1))
+        basis = (q * torch.sign(torch.diagonal(r)))[:, :d].to(self.basis)  # [B_1 | … | B_k | rest]
+        block_of = torch.cat([torch.full((b.shape[1],), k) for k, b in enumerate(bases)] + [torch.full((d,), -1)])
+        with torch.no_grad():
+            for k, part in enumerate(parts):
+                self.part_of[part] = k
+            self.block_of.copy_(block_of[:d])
+            self.generators.copy_(basis.T @ self.generators @ basis)
+            self.basis.copy_(self.basis @ basis)
+            self.margin.fill_(found.margin)
+
+    def forward_error(self, z: torch.Tensor, following: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+        """The mean over the actions in the batch of E‖A_a z − z'‖² / E‖z' − z‖² over the pairs (z, z')
+        of action a (``z``, ``following`` (n, d), ``actions`` (n,)): how much of the move the action
+        misses, a ratio that shrinking the code's motion does not lower."""
+        weight = 1 / torch.cat([z, following]).var(dim=0, unbiased=False).clamp_min(1e-12)
+        missed = ((torch.einsum("nij,nj->ni", self.action_matrices()[actions], z) - following) ** 2 * weight).sum(dim=1)
+        moved = ((following - z) ** 2 * weight).sum(dim=1)
+        count = len(self.generators)
+        per_action = torch.zeros(count, dtype=z.dtype, device=z.device).index_add(0, actions, missed)
+        motion = torch.zeros(count, dtype=z.dtype, device=z.device).index_add(0, actions, moved)
+        present = torch.bincount(actions, minlength=count) > 0
+        return (per_action[present] / motion[present].clamp_min(1e-12)).mean()
+
+    def reconstruction(self, frames: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
+        """The frames' Bernoulli reconstruction, decoded from codes (in the code's basis) plus isotropic latent noise of
+        ``noise`` × the codes' largest spread: what a direction of small variance carries is lost, so
+        the code must carry every subgroup at full scale, where the actions are fitted."""
+        spread = codes.std(dim=0).max().detach()
+        noise = torch.randn(codes.shape, generator=self.rng, device=codes.device, dtype=codes.dtype)
+        return bernoulli_reconstruction(
+            self.decoder((codes + self.config.noise * spread * noise) @ self.basis.T), frames
+        )
+
+
+class SymmetryDiscovery(DiscoveryLearner):
+    """Opaque action ids, one matrix each, the partition of the ids discovered (module docstring)."""
+
+    name = "symmetry_discovery"
+
+    def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
+        return Paths(env, self.config.batch_size, self.config.path_length, env.moves, relabel=self.config.relabel)
+
+    def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
+        """Dang-Nhu et al.'s claim: the partition of the ids is the world's, and the code is LSBD."""
+        from symgroup.check.claims import RecoversPartition, Splits
+
+        statement = "Dang-Nhu et al. 2026: the ids' partition is discovered, and a code of its blocks is LSBD"
+        return RecoversPartition(statement), Splits(statement, linear=True)
+
+    def discovered(self, env: SymmetryEnv) -> tuple[tuple[GroupElement, ...], ...] | None:
+        """The parts of ``env``'s moves found to belong together (the ids translated back to the moves
+        they label, for the report only); None before ``discover_at``."""
+        if (found := self.partition) is None:
+            return None
+        move_of = np.argsort(sampling.relabelling(len(env.moves), self.config.relabel))
+        return tuple(tuple(env.moves[move_of[a]] for a in part) for part in found.parts)
+
+    def loss(self, batch: dict[str, torch.Tensor], step: int) -> Terms:
+        frames, ids = batch["frames"], batch["moves"]
+        if step >= self.config.discover_at and self.partition is None:
+            with torch.no_grad():
+                self.discover(self.encode(frames.flatten(0, 1)), list(range(len(self.generators))))
+        codes = self.encode(frames.flatten(0, 1))
+        mean = codes.mean(dim=0)
+        paths = (codes - mean).unflatten(0, frames.shape[:2])
+        rolled = self.rolled(paths[:, 0], ids) + mean
+        recon = self.reconstruction(frames.flatten(0, 1), rolled.flatten(0, 1))
+        forward = self.forward_error(paths[:, :-1].flatten(0, 1), paths[:, 1:].flatten(0, 1), ids.flatten())
+        return {"recon": recon, "forward": forward, "loss": recon + self.config.forward * forward}
+
+    def rolled(self, start: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+        """The first frame's (centred) code carried along each path by the actions: (B, L + 1, d)."""
+        matrices, codes = self.action_matrices(), [start]
+        for t in range(ids.shape[1]):
+            codes.append(torch.einsum("bij,bj->bi", matrices[ids[:, t]], codes[-1]))
+        return torch.stack(codes, dim=1)

@@ -1,0 +1,103 @@
+"""Discovering the structure: the partition of actions from the group law (oracle matrices whose
+answer is known), the partition of a world's moves judged against its subgroups, opaque ids, and a
+seeded run of the discovery learner."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import envs
+from symgroup import Cyclic, Dihedral, DirectProduct
+from symgroup.check.partition import check_partition
+from symgroup.errors import InvalidOptionError
+from symgroup.learn.discovery import partition_of_actions
+from symgroup.learn.samplers import Paths
+
+GRID = envs.make("gridworld", n=4, hues=3, image_size=16)
+
+
+def rotation(angle):
+    c, s = np.cos(angle), np.sin(angle)
+    return np.array([[c, -s], [s, c]])
+
+
+def block_diagonal(blocks):
+    size = sum(len(b) for b in blocks)
+    out, at = np.eye(size), 0
+    for b in blocks:
+        out[at : at + len(b), at : at + len(b)] = b
+        at += len(b)
+    return out
+
+
+def exact_actions(group, moves):
+    """Each move of a direct product of cyclic and dihedral groups as ⊕_i ρ_i(g_i) (a circle per
+    cyclic factor, the 2-D irrep per dihedral one), and codes: the orbit of a generic point."""
+    rho = {n: group.factor(n).faithful_representations()[0] for n in group.names}
+    act = lambda g: block_diagonal([rho[n](group.project(n, g)) for n in group.names])  # noqa: E731
+    point = np.random.default_rng(0).normal(size=sum(r.dim for r in rho.values()))
+    codes = [act(g) @ point for g in group.elements()]
+    return torch.tensor(np.stack([act(g) for g in moves])), torch.tensor(np.stack(codes))
+
+
+def test_exact_actions_of_gridworld_fall_into_its_subgroups():
+    matrices, codes = exact_actions(GRID.group, GRID.moves)
+    found = partition_of_actions(matrices, codes, tolerance=0.25, powers=4)
+    assert found.parts == ((0, 1), (2, 3), (4, 5)) and found.margin > 0.9  # x±, y±, colour±
+
+
+def test_a_non_abelian_subgroup_is_one_part_and_its_neighbours_apart():
+    """D4 × C5: the rotation, its inverse and the reflection do not all commute nor share powers,
+    but they do not commute with each other — one part — apart from C5's generator and inverse."""
+    group = DirectProduct({"pose": Dihedral(4), "x": Cyclic(5)})
+    rotate, reflect = group.factor("pose").generators
+    x = group.factor("x").element(1)
+    moves = [group.embed("pose", g) for g in (rotate, ~rotate, reflect)] + [group.embed("x", g) for g in (x, ~x)]
+    matrices, codes = exact_actions(group, moves)
+    found = partition_of_actions(matrices, codes, tolerance=0.25, powers=4)
+    assert found.parts == ((0, 1, 2), (3, 4))
+
+
+def test_diagonal_moves_that_share_a_power_are_one_part():
+    """On C4 × C4 the moves (1, 1) and (1, 3) square to the same (2, 2): ⟨a⟩ ∩ ⟨b⟩ ≠ {e}, so no direct
+    product splits them; on C5 × C5 they generate the whole group as a direct product."""
+    for n, expected in ((4, ((0, 1, 2, 3),)), (5, ((0, 1), (2, 3)))):
+        group = DirectProduct({"x": Cyclic(n), "y": Cyclic(n)})
+        diagonal = [group.from_factors(x=1, y=1), group.from_factors(x=n - 1, y=n - 1)]
+        anti = [group.from_factors(x=1, y=n - 1), group.from_factors(x=n - 1, y=1)]
+        matrices, codes = exact_actions(group, diagonal + anti)
+        assert partition_of_actions(matrices, codes, 0.25, powers=4).parts == expected
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.permutations(range(6)))
+def test_relabelling_the_actions_relabels_the_partition(order):
+    matrices, codes = exact_actions(GRID.group, GRID.moves)
+    found = partition_of_actions(matrices[list(order)], codes, 0.25, 4)
+    back = sorted(tuple(sorted(order[i] for i in part)) for part in found.parts)
+    assert back == [(0, 1), (2, 3), (4, 5)]
+
+
+def test_check_partition_judges_a_partition_of_moves():
+    x, x_, y, y_, c, c_ = GRID.moves
+    assert check_partition([[c_, c], [x, x_], [y_, y]], GRID).recovered
+    merged = check_partition([[x, x_, y, y_], [c, c_]], GRID)
+    assert not merged.recovered and merged.reasons == ["one part holds the moves of x + y"]
+    split = check_partition([[x], [x_], [y, y_], [c, c_]], GRID)
+    assert not split.recovered and split.reasons == ["the moves of x fall into 2 parts"]
+    assert 0 < split.adjusted_rand < 1
+    with pytest.raises(InvalidOptionError, match="more than one part"):
+        check_partition([[x, x_], [x]], GRID)
+    with pytest.raises(InvalidOptionError, match="holds no move"):
+        check_partition([[x, x_], []], GRID)
+
+
+def test_opaque_ids_are_a_seeded_relabelling_of_the_moves():
+    plain = Paths(GRID, 32, 3, GRID.moves).draw(np.random.default_rng(0), 32)
+    opaque = Paths(GRID, 32, 3, GRID.moves, relabel=7).draw(np.random.default_rng(0), 32)
+    labels = envs.sampling.relabelling(len(GRID.moves), 7)
+    assert (opaque["states"] == plain["states"]).all() and (opaque["true_moves"] == plain["moves"]).all()
+    assert (opaque["moves"] == labels[plain["moves"]]).all()
+    assert sorted(labels) == list(range(6)) and list(labels) != list(range(6))
