@@ -10,12 +10,16 @@ from hypothesis import strategies as st
 
 import envs
 from symgroup import Cyclic, Dihedral, DirectProduct
+from symgroup.check.claims import judge
 from symgroup.check.partition import check_partition
 from symgroup.errors import InvalidOptionError
+from symgroup.learn import TrainConfig, train
 from symgroup.learn.discovery import partition_of_actions
 from symgroup.learn.samplers import Paths
+from symgroup.present.run_page import html_report
 
 GRID = envs.make("gridworld", n=4, hues=3, image_size=16)
+TINY = {"n": 4, "hues": 4, "image_size": 16}
 
 
 def rotation(angle):
@@ -101,3 +105,39 @@ def test_opaque_ids_are_a_seeded_relabelling_of_the_moves():
     assert (opaque["states"] == plain["states"]).all() and (opaque["true_moves"] == plain["moves"]).all()
     assert (opaque["moves"] == labels[plain["moves"]]).all()
     assert sorted(labels) == list(range(6)) and list(labels) != list(range(6))
+
+
+@pytest.mark.seeded
+@pytest.mark.slow
+def test_symmetry_discovery_finds_gridworlds_subgroups_from_opaque_ids_and_its_code_is_lsbd(tmp_path):
+    """Seeded, 5,000 steps on C4³ at 16×16 (MLP), the ids partitioned at step 3,000, under two
+    relabellings of the ids. Measured over seeds 0–4 with relabelling 0 natively (AVX-512) and under
+    ATEN_CPU_CAPABILITY=default, and with relabelling 1 natively: the partition by subgroup every
+    time, its margin 0.69–0.83 (asserted > 0.3), both claims held (the partition, and the code of
+    its blocks LSBD)."""
+    found = []
+    for relabel in (0, 1):
+        params = {"architecture": "mlp", "discover_at": 3000, "relabel": relabel}
+        config = TrainConfig(env="gridworld", env_options=TINY, learner="symmetry_discovery", steps=5000, params=params)
+        run = train(config, tmp_path / str(relabel), progress=False)
+        parts = run.learner.discovered(run.env)
+        assert check_partition(parts, run.env).recovered and run.learner.partition.margin > 0.3
+        found.append(sorted(sorted(map(str, part)) for part in parts))
+        assert all(v.passed for v in judge(run.learner, run.env))  # the partition, and a code of its blocks LSBD
+    assert found[0] == found[1]  # the same parts of the world's moves, whatever the ids
+    page = html_report([run])
+    assert "The structure symmetry_discovery discovered" in page and "the partition by subgroup" in page
+
+
+def test_entangled_moves_related_only_three_at_a_time_are_one_part_without_confidence():
+    """gridworld's moves="entangled" on C4³: (1,1,0), (0,1,1), (1,0,1) and their inverses commute and
+    pairwise share no power, but their squares multiply to e — no direct product of their cyclic
+    subgroups; on C5³ they generate one, a decomposition of the group that is not the world's."""
+    for n, expected in ((4, ((0, 1, 2, 3, 4, 5),)), (5, ((0, 1), (2, 3), (4, 5)))):
+        world = envs.make("gridworld", n=n, hues=n, image_size=4 * n, moves="entangled")
+        matrices, codes = exact_actions(world.group, world.moves)
+        found = partition_of_actions(matrices, codes, 0.25, 4)
+        assert found.parts == expected
+        assert (found.margin == 0) == (n == 4)
+        report = check_partition([[world.moves[i] for i in part] for part in found.parts], world)
+        assert not report.recovered and "change several subgroups" in report.reasons[0]

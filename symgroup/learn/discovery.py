@@ -2,29 +2,27 @@
 
 - ``symmetry_discovery`` (after Dang-Nhu, Annabi & Argentieri, ICLR 2026, arXiv 2603.11790): paths of
   moves handed out as opaque ids (:class:`~symgroup.learn.samplers.Paths` with ``relabel``: a seeded
-  permutation), so the learner knows how many ids there are and nothing of the group. First
-  (steps before ``discover_at``) an autoencoder — Bernoulli reconstruction of every frame, decoded
-  from the code plus isotropic Gaussian latent noise of ``noise`` × the code's largest spread — with one rotation
-  A_a = exp(S_a − S_aᵀ) ∈ SO(d) per id, initialised at the identity, and the forward term
+  permutation), so the learner knows how many ids there are and nothing of the group. One rotation
+  A_a = exp(S_a − S_aᵀ) ∈ SO(d) per id (a finite group's representation can always be made
+  orthogonal), S_a drawn N(0, ``start``²/d) so that no action starts as the identity, beside an
+  autoencoder. Each path's first code is carried along the path by the actions, ẑ_t = A_(a_t) ẑ_(t−1),
+  and every frame is reconstructed (Bernoulli) from ẑ_t plus isotropic Gaussian noise of ``noise`` ×
+  the codes' largest spread: the code must carry every subgroup in the directions the actions move,
+  at full scale (as Quessard et al. 2020 roll their code forward). With it
 
-      λ · mean_a E‖A_a z_t − z_(t+1)‖² / E‖z_(t+1) − z_t‖²      (λ = ``forward``; the pairs of id a),
+      λ · mean_a Σ_j (A_a z_t − z_(t+1))_j² / Var z_j  /  Σ_j (z_(t+1) − z_t)_j² / Var z_j    (λ = ``forward``)
 
-  on codes centred by the batch's mean (the mean of an equivariant code is fixed by every move),
+  over the pairs of each id a (codes centred by the batch's mean, each dim scaled by its variance):
+  the share of each move the action misses, which ignoring a move cannot lower; and
+  μ · mean_a Σ_(i<j) |S_a − S_aᵀ|_ij (μ = ``sparsity``), each action's rotation spread over as few
+  planes of the code's axes as it can — so actions of different subgroups, which need no common
+  plane, take none.
 
-  the share of each move the action misses: shrinking the code's motion does not lower it, so
-  the code cannot escape the term by ignoring a move.
-
-  At ``discover_at`` it partitions the ids (:func:`partition_of_actions`) and from then on A_a acts
-  on its part's block of latent dims only, the identity elsewhere (the latent dims split evenly
-  among the parts, any left over acted on by none; the blocks restart at the identity), so the
-  code's blocks follow the *discovered* partition, never the world's.
-- ``action_discovery`` (after Painter, Hare & Prügel-Bennett, NeurIPS 2020, "Linear disentangled
-  representations and unsupervised action estimation"): transitions (x, g·x), g one move, never told.
-  ``candidates`` matrices; each pair is assigned the candidate that predicts z' from z best (the
-  argmin of the same error; Painter et al. learn a policy by REINFORCE on the same reduction), and
-  the forward term takes the assigned one. At ``discover_at`` candidates that fewer than ``prune`` of
-  the pairs chose are dropped and the rest partitioned as above.
-
+  At ``discover_at`` it partitions the ids (:func:`partition_of_actions`) and finds each part's
+  block, the directions its actions move (:func:`part_bases`); the code is carried into the basis
+  of the blocks, is the blocks alone from then on (the directions outside every block dropped), and
+  A_a acts on its part's block only, so the code's blocks follow the *discovered* partition, never
+  the world's.
 The partition (:func:`partition_of_actions`) follows from the group law rather than a clustering
 threshold: in a direct product G_1 × … × G_k, elements of different factors commute, and their
 cyclic subgroups meet only in e. So two actions are joined when their matrices do not commute, or
@@ -36,12 +34,16 @@ sizes: the commutator as ‖A_i A_l − A_l A_i‖_z / (2 ‖A_i − I‖_z ‖A
 product as ‖A_i^p A_l^q − I‖_z / √(‖A_i^p − I‖_z² + ‖A_l^q − I‖_z²) (1 for actions on separate
 planes); a commutator above ``tolerance`` joins, as does a product below it, and A^p ≈ I means
 ‖A^p − I‖_z ≤ ``tolerance`` · ‖A − I‖_z. The *margin* is how far the deciding figures lie from the
-tolerance, relative to it (1 or more: far; 0: on it). Dang-Nhu et al. cluster
-the ids by a composition pseudo-distance instead (complete linkage at a threshold).
+tolerance, relative to it (1 or more: far; 0: on it). Pairs do not show every relation: three parts
+whose actions multiply to the identity in nontrivial powers (:func:`_relation`) are no direct
+product either, and are merged, the margin then 0 (the partition rests on a relation found, not a
+clear separation). Dang-Nhu et al. cluster the ids by a composition pseudo-distance instead
+(complete linkage at a threshold).
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -133,8 +135,37 @@ def partition_of_actions(matrices: torch.Tensor, codes: torch.Tensor, tolerance:
             if min(sides) < 0:
                 graph.add_edge(i, j)
             margins.append(-min(sides) if min(sides) < 0 else min(sides))
+    parts = [sorted(c) for c in nx.connected_components(graph)]
+    for trio in itertools.combinations(range(len(parts)), 3):
+        if (found := _relation(stacked, motion, nontrivial, codes, [parts[k] for k in trio], tolerance)) is not None:
+            graph.add_edges_from(itertools.pairwise(found))
+        margins += [] if found is None else [0.0]
     parts = sorted(tuple(sorted(c)) for c in nx.connected_components(graph))
     return Partition(tuple(parts), min(min(margins, default=tolerance) / tolerance, 1.0))
+
+
+def _relation(
+    stacked: torch.Tensor,
+    motion: torch.Tensor,
+    nontrivial: torch.Tensor,
+    codes: torch.Tensor,
+    parts: list[list[int]],
+    tolerance: float,
+) -> tuple[int, ...] | None:
+    """Actions, one of each of three parts, with A_i^p A_j^q A_k^r ≈ I for nontrivial powers — a
+    relation no direct product of the three parts' subgroups has (the subgroups must meet only in
+    e, which pairs alone do not show: on C4³ the moves (1,1,0), (0,1,1), (1,0,1) pairwise share no
+    power, but their squares multiply to e) — or None."""
+    eye = torch.eye(stacked.shape[-1], dtype=stacked.dtype)
+    for trio in itertools.product(*parts):
+        for powers in itertools.product(range(len(stacked)), repeat=3):
+            if not all(nontrivial[p, a] for p, a in zip(powers, trio, strict=True)):
+                continue
+            product = stacked[powers[0], trio[0]] @ stacked[powers[1], trio[1]] @ stacked[powers[2], trio[2]]
+            scale = sum(float(motion[p, a]) ** 2 for p, a in zip(powers, trio, strict=True)) ** 0.5
+            if float(relative_size(product - eye, codes)) < tolerance * scale:
+                return trio
+    return None
 
 
 @dataclass
@@ -148,6 +179,7 @@ class DiscoveryConfig(LearnerConfig):
     noise: NonNegative = 0.1
     discover_at: Count = 4000
     start: NonNegative = 2.0
+    sparsity: NonNegative = 1.0
     tolerance: Fraction = 0.25
     powers: Count = 4
     relabel: Natural = 0
@@ -189,11 +221,23 @@ class DiscoveryLearner(Autoencoder):
         return Partition(tuple(p for p in parts if p), float(self.margin))
 
     def encode(self, observations: torch.Tensor) -> torch.Tensor:
-        """The code z Q: the encoder's output in the basis of the parts' blocks (once found)."""
-        return self.encoder(observations)[0] @ self.basis
+        """The code: the encoder's output z Q in the basis of the parts' blocks, the blocks only once
+        they are found (before, all d coordinates)."""
+        return self.coordinates(observations)[:, self.kept]
 
     def decode(self, codes: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(self.decoder(codes @ self.basis.T))
+        full = codes.new_zeros(len(codes), self.config.latent)
+        full[:, self.kept] = codes
+        return torch.sigmoid(self.decoder(full @ self.basis.T))
+
+    @property
+    def kept(self) -> torch.Tensor:
+        """Which of the d coordinates make the code: the parts' blocks once found, else all."""
+        return self.block_of >= 0 if self.partition is not None else torch.ones_like(self.block_of, dtype=torch.bool)
+
+    def coordinates(self, observations: torch.Tensor) -> torch.Tensor:
+        """z Q (n, d), the coordinates outside every block set to 0 once the blocks are found."""
+        return self.encoder(observations)[0] @ self.basis * self.kept
 
     def action_matrices(self) -> torch.Tensor:
         """A_a = exp(S_a − S_aᵀ) ∈ SO(d) (a finite group's representation can always be made orthogonal),
@@ -274,14 +318,17 @@ class SymmetryDiscovery(DiscoveryLearner):
         frames, ids = batch["frames"], batch["moves"]
         if step >= self.config.discover_at and self.partition is None:
             with torch.no_grad():
-                self.discover(self.encode(frames.flatten(0, 1)), list(range(len(self.generators))))
-        codes = self.encode(frames.flatten(0, 1))
+                self.discover(self.coordinates(frames.flatten(0, 1)), list(range(len(self.generators))))
+        codes = self.coordinates(frames.flatten(0, 1))
         mean = codes.mean(dim=0)
         paths = (codes - mean).unflatten(0, frames.shape[:2])
         rolled = self.rolled(paths[:, 0], ids) + mean
         recon = self.reconstruction(frames.flatten(0, 1), rolled.flatten(0, 1))
         forward = self.forward_error(paths[:, :-1].flatten(0, 1), paths[:, 1:].flatten(0, 1), ids.flatten())
-        return {"recon": recon, "forward": forward, "loss": recon + self.config.forward * forward}
+        skew = self.generators - self.generators.transpose(-1, -2)
+        support = skew.abs().sum(dim=(1, 2)).mean() / 2
+        loss = recon + self.config.forward * forward + self.config.sparsity * support
+        return {"recon": recon, "forward": forward, "support": support, "loss": loss}
 
     def rolled(self, start: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
         """The first frame's (centred) code carried along each path by the actions: (B, L + 1, d)."""

@@ -1,7 +1,8 @@
 """One self-contained HTML page about trained runs: the verdict table side by side, then for each
 world the orbit of each generator, and for each run its verdict with reasons, the decomposition its
 code disentangles (:func:`~symgroup.check.find_decomposition`), its learner's claims judged, the
-learned action judged (a learner that acts on images: :class:`~symgroup.capabilities.Acting`),
+learned action judged (a learner that acts on images: :class:`~symgroup.capabilities.Acting`), the
+structure a :class:`~symgroup.capabilities.Discovering` learner found,
 training curves, latent traversals, sensitivity heatmap, leakage matrix and each subgroup's orbit in
 its subspace.
 Every image is an inlined PNG, so the page is one file with no requests."""
@@ -16,10 +17,11 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from envs.montage import orbit_montage
-from symgroup.capabilities import Acting
+from symgroup.capabilities import Acting, Discovering
 from symgroup.check import CheckReport, FoundDecomposition, check, check_action, find_decomposition
 from symgroup.check.claims import Verdict, judge
 from symgroup.check.discovery import describe as parts_text
+from symgroup.check.partition import check_partition
 from symgroup.learn.run import Run
 from symgroup.paths import check_writable
 from symgroup.present.page import document, figure, image, number, table, verdict
@@ -127,6 +129,8 @@ def _run_section(
     )
     pictures = reconstructions(run)
     action = check_action(run) if isinstance(run.learner, Acting) else None
+    moves = run.learner.discovered(run.env) if isinstance(run.learner, Discovering) else None
+    structure = "it has not partitioned its moves yet" if moves is None else str(check_partition(moves, run.env))
     return "\n".join(
         [
             f"<section id='run-{number}'><h2>Run {number}: {html.escape(run.config.learner)} on "
@@ -141,6 +145,14 @@ def _run_section(
                     f"<pre>{html.escape(chr(10).join(map(str, claims)))}</pre>",
                 ]
                 if claims
+                else []
+            ),
+            *(
+                [
+                    f"<h3>The structure {html.escape(run.config.learner)} discovered</h3>",
+                    f"<pre>{html.escape(structure)}</pre>",
+                ]
+                if isinstance(run.learner, Discovering)
                 else []
             ),
             *(
@@ -233,6 +245,9 @@ GLOSSARY = {
     "decomposition found": "the finest partition of the world's subgroups into parts, and the subgroups the "
     "code ignores, under which the code passes SBD (symgroup.check.find_decomposition: finest partitions first, "
     "every one tried up to 6 subgroups); 'x+y' is one part made of x and y; none where no partition passes.",
+    "structure discovered": "for a learner not told the world's structure: the parts of the world's moves it "
+    "found to belong together, the subgroups each part's moves change, and the adjusted Rand index against the "
+    "partition by subgroup (symgroup.check.partition.check_partition).",
     "MIG, DCI disentanglement": "the classic metrics (disentanglement_lib's definitions): they reward one latent "
     "axis per factor.",
 }
