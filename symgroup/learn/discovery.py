@@ -79,8 +79,9 @@ def relative_size(matrices: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
 
 def whitened(matrices: torch.Tensor, codes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """The actions and the centred codes in coordinates where the codes' covariance is the identity
-    (on the directions they span): y = Wᵀ(z − z̄), A ↦ Wᵀ A P with P the inverse map. Every subgroup's
-    motion then counts alike, however large or small the code made it."""
+    (on the directions of at least 1 % of the largest variance: below, an action is fitted to noise):
+    y = Wᵀ(z − z̄), A ↦ Wᵀ A P with P the map back. Every subgroup's motion then counts alike, however
+    large or small the code made it."""
     centred = codes - codes.mean(dim=0)
     values, vectors = torch.linalg.eigh(centred.T @ centred / len(codes))
     keep = values > 1e-2 * values.max().clamp_min(1e-300)
@@ -134,7 +135,7 @@ def partition_of_actions(matrices: torch.Tensor, codes: torch.Tensor, tolerance:
             sides = (tolerance - float(commutator[i, j]), float(related[i, j]) - tolerance)
             if min(sides) < 0:
                 graph.add_edge(i, j)
-            margins.append(-min(sides) if min(sides) < 0 else min(sides))
+            margins.append(abs(min(sides)))
     parts = [sorted(c) for c in nx.connected_components(graph)]
     for trio in itertools.combinations(range(len(parts)), 3):
         if (found := _relation(stacked, motion, nontrivial, codes, [parts[k] for k in trio], tolerance)) is not None:
@@ -169,15 +170,16 @@ def _relation(
 
 
 @dataclass
-class DiscoveryConfig(LearnerConfig):
-    """λ ``forward``; latent ``noise`` (× each dim's spread); the step ``discover_at`` at which the
-    actions are partitioned, with ``tolerance`` and ``powers``; ``relabel``, the seed of the ids."""
+class SymmetryDiscoveryConfig(LearnerConfig):
+    """λ ``forward``; latent ``noise`` (× the codes' largest spread); the actions' ``start`` scale and
+    μ ``sparsity``; the step ``discover_at`` at which the actions are partitioned, with ``tolerance``
+    and ``powers``; ``relabel``, the seed of the ids' relabelling."""
 
     latent: Count = 12
     path_length: Natural = 5
     forward: NonNegative = 1.0
     noise: NonNegative = 0.1
-    discover_at: Count = 4000
+    discover_at: Count = 3000
     start: NonNegative = 2.0
     sparsity: NonNegative = 1.0
     tolerance: Fraction = 0.25
@@ -187,28 +189,25 @@ class DiscoveryConfig(LearnerConfig):
     batch_size: Count = 16
 
 
-class DiscoveryLearner(Autoencoder):
-    """The shared part: latent actions A_a ∈ SO(d); at ``discover_at`` their partition, and a basis of
-    the code with a block of dims per part (the directions the part's actions move, found from the
-    actions themselves), in which each action is then confined to its part's block."""
+class SymmetryDiscovery(Autoencoder):
+    """Opaque action ids, a rotation A_a ∈ SO(d) each; at ``discover_at`` the partition of the ids,
+    and a basis of the code with a block per part (the directions the part's actions move), in which
+    each action is then confined to its part's block (module docstring)."""
 
-    Config = DiscoveryConfig
+    name = "symmetry_discovery"
+    Config = SymmetryDiscoveryConfig
 
-    def __init__(self, env: SymmetryEnv, config: DiscoveryConfig) -> None:
+    def __init__(self, env: SymmetryEnv, config: SymmetryDiscoveryConfig) -> None:
         super().__init__(env, config)
-        count, d = self.actions(env), config.latent
+        count, d = len(env.moves), config.latent
         self.generators = torch.nn.Parameter(config.start / d**0.5 * torch.randn(count, d, d))
-        self.register_buffer("part_of", torch.full((count,), -1))  # each action's part; -1: none (yet)
+        self.register_buffer("part_of", torch.full((count,), -1))  # each action's part; -1: not found yet
         self.register_buffer("block_of", torch.full((d,), -1))  # each code dim's part; -1: none (yet)
         self.register_buffer("basis", torch.eye(d))  # encoder output → code: z ↦ z Q
         self.register_buffer("margin", torch.tensor(0.0))
 
-    def actions(self, env: SymmetryEnv) -> int:
-        """How many latent actions it learns."""
-        return len(env.moves)
-
     @classmethod
-    def defaults(cls, env: SymmetryEnv) -> DiscoveryConfig:
+    def defaults(cls, env: SymmetryEnv) -> SymmetryDiscoveryConfig:
         return cls.Config(architecture=default_architecture(env.observation_shape, linear_shortcut=True))
 
     @property
@@ -244,16 +243,16 @@ class DiscoveryLearner(Autoencoder):
         S_a confined to its part's block once the parts are found (A_a is then the identity elsewhere)."""
         s = self.generators
         if self.partition is not None:
-            block = (self.block_of[None] == self.part_of[:, None]) & (self.part_of[:, None] >= 0)
+            block = self.block_of[None] == self.part_of[:, None]
             s = s * (block[:, :, None] & block[:, None, :])
         return torch.linalg.matrix_exp(s - s.transpose(-1, -2))
 
-    def discover(self, codes: torch.Tensor, used: list[int]) -> None:
-        """Partition the ``used`` actions on ``codes``, find each part's block (:func:`part_bases`),
-        and carry the code and the actions into that basis; the other actions belong to no part."""
+    def discover(self, codes: torch.Tensor) -> None:
+        """Partition the actions on ``codes``, find each part's block (:func:`part_bases`), and carry
+        the code and the actions into the basis of the blocks."""
         matrices = self.action_matrices().detach()
-        found = partition_of_actions(matrices[used], codes, self.config.tolerance, self.config.powers)
-        parts = [[used[i] for i in part] for part in found.parts]
+        found = partition_of_actions(matrices, codes, self.config.tolerance, self.config.powers)
+        parts = [list(part) for part in found.parts]
         bases = part_bases(matrices, codes, parts)
         d = len(codes[0])
         q, r = torch.linalg.qr(torch.cat([*bases, torch.eye(d, dtype=codes.dtype)], dim=1))
@@ -268,9 +267,10 @@ class DiscoveryLearner(Autoencoder):
             self.margin.fill_(found.margin)
 
     def forward_error(self, z: torch.Tensor, following: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
-        """The mean over the actions in the batch of E‖A_a z − z'‖² / E‖z' − z‖² over the pairs (z, z')
-        of action a (``z``, ``following`` (n, d), ``actions`` (n,)): how much of the move the action
-        misses, a ratio that shrinking the code's motion does not lower."""
+        """The mean over the actions in the batch of Σ (A_a z − z')² / Σ (z' − z)² over the pairs (z, z')
+        of action a (``z``, ``following`` (n, d), ``actions`` (n,)), each dim weighted by 1 / its
+        variance: the share of the move the action misses, which shrinking the code's motion does not
+        lower."""
         weight = 1 / torch.cat([z, following]).var(dim=0, unbiased=False).clamp_min(1e-12)
         missed = ((torch.einsum("nij,nj->ni", self.action_matrices()[actions], z) - following) ** 2 * weight).sum(dim=1)
         moved = ((following - z) ** 2 * weight).sum(dim=1)
@@ -289,12 +289,6 @@ class DiscoveryLearner(Autoencoder):
         return bernoulli_reconstruction(
             self.decoder((codes + self.config.noise * spread * noise) @ self.basis.T), frames
         )
-
-
-class SymmetryDiscovery(DiscoveryLearner):
-    """Opaque action ids, one matrix each, the partition of the ids discovered (module docstring)."""
-
-    name = "symmetry_discovery"
 
     def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
         return Paths(env, self.config.batch_size, self.config.path_length, env.moves, relabel=self.config.relabel)
@@ -318,7 +312,7 @@ class SymmetryDiscovery(DiscoveryLearner):
         frames, ids = batch["frames"], batch["moves"]
         if step >= self.config.discover_at and self.partition is None:
             with torch.no_grad():
-                self.discover(self.coordinates(frames.flatten(0, 1)), list(range(len(self.generators))))
+                self.discover(self.coordinates(frames.flatten(0, 1)))
         codes = self.coordinates(frames.flatten(0, 1))
         mean = codes.mean(dim=0)
         paths = (codes - mean).unflatten(0, frames.shape[:2])
