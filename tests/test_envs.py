@@ -169,7 +169,8 @@ def test_export_reloads_identically(name, tmp_path):
     data = load_npz(save_npz(env, tmp_path / "data.npz"))
     assert np.array_equal(data.observations, env.render(env.states()))
     assert np.array_equal(data.factors, env.states())
-    assert data.description["env"] == name and data.description["options"] == SMALL[name]
+    every_option = {**type(env).Options().to_dict(), **SMALL[name]}  # the options given, and the defaults
+    assert data.description["env"] == name and data.description["options"] == every_option
     assert [f["name"] for f in data.description["factors"]] == list(env.factor_names)
 
 
