@@ -113,8 +113,8 @@ def test_symmetry_discovery_finds_gridworlds_subgroups_from_opaque_ids_and_its_c
     """Seeded, 5,000 steps on C4³ at 16×16 (MLP), the ids partitioned at step 3,000, under two
     relabellings of the ids. Measured over seeds 0–4 with relabelling 0 natively (AVX-512) and under
     ATEN_CPU_CAPABILITY=default, and with relabelling 1 natively (seed 0 under the default kernels
-    too): the partition by subgroup every time, its margin 0.69–0.83 (asserted > 0.3), both claims held (the partition, and the code of
-    its blocks LSBD)."""
+    too): the partition by subgroup every time, its margin 0.69–0.83 (asserted > 0.3), both claims
+    held (the partition, and the code of its blocks LSBD)."""
     found = []
     for relabel in (0, 1):
         params = {"architecture": "mlp", "discover_at": 3000, "relabel": relabel}
