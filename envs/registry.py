@@ -13,7 +13,7 @@ a run's ``config.json``, a study), so a run of such a world is checked and repor
 >>> "gridworld" in envs.names()
 True
 >>> envs.make("gridworld", n=6, hues=5, image_size=32)
-GridWorld(n=6, hues=5, image_size=32): DirectProduct(x=C6, y=C6, colour=C5), 180 states
+GridWorld(n=6, hues=5, image_size=32, moves='subgroups'): DirectProduct(x=C6, y=C6, colour=C5), 180 states
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ The search:
    (of those, the one with the least leakage between its parts). There are Bell(k) partitions
    (1, 2, 5, 15, 52, 203 for k = 1…6); up to ``exhaustive`` subgroups all are tried where needed.
    Beyond, the search is greedy: from the finest partition it merges the two parts the check finds
-   most entangled (the largest leakage between them, or subspaces that share directions) until the
-   check passes or one part is left.
+   most entangled (subspaces that share directions; else the largest leakage and interaction between
+   them) until the check passes or one part is left.
 
 The code is encoded once (a world of at most ``max_states`` states); a larger world is encoded
 again for each partition tried, on the same seeded sample of base states.
@@ -43,14 +43,14 @@ from symgroup.numbers import check_integer
 if TYPE_CHECKING:
     from envs import SymmetryEnv
 
-Partition = tuple[tuple[str, ...], ...]
+Parts = tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
 class Attempt:
     """One decomposition tried: its parts, the subgroups declared ignored, the SBD verdict and why it failed."""
 
-    parts: Partition
+    parts: Parts
     ignored: tuple[str, ...]
     passed: bool
     reasons: tuple[str, ...]
@@ -72,7 +72,7 @@ class FoundDecomposition:
     ``tried``, in order, by which ``search``."""
 
     env: str
-    parts: Partition | None
+    parts: Parts | None
     ignored: tuple[str, ...]
     report: CheckReport | None
     tried: list[Attempt] = field(default_factory=list)
@@ -121,7 +121,7 @@ class FoundDecomposition:
         return "\n".join(lines)
 
 
-def describe(parts: Partition, ignored: Sequence[str] = ()) -> str:
+def describe(parts: Parts, ignored: Sequence[str] = ()) -> str:
     """``x+y | colour`` (and ``, style ignored``)."""
     text = " | ".join("+".join(p) for p in parts) if parts else "no part"
     return text + (f", {', '.join(ignored)} ignored" if ignored else "")
@@ -193,10 +193,10 @@ class _Search:
 
     def __init__(self, env: SymmetryEnv, codes: Encoder, options: dict[str, Any]) -> None:
         self.env, self.codes, self.options = env, codes, options
-        self.reports: dict[tuple[Partition, tuple[str, ...]], CheckReport] = {}
+        self.reports: dict[tuple[Parts, tuple[str, ...]], CheckReport] = {}
         self.tried: list[Attempt] = []
 
-    def judge(self, parts: Partition, ignored: tuple[str, ...]) -> CheckReport:
+    def judge(self, parts: Parts, ignored: tuple[str, ...]) -> CheckReport:
         if (parts, ignored) not in self.reports:
             merged = {"+".join(p): p for p in parts if len(p) > 1}
             report = check(
@@ -206,7 +206,7 @@ class _Search:
             self.tried.append(Attempt(parts, ignored, report.passed, tuple(report.reasons)))
         return self.reports[parts, ignored]
 
-    def found(self, parts: Partition, ignored: tuple[str, ...], how: str) -> FoundDecomposition:
+    def found(self, parts: Parts, ignored: tuple[str, ...], how: str) -> FoundDecomposition:
         return FoundDecomposition(self.env.name, parts, ignored, self.reports[parts, ignored], self.tried, how)
 
     def nothing(self, ignored: tuple[str, ...], how: str, reason: str) -> FoundDecomposition:
@@ -218,7 +218,7 @@ def _leakage(report: CheckReport) -> float:
     return max((v for s in report.sbd.subspaces.values() for v in s.leakage.values()), default=0.0)
 
 
-def _merge_most_entangled(parts: Partition, report: CheckReport) -> Partition:
+def _merge_most_entangled(parts: Parts, report: CheckReport) -> Parts:
     """``parts`` with the two merged that the check finds most entangled: subspaces that share
     directions first, then the largest leakage between them (either way) plus the excess of each
     one's interaction with the other (:class:`~symgroup.check.sbd.Interaction`); the first two where
@@ -240,17 +240,17 @@ def _merge_most_entangled(parts: Partition, report: CheckReport) -> Partition:
     return tuple(merged if k == i else p for k, p in enumerate(parts) if k != j)
 
 
-def levels(items: Sequence[str]) -> Iterator[list[Partition]]:
+def levels(items: Sequence[str]) -> Iterator[list[Parts]]:
     """The set partitions of ``items``, grouped by their number of parts, most parts first; each
     part keeps the items' order, and parts are ordered by their first item."""
-    by_size: dict[int, list[Partition]] = {}
+    by_size: dict[int, list[Parts]] = {}
     for partition in _partitions(list(items)):
         by_size.setdefault(len(partition), []).append(partition)
     for size in sorted(by_size, reverse=True):
         yield by_size[size]
 
 
-def _partitions(items: list[str]) -> Iterator[Partition]:
+def _partitions(items: list[str]) -> Iterator[Parts]:
     if not items:
         yield ()
         return
