@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 BROWSER := $(VENV)/.browser
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test clean
+.PHONY: demo test dist clean
 
 demo: $(STAMP)
 	$(BIN)/symgroup demo
@@ -16,6 +16,11 @@ test: $(STAMP) $(BROWSER)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	SYMGROUP_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+
+# The wheel and the sdist, into dist/ (.ci/wheel installs the wheel alone and runs it).
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,4 +36,4 @@ $(BROWSER): $(STAMP)
 	touch $(BROWSER)
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

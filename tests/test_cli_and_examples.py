@@ -54,6 +54,16 @@ def test_envs_lists_every_builtin_with_its_group(capsys):
     assert "gridworld" in out and "DirectProduct(x=C8, y=C8, colour=C8)" in out and "4096" in out
 
 
+def test_learners_lists_every_learner_with_its_family(capsys):
+    from symgroup.learn.registry import LEARNERS
+
+    assert main(["learners"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 + len(LEARNERS)
+    assert any(line.split()[:2] == ["beta_vae", "VAE"] for line in lines)
+    assert any(line.startswith("symmetry_discovery") and "discovers the subgroups" in line for line in lines)
+
+
 def test_render_writes_a_png_of_generator_orbits(tmp_path):
     import matplotlib.image
 

@@ -67,8 +67,22 @@ def report(args: argparse.Namespace) -> int:
     return 0
 
 
+def list_learners(_: argparse.Namespace) -> int:
+    from symgroup.learn.registry import LEARNERS, family
+
+    listed = ((name, family(cls), f"{cls.__module__}.{cls.__qualname__}") for name, cls in LEARNERS.items())
+    rows = [("learner", "family", "class"), *listed]
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    for name, kind, where in rows:
+        print(f"{name:<{widths[0]}}  {kind:<{widths[1]}}  {where}")
+    return 0
+
+
 def add(commands: argparse._SubParsersAction) -> None:
     from symgroup.learn.registry import LEARNERS
+
+    listed = commands.add_parser("learners", help="list the learners that train can run, with their families")
+    listed.set_defaults(run=list_learners)
 
     trained = commands.add_parser("train", help="train a representation learner into a run directory")
     add_world(

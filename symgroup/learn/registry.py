@@ -64,6 +64,26 @@ for _learner in BUILT_IN:
 
 L = TypeVar("L", bound=type[Learner])
 
+#: The family of the learners of each built-in module (the symmetry learners split by what they are told).
+FAMILIES = {
+    "symgroup.learn.vaes": "VAE",
+    "symgroup.learn.symmetry": "symmetry, told the moves' subgroups",
+    "symgroup.learn.discovery": "symmetry, discovers the subgroups",
+    "symgroup.learn.contrastive": "contrastive",
+    "symgroup.learn.domains": "adversarial / domain",
+    "symgroup.learn.translators": "adversarial / domain",
+    "symgroup.learn.infogan": "adversarial / domain",
+}
+
+
+def family(cls: type[Learner]) -> str:
+    """The family of a learner class (``registered`` for one from outside symgroup's modules).
+
+    >>> family(LEARNERS["lsbd_vae"]), family(LEARNERS["simclr"])
+    ("symmetry, told the moves' subgroups", 'contrastive')
+    """
+    return FAMILIES.get(cls.__module__, "registered")
+
 
 def register(cls: L) -> L:
     """Class decorator: make a :class:`Learner` subclass trainable by its ``name``."""
