@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BROWSER := $(VENV)/.browser
+DOCS := $(VENV)/.docs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test dist clean
+.PHONY: demo test docs dist clean
 
 demo: $(STAMP)
 	$(BIN)/symgroup demo
@@ -16,6 +17,15 @@ test: $(STAMP) $(BROWSER)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	SYMGROUP_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+
+# The documentation site, into docs/_build/html: the tutorials executed, warnings are errors.
+docs: $(DOCS)
+	rm -rf docs/_build docs/generated
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+
+$(DOCS): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	touch $(DOCS)
 
 # The wheel and the sdist, into dist/ (.ci/wheel installs the wheel alone and runs it).
 dist: $(STAMP)
@@ -36,4 +46,4 @@ $(BROWSER): $(STAMP)
 	touch $(BROWSER)
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) build dist docs/_build docs/generated *.egg-info

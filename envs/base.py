@@ -55,8 +55,8 @@ class Factor:
     """A subgroup of the world's symmetry and how it acts on its own state component.
 
     ``act(g, values)`` maps a factor element and an int array of component values to new values;
-    by default left multiplication on element numbers (values 0..|G|−1, as ``group.elements()``).
-    ``size`` is the number of component values (default |G|). ``representation``: the faithful
+    by default left multiplication on element numbers (values 0..``|G|``−1, as ``group.elements()``).
+    ``size`` is the number of component values (default ``|G|``). ``representation``: the faithful
     orthogonal representation a symmetry learner lets the subgroup act by on its latent block
     (default: the first of the group's :meth:`~symgroup.Group.faithful_representations`).
     """
@@ -206,7 +206,7 @@ class SymmetryEnv(GroupAction, ABC):
         """Images of valid states: float32 (n, C, H, W) in [0, 1]. Subclasses implement this."""
 
     def render(self, states: np.ndarray | Sequence) -> np.ndarray:
-        """Observations of ``states``, float32 (n, *observation_shape) in [0, 1].
+        """Observations of ``states``, float32 ``(n, *observation_shape)`` in [0, 1].
 
         A world whose images fit in :data:`RENDER_CACHE_BYTES` is drawn once, on first use, and
         then looked up: a finite world is enumerated once.

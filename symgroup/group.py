@@ -202,7 +202,7 @@ class Group(ABC):
 
     @property
     def order(self) -> int:
-        """The number of elements |G|."""
+        """The number of elements ``|G|``."""
         return len(self.elements())
 
     @cached_property

@@ -99,7 +99,7 @@ class Representation:
         return float(np.trace(self(g)))
 
     def matrices(self) -> np.ndarray:
-        """ρ(g) for every g in ``group.elements()``, stacked: shape (|G|, d, d)."""
+        """ρ(g) for every g in ``group.elements()``, stacked: shape ``(|G|, d, d)``."""
         return np.stack([self(g) for g in self.group.elements()])
 
     def __add__(self, other: Representation) -> Representation:
@@ -164,7 +164,7 @@ def trivial(group: Group, dim: int = 1) -> Representation:
 
 
 def regular(group: Group) -> Representation:
-    """The left regular representation: ρ(g) e_h = e_{g @ h}, a |G|×|G| permutation matrix."""
+    """The left regular representation: ρ(g) e_h = e_{g @ h}, a ``|G|×|G|`` permutation matrix."""
     n, elements = group.order, group.elements()
 
     def permutation(g: GroupElement) -> np.ndarray:
@@ -220,7 +220,7 @@ def tensor(a: Representation, b: Representation) -> Representation:
 def homomorphism_error(
     rho: Representation, generators: tuple[GroupElement, ...] | None = None
 ) -> tuple[float, tuple[GroupElement, GroupElement] | None]:
-    """max |ρ(g @ s) − ρ(g) ρ(s)| over every g ∈ G and generator s, and |ρ(e) − I|, in float64.
+    """max ``|ρ(g @ s) − ρ(g) ρ(s)|`` over every g ∈ G and generator s, and ``|ρ(e) − I|``, in float64.
 
     Checking the generators suffices: every element is a word in them, so ρ(g @ s) = ρ(g) ρ(s) for
     all g and generators s gives ρ(g @ h) = ρ(g) ρ(h) for all g, h by induction on h's length.
@@ -276,7 +276,7 @@ def _check_homomorphism_exact(rho: Representation) -> float:
 
 
 def check_orthogonal(rho: Representation, atol: float = 1e-9) -> float:
-    """Return max |ρ(g)ᵀρ(g) − I| over G; raise :class:`NotOrthogonalError` (naming g) above ``atol``."""
+    """Return max ``|ρ(g)ᵀρ(g) − I|`` over G; raise :class:`NotOrthogonalError` (naming g) above ``atol``."""
     m = rho.matrices()
     errors = np.abs(np.swapaxes(m, 1, 2) @ m - np.eye(rho.dim)).max(axis=(1, 2))
     i = int(errors.argmax())

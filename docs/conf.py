@@ -1,0 +1,35 @@
+"""The documentation site (Sphinx): the API reference from the docstrings (autodoc, autosummary),
+tutorials executed when the site is built (sphinx-gallery, as scikit-learn's), the command line from
+its own parser (sphinx-argparse), pages in Markdown (MyST). ``make docs``; warnings are errors."""
+
+from importlib.metadata import version as installed_version
+
+project = "symgroup"
+author = "the symgroup developers"
+release = installed_version("symgroup")
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "sphinx_gallery.gen_gallery",
+    "sphinxarg.ext",
+]
+exclude_patterns = ["tutorials/README.rst", "_build", "generated/tutorials/*.ipynb", "generated/tutorials/*.py"]
+autosummary_generate = True
+autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+myst_enable_extensions = ["dollarmath"]
+myst_heading_anchors = 3
+html_theme = "furo"
+html_title = f"symgroup {release}"
+sphinx_gallery_conf = {
+    "examples_dirs": "tutorials",
+    "gallery_dirs": "generated/tutorials",
+    "filename_pattern": r"\.py$",  # execute every tutorial
+    "abort_on_example_error": True,
+    "download_all_examples": False,
+    "within_subsection_order": "FileNameSortKey",
+}
