@@ -20,7 +20,7 @@ test: $(STAMP) $(BROWSER)
 
 # The documentation site, into docs/_build/html: the tutorials executed, warnings are errors.
 docs: $(DOCS)
-	rm -rf docs/_build docs/generated
+	rm -rf docs/_build docs/generated docs/sg_execution_times.rst
 	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 
 $(DOCS): $(STAMP)

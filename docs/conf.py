@@ -16,7 +16,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "sphinxarg.ext",
 ]
-exclude_patterns = ["tutorials/README.rst", "_build", "generated/tutorials/*.ipynb", "generated/tutorials/*.py"]
+exclude_patterns = ["tutorials/README.rst", "sg_execution_times.rst", "_build", "generated/tutorials/*.ipynb", "generated/tutorials/*.py"]
 autosummary_generate = True
 autodoc_default_options = {"members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
