@@ -2,7 +2,11 @@
 tutorials executed when the site is built (sphinx-gallery, as scikit-learn's), the command line from
 its own parser (sphinx-argparse), pages in Markdown (MyST). ``make docs``; warnings are errors."""
 
+import sys
 from importlib.metadata import version as installed_version
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))  # the tutorials import the examples
 
 project = "symgroup"
 author = "the symgroup developers"
@@ -16,7 +20,13 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "sphinxarg.ext",
 ]
-exclude_patterns = ["tutorials/README.rst", "sg_execution_times.rst", "_build", "generated/tutorials/*.ipynb", "generated/tutorials/*.py"]
+exclude_patterns = [
+    "_build",
+    "sg_execution_times.rst",  # sphinx-gallery's timings, written at the build
+    "tutorials/README.rst",  # the gallery's header, copied into generated/tutorials
+    "generated/tutorials/*.ipynb",
+    "generated/tutorials/*.py",
+]
 autosummary_generate = True
 autodoc_default_options = {"members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
