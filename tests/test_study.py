@@ -470,10 +470,10 @@ def test_the_study_page_loads_in_headless_chromium(serial_study, tmp_path):
     assert narrow.width <= 1400 and narrow.shown  # the metrics table fits: it scrolls in its box if it must
 
 
-def test_the_readmes_study_file_is_a_valid_study():
+def test_the_guides_study_file_is_a_valid_study():
     import tomllib
 
-    text = Path("README.md").read_text()
+    text = Path("docs/guide/studies.md").read_text()
     block = next(b.split("```", 1)[0] for b in text.split("```toml\n")[1:] if b.startswith("[base]"))
     cells = Study.from_dict(tomllib.loads(block)).cells()
     assert len(cells) == 2 * 10 + 3 * 3  # β-VAE: each seed with each zipped (beta, latent)
