@@ -7,6 +7,8 @@ from importlib.metadata import version as installed_version
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))  # the tutorials import the examples
+REPORT = Path(__file__).resolve().parent / "generated" / "report"  # the demo's report page, at the site's root
+REPORT.mkdir(parents=True, exist_ok=True)
 
 project = "symgroup"
 author = "the symgroup developers"
@@ -35,6 +37,8 @@ myst_enable_extensions = ["dollarmath"]
 myst_heading_anchors = 3
 html_theme = "furo"
 html_title = f"symgroup {release}"
+html_extra_path = [str(REPORT)]
+suppress_warnings = ["config.cache"]  # sphinx_gallery_conf holds a function; make docs builds afresh anyway
 sphinx_gallery_conf = {
     "examples_dirs": "tutorials",
     "gallery_dirs": "generated/tutorials",
@@ -42,4 +46,5 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "download_all_examples": False,
     "within_subsection_order": "FileNameSortKey",
+    "reset_argv": lambda _, script: [str(REPORT)] if script["src_file"].endswith("plot_8_report_page.py") else [],
 }

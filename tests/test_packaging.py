@@ -28,3 +28,17 @@ def test_both_packages_are_typed_and_the_license_file_is_declared():
         assert (Path(package.__file__).parent / "py.typed").is_file()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert all((ROOT / name).is_file() for name in project["license-files"])
+
+
+def test_the_api_reference_names_every_public_name():
+    """docs/api.rst lists each name of the public modules' ``__all__`` (the site's build, with
+    warnings as errors, then fails on any name it cannot document)."""
+    import importlib
+
+    reference = (ROOT / "docs" / "api.rst").read_text()
+    listed = set(re.findall(r"^   (\w+)$", reference, re.MULTILINE))
+    for module in ("symgroup", "envs", "symgroup.check", "symgroup.learn", "symgroup.study"):
+        public = set(importlib.import_module(module).__all__) - {"__version__"}
+        assert public <= listed, f"{module}: {sorted(public - listed)} missing from docs/api.rst"
+    for module in ("symgroup.testing", "symgroup.strategies"):
+        assert f".. automodule:: {module}" in reference
