@@ -52,6 +52,17 @@ def test_exact_actions_of_gridworld_fall_into_its_subgroups():
     assert found.parts == ((0, 1), (2, 3), (4, 5)) and found.margin > 0.9  # x±, y±, colour±
 
 
+def test_an_action_that_barely_moves_the_code_leaves_no_confidence():
+    """An id whose action was not learnt (here colour's, scaled toward the identity) cannot be placed
+    by the group law: the partition keeps its margin only while every action moves the code by more
+    than the tolerance × the largest."""
+    matrices, codes = exact_actions(GRID.group, GRID.moves)
+    weak = matrices.clone()
+    weak[4:] = torch.tensor(block_diagonal([np.eye(4), rotation(0.1)]))  # colour ± nearly the identity
+    assert partition_of_actions(matrices, codes, 0.25, 4).margin > 0.9
+    assert partition_of_actions(weak, codes, 0.25, 4).margin == 0
+
+
 def test_a_non_abelian_subgroup_is_one_part_and_its_neighbours_apart():
     """D4 × C5: the rotation, its inverse and the reflection do not all commute nor share powers,
     but they do not commute with each other — one part — apart from C5's generator and inverse."""
