@@ -9,6 +9,7 @@ that entangles x and y.
 """
 
 import numpy as np
+import torch
 
 import envs
 from symgroup.check import check, find_decomposition
@@ -32,3 +33,12 @@ mixed = np.stack([angles[:, 0], angles[:, 0] + angles[:, 1]], axis=1)
 entangled = np.concatenate([np.cos(mixed), np.sin(mixed), np.cos(angles[:, 2:]), np.sin(angles[:, 2:])], axis=1)
 print(check(entangled, world).reasons[:2])
 print(find_decomposition(entangled, world))
+
+# %%
+# An encoder of images works the same way: a torch module (here an untrained linear map of the
+# pixels) or any function of a numpy batch of images. The check renders every state once and encodes
+# the images in batches (``batch_size``, default 256).
+torch.manual_seed(0)
+encoder = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * 16 * 16, 6))
+report = check(encoder, world)
+print("untrained linear map of the pixels: SBD", report.passed, "—", report.reasons[0])
