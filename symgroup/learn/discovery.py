@@ -34,11 +34,10 @@ sizes: the commutator as ‖A_i A_l − A_l A_i‖_z / (2 ‖A_i − I‖_z ‖A
 product as ‖A_i^p A_l^q − I‖_z / √(‖A_i^p − I‖_z² + ‖A_l^q − I‖_z²) (1 for actions on separate
 planes); a commutator above ``tolerance`` joins, as does a product below it, and A^p ≈ I means
 ‖A^p − I‖_z ≤ ``tolerance`` · ‖A − I‖_z. The *margin* is how far the deciding figures lie from the
-tolerance, relative to it (1 or more: far; 0: on it). An action that barely moves the code (‖A − I‖_z
-below ``tolerance`` × the largest: an id whose action was not learnt) commutes with nothing in the
-normalised measure and shares no power with anything: no figure about it decides anything, so its
-motion's distance from that bar enters the margin too, and such an id leaves the margin at 0.
-Pairs do not show every relation: three parts
+tolerance, relative to it (1 or more: far; 0: on it). An action that barely moves the code
+(‖A − I‖_z below ``tolerance`` × the largest: an id whose action was not learnt) has its figures
+divided by its own small motion, so noise decides them: its motion's distance from that bar enters
+the margin too, and such an id leaves the margin at 0. Pairs do not show every relation: three parts
 whose actions multiply to the identity in nontrivial powers (:func:`_relation`) are no direct
 product either, and are merged, the margin then 0 (the partition rests on a relation found, not a
 clear separation). Dang-Nhu et al. cluster the ids by a composition pseudo-distance instead
