@@ -143,7 +143,7 @@ def partition_of_actions(matrices: torch.Tensor, codes: torch.Tensor, tolerance:
     for trio in itertools.combinations(range(len(parts)), 3):
         if (found := _relation(stacked, motion, nontrivial, codes, [parts[k] for k in trio], tolerance)) is not None:
             graph.add_edges_from(itertools.pairwise(found))
-        margins += [] if found is None else [0.0]
+            margins.append(0.0)
     parts = sorted(tuple(sorted(c)) for c in nx.connected_components(graph))
     return Partition(tuple(parts), min(min(margins, default=tolerance) / tolerance, 1.0))
 

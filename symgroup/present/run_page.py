@@ -119,6 +119,12 @@ def write_report(runs: Sequence[Run], out: str | Path, reports: Sequence[CheckRe
     return out
 
 
+def _structure(run: Run) -> str:
+    """What a :class:`~symgroup.capabilities.Discovering` learner found, judged against the world."""
+    moves = run.learner.discovered(run.env)
+    return "it has not partitioned its moves yet" if moves is None else str(check_partition(moves, run.env))
+
+
 def _run_section(
     number: int, run: Run, report: CheckReport, claims: Sequence[Verdict], found: FoundDecomposition
 ) -> str:
@@ -129,8 +135,7 @@ def _run_section(
     )
     pictures = reconstructions(run)
     action = check_action(run) if isinstance(run.learner, Acting) else None
-    moves = run.learner.discovered(run.env) if isinstance(run.learner, Discovering) else None
-    structure = "it has not partitioned its moves yet" if moves is None else str(check_partition(moves, run.env))
+    structure = _structure(run) if isinstance(run.learner, Discovering) else None
     return "\n".join(
         [
             f"<section id='run-{number}'><h2>Run {number}: {html.escape(run.config.learner)} on "
@@ -152,7 +157,7 @@ def _run_section(
                     f"<h3>The structure {html.escape(run.config.learner)} discovered</h3>",
                     f"<pre>{html.escape(structure)}</pre>",
                 ]
-                if isinstance(run.learner, Discovering)
+                if structure is not None
                 else []
             ),
             *(
