@@ -30,14 +30,58 @@ exclude_patterns = [
     "generated/tutorials/*.py",
 ]
 autosummary_generate = True
+templates_path = ["_templates"]  # a class page: its docstring and own members, no table of inherited ones
 autodoc_default_options = {"members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
+autodoc_inherit_docstrings = False  # torch.nn.Module's own docstrings are torch's, not ours
 myst_enable_extensions = ["dollarmath"]
 myst_heading_anchors = 3
 html_theme = "furo"
 html_title = f"symgroup {release}"
 html_extra_path = [str(REPORT)]
+nitpicky = True  # every cross-reference must resolve: the site's internal links are checked
+# Other projects' names are not linked (their inventories would be downloaded at build time).
+EXTERNAL = (
+    "numpy",
+    "np",
+    "torch",
+    "nn",
+    "collections",
+    "pathlib",
+    "Path",
+    "abc",
+    "typing",
+    "hypothesis",
+    "st",
+    "sympy",
+    "networkx",
+    "safetensors",
+    "matplotlib",
+    "gymnasium",
+    "ray",
+    "sklearn",
+)
+EXTERNAL = "|".join(EXTERNAL)
+nitpick_ignore_regex = [
+    (r"py:.*", rf"({EXTERNAL})(\..*)?"),
+    (r"py:class", r"(low|high|strict)=.*"),  # a Bound's arguments, inside an option's Annotated type
+    (r"py:class", r"'.*"),  # an annotation autodoc could not evaluate (a name imported for type checking only)
+    (r"py:(class|obj)", r"(symgroup\.learn\.registry\.L|envs\.registry\.E|symgroup\.registry\.T)"),  # TypeVars
+]
+autodoc_type_aliases = {
+    name: f"{module}.{name}"
+    for module, names in {
+        "symgroup.action": ("Act",),
+        "symgroup.representation": ("Matrices", "ExactMatrices"),
+        "symgroup.check.encoding": ("Encoder",),
+        "symgroup.check.world": ("Decomposition",),
+        "symgroup.check.action": ("Action",),
+        "symgroup.check.claims": ("Claim",),
+        "envs.sampling": ("Rng", "Distribution"),
+    }.items()
+    for name in names
+}
 suppress_warnings = ["config.cache"]  # sphinx_gallery_conf holds a function; make docs builds afresh anyway
 sphinx_gallery_conf = {
     "examples_dirs": "tutorials",

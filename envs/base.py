@@ -208,7 +208,7 @@ class SymmetryEnv(GroupAction, ABC):
     def render(self, states: np.ndarray | Sequence) -> np.ndarray:
         """Observations of ``states``, float32 ``(n, *observation_shape)`` in [0, 1].
 
-        A world whose images fit in :data:`RENDER_CACHE_BYTES` is drawn once, on first use, and
+        A world whose images fit in :data:`~envs.base.RENDER_CACHE_BYTES` is drawn once, on first use, and
         then looked up: a finite world is enumerated once.
         """
         states = self.check_states(states)

@@ -60,7 +60,8 @@ def save_npz(env: SymmetryEnv, path: str | Path, states: np.ndarray | None = Non
 
 
 def load_npz(path: str | Path) -> Dataset:
-    """Read a file written by :func:`save_npz`; :class:`DatasetError` names what is missing or wrong."""
+    """Read a file written by :func:`save_npz`; :class:`~symgroup.errors.DatasetError` names what is missing or
+    wrong."""
     try:
         with np.load(Path(path), allow_pickle=False) as data:
             missing = {"observations", "factors", "description"} - set(data.files)

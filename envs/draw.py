@@ -35,7 +35,7 @@ Cells = Annotated[int, Bound(2)]
 
 
 def check_grid(n: int, image_size: int) -> None:
-    """Raise :class:`InvalidOptionError` unless n cells of at least 2 pixels fit in image_size."""
+    """Raise :class:`~symgroup.errors.InvalidOptionError` unless n cells of at least 2 pixels fit in image_size."""
     if image_size < 2 * n:
         raise InvalidOptionError(f"image_size {image_size!r} is too small for {n} cells of at least 2 pixels", n)
 

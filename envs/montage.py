@@ -50,7 +50,7 @@ def image_grid(rows: list[np.ndarray], gap: int = 2) -> np.ndarray:
 
 def save_png(image: np.ndarray, path: str | Path) -> Path:
     """Write an (H, W, 3) float image in [0, 1] as PNG (parent folders are created): ``path`` must end
-    in .png and be writable as a file (:class:`InvalidOptionError` otherwise)."""
+    in .png and be writable as a file (:class:`~symgroup.errors.InvalidOptionError` otherwise)."""
     path = Path(path)
     if path.suffix.lower() != ".png":
         raise InvalidOptionError(f"{path} must be a .png file to write a PNG image", str(path))

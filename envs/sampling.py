@@ -28,8 +28,10 @@ from symgroup.errors import InvalidOptionError
 if TYPE_CHECKING:
     from envs.base import SymmetryEnv
 
+#: Which states to draw: uniformly, or from the world's training distribution.
 Distribution = Literal["uniform", "training"]
-Rng = np.random.Generator | int | None  # a random generator, or the seed of a new one
+#: A random generator, or the seed of a new one.
+Rng = np.random.Generator | int | None
 #: Rounds of rejection sampling before :func:`domain_split` gives up on a world that lacks a domain.
 DOMAIN_ROUNDS = 1000
 

@@ -51,7 +51,7 @@ def validate(env: SymmetryEnv, max_states: int = 4096, max_elements: int = 512, 
 def check_laws(env: SymmetryEnv, elements: int = 64, max_states: int = 4096, seed: int = 0) -> None:
     """The action laws on (a sample of) the states for the generators and ``elements`` sampled elements
     — a quick guard that the checker and the trainer run before they trust a world; it raises
-    :class:`NotAnActionError` with the counterexample. :func:`validate` checks everything."""
+    :class:`~symgroup.errors.NotAnActionError` with the counterexample. :func:`validate` checks everything."""
     rng = np.random.default_rng(seed)
     env.check_laws(list(env.group.generators) + _elements(env, elements, rng), _states(env, max_states, rng))
 
@@ -88,7 +88,7 @@ def check_own_components(env: SymmetryEnv, states: np.ndarray) -> None:
 
 def check_rendering(env: SymmetryEnv, states: np.ndarray) -> None:
     """Shape, dtype, finiteness and range are the render contract (:meth:`SymmetryEnv.render` raises
-    :class:`RenderError` itself); here: the same images on a second call."""
+    :class:`~symgroup.errors.RenderError` itself); here: the same images on a second call."""
     first = env._draw_checked(states)
     if not np.array_equal(first, env._draw_checked(states)):
         raise RenderError(f"{env.name}: rendering is not deterministic: two calls on the same states differ")

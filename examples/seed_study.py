@@ -24,11 +24,14 @@ from symgroup.study import Study, Sweep, run_study
 WORLD = {"size": 16, "side": 4}
 
 
-def study(out: Path, steps: int, seeds: int, learners: tuple[str, ...] = ("beta_vae", "lsbd_vae")) -> list[dict]:
-    """The runs' results: each learner with the demo's shared recipe (lr 1e-3, here the MLP pair)."""
+def study(
+    out: Path, steps: int, seeds: int, learners: tuple[str, ...] = ("beta_vae", "lsbd_vae"), **where: object
+) -> list[dict]:
+    """The runs' results: each learner with the demo's shared recipe (lr 1e-3, here the MLP pair);
+    ``where``: run_study's executor, workers and address (default: local processes)."""
     base = demo_config(learners[0], "square", WORLD, steps, 0).with_settings({"architecture": "mlp"})
     sweep = Sweep({"learner": list(learners), "seed": list(range(seeds))})
-    return run_study(Study(base, (sweep,)), out, progress=False)
+    return run_study(Study(base, (sweep,)), out, progress=False, **where)
 
 
 def table(rows: list[dict]) -> str:

@@ -35,6 +35,7 @@ import numpy as np
 from symgroup.errors import InvalidStateError, NotAGroupError, NotAnActionError
 from symgroup.group import Group, GroupElement, Subgroup
 
+#: An action on states: (g, states (n, k)) ↦ g · states.
 Act = Callable[[GroupElement, np.ndarray], np.ndarray]
 
 
@@ -138,7 +139,7 @@ class GroupAction:
         return self._state_set.rows(numbers)
 
     def index(self, states: np.ndarray | Sequence) -> np.ndarray:
-        """The state numbers of ``states`` (one state, or a batch); :class:`InvalidStateError` names a
+        """The state numbers of ``states`` (one state, or a batch); :class:`~symgroup.errors.InvalidStateError` names a
         row that is not a state."""
         batch, single = self._batch(states)
         found = self._find(batch)
@@ -146,7 +147,7 @@ class GroupAction:
 
     def check_states(self, states: np.ndarray | Sequence) -> np.ndarray:
         """``states`` (one state, or a batch) as an int64 batch (n, n_components), or
-        :class:`InvalidStateError` naming a row that is not a state."""
+        :class:`~symgroup.errors.InvalidStateError` naming a row that is not a state."""
         batch, _ = self._batch(states)
         self._find(batch)
         return batch
@@ -165,7 +166,7 @@ class GroupAction:
         return batch.astype(np.int64, copy=False), single
 
     def _find(self, batch: np.ndarray) -> np.ndarray:
-        """The state numbers of a batch; :class:`InvalidStateError`, opened by the name, for a row
+        """The state numbers of a batch; :class:`~symgroup.errors.InvalidStateError`, opened by the name, for a row
         that is not a state."""
         try:
             return self._state_set.index(batch)
@@ -179,7 +180,7 @@ class GroupAction:
     # --- acting -----------------------------------------------------------------------------------
     def act(self, g: GroupElement, states: np.ndarray | Sequence) -> np.ndarray:
         """g·x for a state x (n_components,) or each row of a batch (n, n_components); the same shape
-        back (:class:`InvalidStateError` for a row that is not a state)."""
+        back (:class:`~symgroup.errors.InvalidStateError` for a row that is not a state)."""
         self.group._check_same(g)
         batch, single = self._batch(states)
         self._find(batch)
@@ -209,7 +210,7 @@ class GroupAction:
 
     def _numbers(self, g: GroupElement, states: np.ndarray, images: np.ndarray) -> np.ndarray:
         """The state numbers of ``images`` = g·``states``; an image outside the state set is a
-        :class:`NotAnActionError` naming it."""
+        :class:`~symgroup.errors.NotAnActionError` naming it."""
         try:
             return self._state_set.index(images)
         except InvalidStateError as error:
@@ -236,7 +237,7 @@ class GroupAction:
     def check_laws(
         self, elements: Sequence[GroupElement] | None = None, states: np.ndarray | Sequence | None = None
     ) -> None:
-        """Raise :class:`NotAnActionError` with a counterexample unless, for every state x of
+        """Raise :class:`~symgroup.errors.NotAnActionError` with a counterexample unless, for every state x of
         ``states`` (default: all): g·x is a state, e·x = x, and (g @ s)·x = g·(s·x) for every g in
         ``elements`` (default: all of G) and every generator s. With all g and all x this proves the
         law for all pairs, by induction on the length of a word in the generators."""

@@ -3,7 +3,7 @@
 Subclass :class:`TypedConfig` as a dataclass and annotate each field: ``int``, ``float``, ``str``,
 ``bool``, ``None``, a ``Literal``, a union of them, ``dict[str, ...]`` (names to values),
 ``tuple[str, ...]``, or a number bounded with :class:`Bound` (``Count``, ``Natural``, ``NonNegative``,
-``Positive``, ``Fraction``). A value that does not fit is an :class:`InvalidOptionError` naming the
+``Positive``, ``Fraction``). A value that does not fit is an :class:`~symgroup.errors.InvalidOptionError` naming the
 field; an int is accepted where a float is wanted, a list where a tuple is. Learners' configs, the
 training configuration, the checker's tolerances, a study's evaluation and the training callbacks
 are all made this way.
@@ -90,7 +90,7 @@ class TypedConfig:
 
 def checked(name: str, value: Any, hint: Any) -> Any:
     """``value`` if it fits ``hint`` (an int becomes a float where a float is wanted, a list a tuple
-    where a tuple is), else :class:`InvalidOptionError` naming ``name``."""
+    where a tuple is), else :class:`~symgroup.errors.InvalidOptionError` naming ``name``."""
     union = isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union
     kinds = [_bounded(k) for k in (typing.get_args(hint) if union else (hint,))]
     for kind, bound in kinds:

@@ -52,7 +52,7 @@ class DecompositionReport:
         return not self.failures
 
     def require(self) -> DecompositionReport:
-        """Return self, or raise :class:`NotADirectProductError` with the first witness."""
+        """Return self, or raise :class:`~symgroup.errors.NotADirectProductError` with the first witness."""
         if self.failures:
             raise NotADirectProductError(str(self), self.failures[0].witness)
         return self

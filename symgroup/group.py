@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 
 def integer(x: Any, what: str) -> int:
-    """``x`` as an int; :class:`InvalidElementError` for a bool or a number that is not integral (it is
+    """``x`` as an int; :class:`~symgroup.errors.InvalidElementError` for a bool or a number that is not integral (it is
     refused, never truncated)."""
     if not (is_integer(x) or (is_number(x) and float(x).is_integer())):
         raise InvalidElementError(f"{what} must be an integer, got {x!r}", x)
@@ -100,7 +100,8 @@ class Group(ABC):
     ``_enumerate_values`` (by default the closure of the generators) and the parametrisation hooks.
     """
 
-    #: Parametrisations accepted by :meth:`element` and :meth:`GroupElement.to`; the first is the default.
+    #: Parametrisations accepted by :meth:`~symgroup.Group.element` and :meth:`~symgroup.GroupElement.to`; the
+    #: first is the default.
     PARAMETRIZATIONS: tuple[str, ...] = ("value",)
 
     # --- the group law, on canonical values -------------------------------------------------------

@@ -27,7 +27,7 @@ def as_array(value: Any, error: type[SymgroupError], what: str, dtype: Any = Non
 
 
 def check_integer(value: Any, name: str, least: int = 0) -> int:
-    """``value`` if it is an integer ≥ ``least``, else :class:`InvalidOptionError` naming ``name``."""
+    """``value`` if it is an integer ≥ ``least``, else :class:`~symgroup.errors.InvalidOptionError` naming ``name``."""
     if not is_integer(value) or value < least:
         raise InvalidOptionError(f"{name} must be an integer ≥ {least}, got {value!r}", name)
     return int(value)

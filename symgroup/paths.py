@@ -10,7 +10,7 @@ from symgroup.errors import InvalidOptionError
 
 
 def check_writable(path: str | Path, kind: str, what: str = "") -> None:
-    """:class:`InvalidOptionError` unless ``path`` can be written as a ``kind`` ("file" or "folder");
+    """:class:`~symgroup.errors.InvalidOptionError` unless ``path`` can be written as a ``kind`` ("file" or "folder");
     ``what`` names it in the message (e.g. "the run directory")."""
     target, name = Path(path), f"{what} {path}".strip()
     if target.exists() and target.is_dir() != (kind == "folder"):

@@ -39,7 +39,7 @@ class Registry(Mapping[str, T], Generic[T]):
 
     def register(self, name: str, cls: T) -> T:
         """Add ``cls`` under ``name`` (its ``name`` attribute is set to it); a name taken by another
-        class, or a class that is no ``base``, is :class:`InvalidOptionError`."""
+        class, or a class that is no ``base``, is :class:`~symgroup.errors.InvalidOptionError`."""
         if not (isinstance(cls, type) and issubclass(cls, self.base)):
             raise InvalidOptionError(f"a {self.kind} must be a {self.base.__name__} subclass, got {cls!r}", cls)
         if not isinstance(name, str) or not name:

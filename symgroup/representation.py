@@ -33,7 +33,9 @@ from symgroup.errors import InvalidRepresentationError, NotAHomomorphismError, N
 from symgroup.group import Group, GroupElement
 from symgroup.numbers import as_array
 
+#: A representation's matrices in floats: g ↦ ρ(g).
 Matrices = Callable[[GroupElement], np.ndarray]
+#: A representation's exact matrices, over sympy's cyclotomic field: g ↦ ρ(g).
 ExactMatrices = Callable[[GroupElement], DomainMatrix]
 
 
@@ -115,7 +117,7 @@ class Representation:
         """A representation from a user's matrices, for every element or for a generating set.
 
         Matrices given for generators only are extended along words, ρ(g @ s) = ρ(g) ρ(s); either
-        way the result is checked to be a homomorphism and :class:`NotAHomomorphismError` names the
+        way the result is checked to be a homomorphism and :class:`~symgroup.errors.NotAHomomorphismError` names the
         first pair (g, s) with ρ(g @ s) ≠ ρ(g) ρ(s).
         """
         if not matrices:
@@ -242,7 +244,7 @@ def homomorphism_error(
 def check_homomorphism(
     rho: Representation, atol: float = 1e-9, exact: bool = False, generators: tuple[GroupElement, ...] | None = None
 ) -> float:
-    """Return the homomorphism error of ρ; raise :class:`NotAHomomorphismError` above ``atol``.
+    """Return the homomorphism error of ρ; raise :class:`~symgroup.errors.NotAHomomorphismError` above ``atol``.
 
     With ``exact=True`` the check is exact, in Q(ζ_N) with sympy, and returns 0.0 on success. A
     representation built from ``parts`` (direct sums, tensor products, lifts through a projection) is
@@ -276,7 +278,8 @@ def _check_homomorphism_exact(rho: Representation) -> float:
 
 
 def check_orthogonal(rho: Representation, atol: float = 1e-9) -> float:
-    """Return max ``|ρ(g)ᵀρ(g) − I|`` over G; raise :class:`NotOrthogonalError` (naming g) above ``atol``."""
+    """Return max ``|ρ(g)ᵀρ(g) − I|`` over G; raise :class:`~symgroup.errors.NotOrthogonalError` (naming g) above
+    ``atol``."""
     m = rho.matrices()
     errors = np.abs(np.swapaxes(m, 1, 2) @ m - np.eye(rho.dim)).max(axis=(1, 2))
     i = int(errors.argmax())

@@ -7,6 +7,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.linalg import logm
 
 import envs
 from symgroup import Cyclic, Dihedral, DirectProduct
@@ -15,6 +16,7 @@ from symgroup.check.partition import check_partition
 from symgroup.errors import InvalidOptionError
 from symgroup.learn import TrainConfig, train
 from symgroup.learn.discovery import partition_of_actions
+from symgroup.learn.registry import build_learner
 from symgroup.learn.samplers import Paths
 from symgroup.present.run_page import html_report
 
@@ -152,3 +154,49 @@ def test_entangled_moves_related_only_three_at_a_time_are_one_part_without_confi
         assert (found.margin == 0) == (n == 4)
         report = check_partition([[world.moves[i] for i in part] for part in found.parts], world)
         assert not report.recovered and "change several subgroups" in report.reasons[0]
+
+
+def test_pairs_with_no_action_hand_the_learner_frames_alone():
+    told = Paths(GRID, 8, 2, GRID.moves).sample(np.random.default_rng(0))
+    untold = Paths(GRID, 8, 2, GRID.moves, told=False).sample(np.random.default_rng(0))
+    assert set(untold) == {"frames"} and torch.equal(untold["frames"], told["frames"])
+
+
+def estimator_with(candidates, **options):
+    """An action_estimation learner on GRID whose candidates are ``candidates`` (K, 6, 6) rotations."""
+    params = {"architecture": "mlp", "latent": 6, "candidates": len(candidates), **options}
+    config = TrainConfig(
+        env="gridworld", env_options={"n": 4, "hues": 3, "image_size": 16}, learner="action_estimation", params=params
+    )
+    learner = build_learner(config, GRID)[1]
+    with torch.no_grad():  # exp(S − Sᵀ) = A for S = ½ log A (a rotation's logarithm is skew)
+        learner.generators.copy_(torch.stack([torch.tensor(np.real(logm(a)) / 2) for a in candidates.numpy()]))
+    return learner
+
+
+def exact_paths(count, length, seed=0):
+    """Centred codes of random paths of GRID's moves under exact_actions, and the moves (count, length)."""
+    matrices, codes = exact_actions(GRID.group, GRID.moves)
+    rng = np.random.default_rng(seed)
+    z, moves = [codes[rng.integers(0, len(codes), count)]], rng.integers(0, len(GRID.moves), (count, length))
+    for t in range(length):
+        z.append(torch.einsum("nij,nj->ni", matrices[moves[:, t]], z[-1]))
+    return (torch.stack(z, dim=1) - codes.mean(dim=0)).float(), torch.from_numpy(moves)
+
+
+def test_action_estimation_infers_exact_moves_and_prunes_the_unused_and_the_duplicate_candidates():
+    """Candidates: the six exact moves of C4 × C4 × C3, a copy of x+'s and five far rotations that
+    never fit a pair. Each pair goes to its own move's candidate (or the copy); from prune_at, the
+    least-regretted candidate goes every prune_every steps while its regret is below floor: the five
+    unused ones and one of the two copies, never a move's only candidate."""
+    matrices, _ = exact_actions(GRID.group, GRID.moves)
+    far = torch.tensor(
+        np.stack([block_diagonal([rotation(a), rotation(2 * a), rotation(3 * a)]) for a in (0.5, 1.1, 1.7, 2.3, 2.9)])
+    )
+    learner = estimator_with(torch.cat([matrices, matrices[:1], far]), prune_at=100, prune_every=20, discover_at=10**6)
+    for step in range(600):
+        paths, moves = exact_paths(16, 5, seed=step)
+        found = learner.actions({"frames": torch.zeros(16, 6, 1)}, paths, step)
+        stands_for = torch.where(found == 6, 0, found)  # the copy stands for x+
+        assert torch.equal(stands_for, moves)
+    assert learner.active.tolist() in ([True] * 6 + [False] * 6, [False] + [True] * 6 + [False] * 5)

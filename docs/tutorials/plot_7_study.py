@@ -20,3 +20,15 @@ import seed_study
 
 rows = seed_study.study(Path(tempfile.mkdtemp()), steps=300, seeds=2)
 print(seed_study.table(rows))
+
+# %%
+# On a Ray cluster
+# ----------------
+# The same study as Ray tasks, one CPU each. With no ``address``, Ray starts a local cluster of
+# ``workers`` CPUs (as here); on a real one, pass its address (``ray://HEAD:10001`` or ``auto`` on a
+# node of it) and put the study folder on storage every node shares. The runs are seeded, so the
+# verdicts are those of the local processes above.
+
+on_ray = seed_study.study(Path(tempfile.mkdtemp()), steps=300, seeds=2, executor="ray", workers=2)
+print(seed_study.table(on_ray))
+assert [(r["sbd"], r["lsbd"]) for r in on_ray] == [(r["sbd"], r["lsbd"]) for r in rows]

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from envs import SymmetryEnv
     from symgroup.group import GroupElement
 
+#: A translator: (images, elements) ↦ the translated images.
 Action = Callable[[np.ndarray, Sequence[Any]], Any]
 
 

@@ -18,6 +18,9 @@ of a seeded sample above ``max_states``):
   ‖x(g·s) − x‖², the smallest over the subgroup's values at the source: 1 all of it, 0 none);
 - :class:`RecoversPartition` — a learner not told the structure found the partition of the world's
   moves by subgroup (:func:`~symgroup.check.partition.check_partition` of ``learner.discovered(env)``);
+- :class:`InfersActions` — a learner never told the moves infers which one made each pair of
+  images (``learner.accuracy(env)``: the share of seeded transitions whose inferred action stands
+  for their true move);
 - :class:`Classifies` — a classifier tells a subgroup's value (accuracy over the states it is
   claimed on, with a baseline's accuracy beside).
 
@@ -154,7 +157,7 @@ class Evidence:
         return self.reports[key]
 
     def action(self, subgroup: str) -> ActionReport:
-        """:func:`check_action` of the learner's ``act`` on ``subgroup``."""
+        """:func:`~symgroup.check.check_action` of the learner's ``act`` on ``subgroup``."""
         if subgroup not in self._actions:
             self._actions[subgroup] = check_action(
                 self.learner.act, self.env, (subgroup,), max_states=self.max_states, seed=self.seed
@@ -321,6 +324,23 @@ class RecoversPartition(Claim):
         return Verdict(
             self.name, self.statement, (Requirement("the partition by subgroup", report.recovered),), figures
         )
+
+
+@dataclass(frozen=True)
+class InfersActions(Claim):
+    """The action the learner infers for a pair of images (s, g·s) stands for the true move g on at
+    least ``bound`` of the pairs (``learner.accuracy(env)``)."""
+
+    statement: str
+    bound: float
+
+    @property
+    def name(self) -> str:
+        return "it infers the move between two images"
+
+    def judge(self, evidence: Evidence) -> Verdict:
+        accuracy = evidence.learner.accuracy(evidence.env)
+        return Verdict(self.name, self.statement, (Requirement("inferred = true move", accuracy, self.bound),))
 
 
 ACTION_FIGURES = ("identity", "hit", "kept", "inverse", "moved")

@@ -158,7 +158,8 @@ FAST_DCI_VALUES = (3, 4, 5, 7, 8)  # numbers of factor values where dci_fast is 
 
 
 def _measured_range(factors: np.ndarray) -> np.ndarray:
-    """``factors``, or :class:`InvalidOptionError` when one's number of values is not in FAST_DCI_VALUES."""
+    """``factors``, or :class:`~symgroup.errors.InvalidOptionError` when one's number of values is not in
+    FAST_DCI_VALUES."""
     values = [len(np.unique(column)) for column in factors.T]
     if any(v not in FAST_DCI_VALUES for v in values):
         raise InvalidOptionError(
@@ -391,6 +392,7 @@ def independence(s: _Sampler, num_train: int = 10000) -> float:
     return float(1.0 - np.mean(cosines)) if cosines else 1.0
 
 
+#: Each classic metric by name, on fixed arrays of codes and factor values.
 ARRAY_METRICS: dict[str, Callable[..., float | dict[str, float]]] = {
     "mig": lambda train, test: mig_of(*train),
     "dci": lambda train, test: dci_of(*train, *test),
@@ -413,7 +415,8 @@ def array_metrics(
     test_share: float = 1 / 3,
     seed: int = 0,
 ) -> dict[str, float]:
-    """The metrics of :data:`ARRAY_METRICS` on fixed arrays, as disentanglement_lib's private functions
+    """The metrics of :data:`~symgroup.check.classic.ARRAY_METRICS` on fixed arrays, as disentanglement_lib's
+    private functions
     compute them from ``mus_train, ys_train[, mus_test, ys_test]`` (its arrays transposed: here a row
     per sample): to reproduce a published number, pass the samples it was computed on. Without test
     arrays the rows are split, a seeded ``test_share`` of them held out (MIG and IRS use the train rows)."""
@@ -467,6 +470,7 @@ def _arrays(codes: np.ndarray | None, factors: np.ndarray | None, which: str) ->
     return codes, factors
 
 
+#: Each classic metric by name, on a world it samples (disentanglement_lib's definitions).
 METRICS: dict[str, Callable[[_Sampler], float | dict[str, float]]] = {
     "mig": mig,
     "dci": dci,
@@ -481,7 +485,8 @@ METRICS: dict[str, Callable[[_Sampler], float | dict[str, float]]] = {
 
 
 def check_metric_options(names: Sequence[str] | None, options: Mapping[str, float]) -> None:
-    """:class:`InvalidOptionError` for a metric name not in :data:`METRICS`, or an option no metric
+    """:class:`~symgroup.errors.InvalidOptionError` for a metric name not in
+    :data:`~symgroup.check.classic.METRICS`, or an option no metric
     takes or of the wrong kind (each option is a positive integer or number, as its default)."""
     unknown = set(names or ()) - set(METRICS)
     if unknown:
@@ -499,7 +504,8 @@ def check_metric_options(names: Sequence[str] | None, options: Mapping[str, floa
 def metrics(
     codes: np.ndarray, factors: np.ndarray, names: tuple[str, ...] | None = None, seed: int = 0, **options: int
 ) -> dict[str, float]:
-    """The classic metrics (all of :data:`METRICS` but the opt-in ``dci_fast``, or ``names``) as a flat
+    """The classic metrics (all of :data:`~symgroup.check.classic.METRICS` but the opt-in ``dci_fast``, or
+    ``names``) as a flat
     dict of floats.
 
     ``options`` override the defaults of the metrics that take them (num_train, num_test, num_eval,

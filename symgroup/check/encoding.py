@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
     from envs import SymmetryEnv
 
+#: What the checker encodes with: a function of images (numpy in, array or tensor out), a torch
+#: module, or a table of codes (one row per state).
 Encoder = Callable[[np.ndarray], Any] | torch.nn.Module | np.ndarray
 
 
@@ -58,7 +60,7 @@ class _Joined(torch.nn.Module):
 
 
 def encode_states(encoder: Encoder, env: SymmetryEnv, states: np.ndarray, batch_size: int = 256) -> np.ndarray:
-    """Codes of ``states`` as float64 (n, d); :class:`EncoderError` for NaN/inf, a wrong batch size or
+    """Codes of ``states`` as float64 (n, d); :class:`~symgroup.errors.EncoderError` for NaN/inf, a wrong batch size or
     rank, or a code table that does not cover ``env.states()``. A table may be any array form (a numpy
     array, a torch tensor, nested lists); NaN is counted over every state before it is reported."""
     if isinstance(encoder, torch.Tensor):
@@ -117,7 +119,8 @@ def _evaluating(encoder: Callable) -> Iterator[Callable[[np.ndarray], Any]]:
 
 
 def _called(call: Callable[[np.ndarray], Any], images: np.ndarray, states: np.ndarray) -> Any:
-    """``call(images)``; a user's encoder that raises keeps its exception, chained under :class:`EncoderError`."""
+    """``call(images)``; a user's encoder that raises keeps its exception, chained under
+    :class:`~symgroup.errors.EncoderError`."""
     try:
         return call(images)
     except Exception as error:

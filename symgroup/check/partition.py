@@ -83,7 +83,7 @@ def changed_subgroups(env: SymmetryEnv, g: GroupElement) -> tuple[str, ...]:
 
 def check_partition(parts: Sequence[Sequence[GroupElement]], env: SymmetryEnv) -> PartitionReport:
     """Score a partition of moves (elements of ``env``'s group, each in one part) against the
-    partition by the subgroup each move changes; :class:`InvalidOptionError` for a move in two parts,
+    partition by the subgroup each move changes; :class:`~symgroup.errors.InvalidOptionError` for a move in two parts,
     an empty part, or an element that is not of the world's group."""
     parts = tuple(tuple(part) for part in parts)
     flat = [g for part in parts for g in part]

@@ -26,7 +26,8 @@ ACTIVE = 0.01  # Burda et al.'s threshold for an active unit
 
 @dataclass
 class PosteriorSpread:
-    """What :func:`posterior_spread` measured; ``representation``: "mean" or "sample" (what was judged)."""
+    """What :func:`~symgroup.check.posterior.posterior_spread` measured; ``representation``: "mean" or "sample"
+    (what was judged)."""
 
     activity: np.ndarray  # (d,) Var(μ_j) / E[σ_j²]
     movement: dict[str, float]  # part → RMS movement of the mean, in posterior standard deviations

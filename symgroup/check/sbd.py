@@ -26,10 +26,10 @@ rotated, rescaled or oblique disentangled code is still disentangled, as the def
 - injectivity on the Z blocks (the quotient by the invariant parts, when some are declared), through
   a k-d tree, so the pass is O(n log n).
 
-- the *noise* of Z_i: Σ_j E‖r_j in block i‖² / Σ_j (1 − 1/|G_j|) / E‖a_i in block i‖², the variance in
+- the *noise* of Z_i: Σ_j E‖r_j in block i‖² / Σ_j (1 − 1/``|G_j|``) / E‖a_i in block i‖², the variance in
   G_i's own subspace that its own components do not explain (noise, or entanglement with other
   parts) relative to the variance they do explain; i.i.d. noise of variance σ² puts about
-  (1 − 1/|G_j|)·σ² into each r_j, hence the normalisation.
+  (1 − 1/``|G_j|``)·σ² into each r_j, hence the normalisation.
 
 One criterion depends on the code's scaling, by nature: the remainder of each part outside every
 subspace (in the rest block), E‖r_i in rest‖² / Σ_j E‖a_j‖² in the code's own coordinates

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from envs import SymmetryEnv
     from symgroup.group import GroupElement
 
+#: Named parts of a world's subgroups: part name ↦ the subgroups it merges.
 Decomposition = Mapping[str, Sequence[str]]
 
 
@@ -108,7 +109,7 @@ class EncodedWorld:
         return [self.env.group.embed(f, s) for f in self.parts[name] for s in self.env.factors[f].group.generators]
 
     def variation(self, name: str) -> np.ndarray:
-        """z − (mean of z over its P-orbit) for every orbit point, (rows · |P|, d): the directions
+        """z − (mean of z over its P-orbit) for every orbit point, (rows · ``|P|``, d): the directions
         P moves the code in (DESIGN.md, "find each Z_i from whole orbits")."""
         return self._split[name][0]
 

@@ -11,7 +11,7 @@ from symgroup.capabilities import Acting, Discovering, Generative, Projected
 from symgroup.config import Count, Fraction, Natural, NonNegative, Positive
 from symgroup.learn.adversarial import adam, binary_cross_entropy, critic, critic_loss, spectrally_normalised
 from symgroup.learn.architectures import build, default_architecture
-from symgroup.learn.callbacks import until_pass
+from symgroup.learn.callbacks import Callback, until_pass
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.learner import Architecture, Learner, LearnerConfig, floats, minimise
 from symgroup.learn.losses import bernoulli_reconstruction, kl_divergence, reparameterise
@@ -28,6 +28,7 @@ __all__ = [
     "Architecture",
     "Autoencoder",
     "Balanced",
+    "Callback",
     "Count",
     "Discovering",
     "Domains",

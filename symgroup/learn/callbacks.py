@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from envs import SymmetryEnv
     from symgroup.learn.learner import Learner
 
+#: A callback: (step, learner, env) ↦ True to stop training after this step.
 Callback = Callable[[int, "Learner", "SymmetryEnv"], bool]
 
 

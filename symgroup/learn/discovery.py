@@ -173,10 +173,10 @@ def _relation(
 
 
 @dataclass
-class SymmetryDiscoveryConfig(LearnerConfig):
+class DiscoveryConfig(LearnerConfig):
     """λ ``forward``; latent ``noise`` (× the codes' largest spread); the actions' ``start`` scale and
     μ ``sparsity``; the step ``discover_at`` at which the actions are partitioned, with ``tolerance``
-    and ``powers``; ``relabel``, the seed of the ids' relabelling."""
+    and ``powers``."""
 
     latent: Count = 12
     path_length: Natural = 5
@@ -187,31 +187,35 @@ class SymmetryDiscoveryConfig(LearnerConfig):
     sparsity: NonNegative = 1.0
     tolerance: Fraction = 0.25
     powers: Count = 4
-    relabel: Natural = 0
     lr: Positive = 1e-3
     batch_size: Count = 16
 
 
-class SymmetryDiscovery(Autoencoder):
-    """Opaque action ids, a rotation A_a ∈ SO(d) each; at ``discover_at`` the partition of the ids,
-    and a basis of the code with a block per part (the directions the part's actions move), in which
-    each action is then confined to its part's block (module docstring)."""
+@dataclass
+class SymmetryDiscoveryConfig(DiscoveryConfig):
+    """:class:`DiscoveryConfig` and ``relabel``, the seed of the ids' relabelling."""
 
-    name = "symmetry_discovery"
-    Config = SymmetryDiscoveryConfig
+    relabel: Natural = 0
 
-    def __init__(self, env: SymmetryEnv, config: SymmetryDiscoveryConfig) -> None:
+
+class DiscoveringAutoencoder(Autoencoder):
+    """An autoencoder with one rotation A_a ∈ SO(d) per action a; at ``discover_at`` the partition of
+    the actions, and a basis of the code with a block per part (the directions the part's actions
+    move), in which each action is then confined to its part's block (module docstring). A subclass
+    says how many actions there are (``count``), which moved each pair of frames (:meth:`actions`),
+    and which of the world's moves they are (:meth:`discovered`)."""
+
+    Config = DiscoveryConfig
+
+    def __init__(self, env: SymmetryEnv, config: DiscoveryConfig, count: int) -> None:
         super().__init__(env, config)
-        count, d = len(env.moves), config.latent
+        d = config.latent
         self.generators = torch.nn.Parameter(config.start / d**0.5 * torch.randn(count, d, d))
+        self.register_buffer("active", torch.ones(count, dtype=torch.bool))  # actions not pruned
         self.register_buffer("part_of", torch.full((count,), -1))  # each action's part; -1: not found yet
         self.register_buffer("block_of", torch.full((d,), -1))  # each code dim's part; -1: none (yet)
         self.register_buffer("basis", torch.eye(d))  # encoder output → code: z ↦ z Q
         self.register_buffer("margin", torch.tensor(0.0))
-
-    @classmethod
-    def defaults(cls, env: SymmetryEnv) -> SymmetryDiscoveryConfig:
-        return cls.Config(architecture=default_architecture(env.observation_shape, linear_shortcut=True))
 
     @property
     def partition(self) -> Partition | None:
@@ -251,11 +255,12 @@ class SymmetryDiscovery(Autoencoder):
         return torch.linalg.matrix_exp(s - s.transpose(-1, -2))
 
     def discover(self, codes: torch.Tensor) -> None:
-        """Partition the actions on ``codes``, find each part's block (:func:`part_bases`), and carry
-        the code and the actions into the basis of the blocks."""
+        """Partition the (unpruned) actions on ``codes``, find each part's block (:func:`part_bases`),
+        and carry the code and the actions into the basis of the blocks."""
         matrices = self.action_matrices().detach()
-        found = partition_of_actions(matrices, codes, self.config.tolerance, self.config.powers)
-        parts = [list(part) for part in found.parts]
+        active = self.active.nonzero().flatten().tolist()
+        found = partition_of_actions(matrices[active], codes, self.config.tolerance, self.config.powers)
+        parts = [[active[a] for a in part] for part in found.parts]
         bases = part_bases(matrices, codes, parts)
         d = len(codes[0])
         q, r = torch.linalg.qr(torch.cat([*bases, torch.eye(d, dtype=codes.dtype)], dim=1))
@@ -269,12 +274,16 @@ class SymmetryDiscovery(Autoencoder):
             self.basis.copy_(self.basis @ basis)
             self.margin.fill_(found.margin)
 
+    def weights(self, codes: torch.Tensor) -> torch.Tensor:
+        """1 / each dim's variance over ``codes``: each direction's motion counts alike."""
+        return 1 / codes.var(dim=0, unbiased=False).clamp_min(1e-12)
+
     def forward_error(self, z: torch.Tensor, following: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
         """The mean over the actions in the batch of Σ (A_a z − z')² / Σ (z' − z)² over the pairs (z, z')
         of action a (``z``, ``following`` (n, d), ``actions`` (n,)), each dim weighted by 1 / its
         variance: the share of the move the action misses, which shrinking the code's motion does not
         lower."""
-        weight = 1 / torch.cat([z, following]).var(dim=0, unbiased=False).clamp_min(1e-12)
+        weight = self.weights(torch.cat([z, following]))
         missed = ((torch.einsum("nij,nj->ni", self.action_matrices()[actions], z) - following) ** 2 * weight).sum(dim=1)
         moved = ((following - z) ** 2 * weight).sum(dim=1)
         count = len(self.generators)
@@ -293,8 +302,55 @@ class SymmetryDiscovery(Autoencoder):
             self.decoder((codes + self.config.noise * spread * noise) @ self.basis.T), frames
         )
 
+    def actions(self, batch: dict[str, torch.Tensor], paths: torch.Tensor, step: int) -> torch.Tensor:
+        """The action (B, L) that moved each frame of the paths to the next (``paths``: their centred
+        codes, (B, L + 1, d))."""
+        raise NotImplementedError
+
+    def loss(self, batch: dict[str, torch.Tensor], step: int) -> Terms:
+        frames = batch["frames"]
+        if step >= self.config.discover_at and self.partition is None:
+            with torch.no_grad():
+                self.discover(self.coordinates(frames.flatten(0, 1)))
+        codes = self.coordinates(frames.flatten(0, 1))
+        mean = codes.mean(dim=0)
+        paths = (codes - mean).unflatten(0, frames.shape[:2])
+        ids = self.actions(batch, paths, step)
+        rolled = self.rolled(paths[:, 0], ids) + mean
+        recon = self.reconstruction(frames.flatten(0, 1), rolled.flatten(0, 1))
+        forward = self.forward_error(paths[:, :-1].flatten(0, 1), paths[:, 1:].flatten(0, 1), ids.flatten())
+        skew = self.generators[self.active] - self.generators[self.active].transpose(-1, -2)
+        support = skew.abs().sum(dim=(1, 2)).mean() / 2
+        loss = recon + self.config.forward * forward + self.config.sparsity * support
+        return {"recon": recon, "forward": forward, "support": support, "loss": loss}
+
+    def rolled(self, start: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+        """The first frame's (centred) code carried along each path by the actions: (B, L + 1, d)."""
+        matrices, codes = self.action_matrices(), [start]
+        for t in range(ids.shape[1]):
+            codes.append(torch.einsum("bij,bj->bi", matrices[ids[:, t]], codes[-1]))
+        return torch.stack(codes, dim=1)
+
+
+class SymmetryDiscovery(DiscoveringAutoencoder):
+    """Each move handed out as an opaque id (a seeded relabelling), a rotation per id (module
+    docstring, after Dang-Nhu et al. 2026)."""
+
+    name = "symmetry_discovery"
+    Config = SymmetryDiscoveryConfig
+
+    def __init__(self, env: SymmetryEnv, config: SymmetryDiscoveryConfig) -> None:
+        super().__init__(env, config, len(env.moves))
+
+    @classmethod
+    def defaults(cls, env: SymmetryEnv) -> SymmetryDiscoveryConfig:
+        return cls.Config(architecture=default_architecture(env.observation_shape, linear_shortcut=True))
+
     def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
         return Paths(env, self.config.batch_size, self.config.path_length, env.moves, relabel=self.config.relabel)
+
+    def actions(self, batch: dict[str, torch.Tensor], paths: torch.Tensor, step: int) -> torch.Tensor:
+        return batch["moves"]
 
     def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
         """Dang-Nhu et al.'s claim: the partition of the ids is the world's, and the code is LSBD."""
@@ -311,25 +367,115 @@ class SymmetryDiscovery(Autoencoder):
         move_of = np.argsort(sampling.relabelling(len(env.moves), self.config.relabel))
         return tuple(tuple(env.moves[move_of[a]] for a in part) for part in found.parts)
 
-    def loss(self, batch: dict[str, torch.Tensor], step: int) -> Terms:
-        frames, ids = batch["frames"], batch["moves"]
-        if step >= self.config.discover_at and self.partition is None:
-            with torch.no_grad():
-                self.discover(self.coordinates(frames.flatten(0, 1)))
-        codes = self.coordinates(frames.flatten(0, 1))
-        mean = codes.mean(dim=0)
-        paths = (codes - mean).unflatten(0, frames.shape[:2])
-        rolled = self.rolled(paths[:, 0], ids) + mean
-        recon = self.reconstruction(frames.flatten(0, 1), rolled.flatten(0, 1))
-        forward = self.forward_error(paths[:, :-1].flatten(0, 1), paths[:, 1:].flatten(0, 1), ids.flatten())
-        skew = self.generators - self.generators.transpose(-1, -2)
-        support = skew.abs().sum(dim=(1, 2)).mean() / 2
-        loss = recon + self.config.forward * forward + self.config.sparsity * support
-        return {"recon": recon, "forward": forward, "support": support, "loss": loss}
 
-    def rolled(self, start: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
-        """The first frame's (centred) code carried along each path by the actions: (B, L + 1, d)."""
-        matrices, codes = self.action_matrices(), [start]
-        for t in range(ids.shape[1]):
-            codes.append(torch.einsum("bij,bj->bi", matrices[ids[:, t]], codes[-1]))
-        return torch.stack(codes, dim=1)
+@dataclass
+class ActionEstimationConfig(DiscoveryConfig):
+    """:class:`DiscoveryConfig`; K ``candidates`` (more than the world's moves), from ``prune_at`` on
+    one pruned every ``prune_every`` steps while its regret is below ``floor``."""
+
+    candidates: Count = 12
+    start: NonNegative = 0.1
+    prune_at: Count = 1000
+    prune_every: Count = 100
+    floor: Fraction = 0.02
+
+
+class ActionEstimation(DiscoveringAutoencoder):
+    """Pairs of frames, never told which move made them: K candidate rotations, each pair's action
+    the candidate that best carries its first code to its second,
+
+        a(z, z') = argmin_k c_k(z, z'),   c_k(z, z') = Σ_j (A_k z − z')_j² / Var z_j
+
+    (a hard assignment, where Painter et al. 2020 train a policy network by REINFORCE). Candidates
+    start near the identity (``start``), so each pair goes to the one best aligned with its motion
+    and no single candidate takes every move. A candidate's *regret* is how much the cost would grow
+    without it, Σ over its pairs of (the second-best cost − its cost) / Σ_j (z' − z)_j² / Var z_j
+    over all pairs (a moving average over ~100 steps): from ``prune_at`` to ``discover_at``, every
+    ``prune_every`` steps the candidate of least regret is pruned while it is below ``floor`` — an
+    unused one, or one of two that share a move. The rest are partitioned as
+    :class:`SymmetryDiscovery`'s ids are."""
+
+    name = "action_estimation"
+    Config = ActionEstimationConfig
+
+    def __init__(self, env: SymmetryEnv, config: ActionEstimationConfig) -> None:
+        super().__init__(env, config, config.candidates)
+        self.register_buffer("regret", torch.ones(config.candidates))
+
+    @classmethod
+    def defaults(cls, env: SymmetryEnv) -> ActionEstimationConfig:
+        return cls.Config(architecture=default_architecture(env.observation_shape, linear_shortcut=True))
+
+    def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
+        return Paths(env, self.config.batch_size, self.config.path_length, env.moves, told=False)
+
+    def costs(self, z: torch.Tensor, following: torch.Tensor) -> torch.Tensor:
+        """c_k (n, K) of carrying each centred code ``z`` (n, d) to ``following`` by each candidate
+        (inf for a pruned one)."""
+        weight = self.weights(torch.cat([z, following]))
+        carried = torch.einsum("kij,nj->nki", self.action_matrices(), z)
+        return (((carried - following[:, None]) ** 2) * weight).sum(dim=-1).masked_fill(~self.active, torch.inf)
+
+    def infer(self, z: torch.Tensor, following: torch.Tensor) -> torch.Tensor:
+        """The candidate (n,) that best carries each centred code ``z`` (n, d) to ``following``."""
+        return self.costs(z, following).argmin(dim=1)
+
+    def actions(self, batch: dict[str, torch.Tensor], paths: torch.Tensor, step: int) -> torch.Tensor:
+        with torch.no_grad():
+            z, following = paths[:, :-1].flatten(0, 1), paths[:, 1:].flatten(0, 1)
+            costs = self.costs(z, following)
+            if int(self.active.sum()) > 1:
+                best, ids = costs.topk(2, dim=1, largest=False)
+                gain = torch.zeros_like(self.regret).index_add(0, ids[:, 0], (best[:, 1] - best[:, 0]).float())
+                moved = ((following - z) ** 2 * self.weights(torch.cat([z, following]))).sum()
+                self.regret.mul_(0.99).add_(0.01 * gain / moved.clamp_min(1e-12))
+                if (
+                    self.config.prune_at <= step < self.config.discover_at
+                    and (step - self.config.prune_at) % self.config.prune_every == 0
+                ):
+                    least = int(self.regret.masked_fill(~self.active, torch.inf).argmin())
+                    if self.regret[least] < self.config.floor:
+                        self.active[least] = False
+            else:
+                ids = costs.argmin(dim=1, keepdim=True)
+        return ids[:, 0].unflatten(0, (len(paths), -1))
+
+    def inferred(self, env: SymmetryEnv, pairs: int = 1024, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """The true move (numbers into ``env.moves``) and the inferred candidate of ``pairs`` seeded
+        transitions (s, g, g·s)."""
+        moves = env.transitions(pairs, seed, observations=True)
+        device = self.basis.device
+        with torch.no_grad():
+            codes = self.coordinates(
+                torch.from_numpy(np.concatenate([moves.observations, moves.next_observations])).to(device)
+            )
+            codes = codes - codes.mean(dim=0)
+            found = self.infer(codes[:pairs], codes[pairs:])
+        return moves.move_ids, found.cpu().numpy()
+
+    def accuracy(self, env: SymmetryEnv) -> float:
+        """The share of pairs whose inferred candidate stands for their true move (each candidate for
+        the move it is most often inferred on)."""
+        true, found = self.inferred(env)
+        stands_for = {k: np.bincount(true[found == k]).argmax() for k in np.unique(found)}
+        return float(np.mean([stands_for[k] == m for m, k in zip(true, found, strict=True)]))
+
+    def claims(self, env: SymmetryEnv) -> tuple[Claim, ...]:
+        """The inferred actions are the true moves, their partition the world's, the code LSBD."""
+        from symgroup.check.claims import InfersActions, RecoversPartition, Splits
+
+        statement = "Painter et al. 2020 + Dang-Nhu et al. 2026: actions inferred, their partition discovered"
+        return InfersActions(statement, 0.95), RecoversPartition(statement), Splits(statement, linear=True)
+
+    def discovered(self, env: SymmetryEnv) -> tuple[tuple[GroupElement, ...], ...] | None:
+        """Each of ``env``'s moves in the part of the candidate most often inferred on it; None before
+        ``discover_at``."""
+        if (found := self.partition) is None:
+            return None
+        true, candidate = self.inferred(env)
+        part_of = self.part_of.tolist()
+        chosen = [part_of[np.bincount(candidate[true == m]).argmax()] for m in range(len(env.moves))]
+        parts = (
+            tuple(g for g, k in zip(env.moves, chosen, strict=True) if k == part) for part in range(len(found.parts))
+        )
+        return tuple(p for p in parts if p)

@@ -58,7 +58,8 @@ def move_owners(env: Any, moves: Sequence[GroupElement]) -> list[int]:
 def subgroup_representation(env: Any, name: str, learner: str) -> Representation:
     """The faithful orthogonal representation subgroup ``name`` acts by on its latent block: the
     world's own (``Factor.representation``), else the first of its group's
-    :meth:`~symgroup.Group.faithful_representations`; :class:`InvalidOptionError` when none is known."""
+    :meth:`~symgroup.Group.faithful_representations`; :class:`~symgroup.errors.InvalidOptionError` when none is
+    known."""
     factor = env.factors[name]
     if factor.representation is not None:
         return factor.representation

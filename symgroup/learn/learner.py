@@ -78,7 +78,7 @@ class LearnerConfig(TypedConfig):
 
 def configure(learner: type[Learner], env: SymmetryEnv, params: dict[str, Any]) -> LearnerConfig:
     """``learner``'s defaults for ``env`` with ``params`` over them; unknown names and ill-typed values
-    are :class:`InvalidOptionError` listing the learner's parameters."""
+    are :class:`~symgroup.errors.InvalidOptionError` listing the learner's parameters."""
     defaults = learner.defaults(env)
     known = {f.name: getattr(defaults, f.name) for f in dataclasses.fields(defaults)}
     unknown = sorted(set(params) - set(known))

@@ -14,7 +14,7 @@ import envs
 from symgroup.errors import InvalidOptionError
 from symgroup.learn.config import TrainConfig
 from symgroup.learn.contrastive import BYOL, DCoDR, SimCLR
-from symgroup.learn.discovery import SymmetryDiscovery
+from symgroup.learn.discovery import ActionEstimation, SymmetryDiscovery
 from symgroup.learn.domains import ADDA, UFDN
 from symgroup.learn.infogan import InfoGAN, InfoGANCR
 from symgroup.learn.learner import Learner, configure
@@ -47,6 +47,7 @@ BUILT_IN = (
     LSBDVAE,
     Quessard,
     SymmetryDiscovery,
+    ActionEstimation,
     SimCLR,
     BYOL,
     DCoDR,
@@ -57,7 +58,7 @@ BUILT_IN = (
     InfoGAN,
     InfoGANCR,
 )
-#: Every learner by name (a read-only mapping; :func:`register` adds one).
+#: Every learner by name (a read-only mapping; :func:`~symgroup.learn.register` adds one).
 LEARNERS: Registry[type[Learner]] = Registry("learner", Learner, "symgroup.learners", InvalidOptionError)
 for _learner in BUILT_IN:
     LEARNERS.register(_learner.name, _learner)

@@ -1,10 +1,10 @@
 """Run directories: the configuration, the training log and an atomic checkpoint, loaded safely.
 
-    RUN/config.json       the TrainConfig and the symgroup version that wrote it
-    RUN/log.jsonl         one JSON line per logged step: every loss term, images/s
-    RUN/checkpoint/       model.safetensors (weights), training.pt (optimiser and RNG states,
-                          tensors only) and state.json (step, numpy RNG state, training seconds)
-    RUN/.lock             held (an OS file lock) by the process training into RUN, with its pid
+- ``RUN/config.json``: the TrainConfig and the symgroup version that wrote it;
+- ``RUN/log.jsonl``: one JSON line per logged step: every loss term, images/s;
+- ``RUN/checkpoint/``: model.safetensors (weights), training.pt (optimiser and RNG states, tensors
+  only) and state.json (step, numpy RNG state, training seconds);
+- ``RUN/.lock``: held (an OS file lock) by the process training into RUN, with its pid.
 
 A checkpoint is written into ``checkpoint.partial/`` and then swapped in by renames, so a crash
 leaves the previous one intact. Loading reads safetensors and ``torch.load(weights_only=True)``:
@@ -53,7 +53,7 @@ class Checkpoint:
 
 def save_checkpoint(directory: Path, checkpoint: Checkpoint) -> None:
     """Write ``checkpoint`` beside the current one, then swap them: a write that fails (a full disk)
-    leaves the current checkpoint as it was and is :class:`CheckpointError` saying so."""
+    leaves the current checkpoint as it was and is :class:`~symgroup.errors.CheckpointError` saying so."""
     partial, current, old = directory / PARTIAL, directory / CHECKPOINT, directory / OLD
     shutil.rmtree(partial, ignore_errors=True)
     state = {
@@ -120,7 +120,7 @@ def restore(
     rng: np.random.Generator | None = None,
 ) -> Checkpoint:
     """Load the checkpoint of ``directory`` into ``learner`` — and, to resume training, into its
-    ``optimisers``, its torch generator and the sampler's ``rng``: :class:`CheckpointError` for
+    ``optimisers``, its torch generator and the sampler's ``rng``: :class:`~symgroup.errors.CheckpointError` for
     anything that does not fit (a missing, unexpected or mis-shaped tensor, an optimiser's state
     missing or of another shape, a random state that is not one)."""
     checkpoint = load_checkpoint(directory)
@@ -185,7 +185,7 @@ class Run:
 @contextmanager
 def locked(directory: Path) -> Iterator[None]:
     """Hold an exclusive OS lock on ``directory`` for as long as a run trains into it; the OS
-    releases it when the process ends, however it ends. A second process gets :class:`RunLockedError`
+    releases it when the process ends, however it ends. A second process gets :class:`~symgroup.errors.RunLockedError`
     naming the holder, and so does another thread; within the holding thread the lock is re-entrant
     (a study holds its run's lock while it trains and checks it)."""
     directory.mkdir(parents=True, exist_ok=True)

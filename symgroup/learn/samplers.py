@@ -1,8 +1,8 @@
 """Samplers: the batches a learner trains on, drawn by :mod:`envs.sampling` and rendered as tensors.
 
-A sampler draws states with a seeded numpy generator (:meth:`Sampler.draw`, integer arrays, from
+A sampler draws states with a seeded numpy generator (:meth:`~symgroup.learn.Sampler.draw`, integer arrays, from
 the world's training distribution: :meth:`~envs.SymmetryEnv.training_states`, uniform unless the
-world correlates its factors) and renders them (:meth:`Sampler.sample`, float32 tensors). Rendering
+world correlates its factors) and renders them (:meth:`~symgroup.learn.Sampler.sample`, float32 tensors). Rendering
 goes through the world: a world whose images fit its cache (:data:`envs.base.RENDER_CACHE_BYTES`) is
 drawn once and looked up, a larger one (a world of 10⁶ states) is drawn on the fly, batch by batch.
 
@@ -11,7 +11,8 @@ drawn once and looked up, a larger one (a world of 10⁶ states) is drawn on the
   uniform (``moves``: the world's generators, or any elements); a path of length 1 is a transition
   (s, g, g·s). With ``labelled`` = N, every batch comes from one fixed set of N paths drawn from
   the seed (a supervision budget). With ``relabel`` = a seed, the moves are handed out as opaque ids
-  (:func:`envs.sampling.relabelling`), their true numbers kept under "true_moves" for reports only.
+  (:func:`envs.sampling.relabelling`), their true numbers kept under "true_moves" for reports only;
+  with ``told=False``, only the frames: the learner is never told which move was made.
 - :class:`Views`: pairs (s, h·s), h a uniform element of the named subgroups: augmentation by a
   group action.
 - :class:`Balanced`: states whose component of one subgroup (the domain) takes each of its values
@@ -95,7 +96,8 @@ class Images(Sampler):
 
 class Paths(Sampler):
     """{"frames": (B, L + 1, C, H, W), "moves": (B, L)}: paths of ``length`` moves, ``moves[i]`` the
-    element of i; with ``relabel``, "moves" are opaque ids and "true_moves" the numbers of the moves."""
+    element of i; with ``relabel``, "moves" are opaque ids and "true_moves" the numbers of the moves;
+    with ``told=False``, "frames" alone."""
 
     def __init__(
         self,
@@ -106,6 +108,7 @@ class Paths(Sampler):
         labelled: int | None = None,
         seed: int = 0,
         relabel: int | None = None,
+        told: bool = True,
     ) -> None:
         super().__init__(env, batch_size)
         if not is_integer(length) or length < 0:
@@ -115,6 +118,7 @@ class Paths(Sampler):
         self.length, self.moves, self.frames = int(length), tuple(moves), int(length) + 1
         self.pool = None if labelled is None else self._fresh(np.random.default_rng([seed, 1]), labelled)
         self.labels = None if relabel is None else sampling.relabelling(len(self.moves), relabel)
+        self.told = told
 
     def _fresh(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
         return sampling.paths(self.env, n, self.length, rng, self.moves, "training")
@@ -125,6 +129,8 @@ class Paths(Sampler):
         else:
             pick = rng.integers(0, len(self.pool[0]), size=n)
             states, move_ids = self.pool[0][pick], self.pool[1][pick]
+        if not self.told:
+            return {"states": states}
         if self.labels is None:
             return {"states": states, "moves": move_ids}
         return {"states": states, "moves": self.labels[move_ids], "true_moves": move_ids}

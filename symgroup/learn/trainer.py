@@ -59,7 +59,7 @@ def train(
     """Train ``config`` into the run directory ``out`` (continuing its checkpoint with ``resume``).
 
     The run's ``config.json`` holds ``config`` with the learner's defaults filled in, written once the
-    first step has gone through. The directory is locked while training (:class:`RunLockedError` for a
+    first step has gone through. The directory is locked while training (:class:`~symgroup.errors.RunLockedError` for a
     second trainer). A directory without a checkpoint (a crash before the first one) starts afresh,
     with or without ``resume``; resuming checks that only ``steps`` differs (and is not below the
     checkpoint's step) and drops the log lines past the checkpoint. A world whose action laws fail is
@@ -150,7 +150,7 @@ def _train(
 
 
 def _finite_terms(terms: dict[str, float], step: int, saved: int | None) -> dict[str, float]:
-    """The step's loss terms, or :class:`NonFiniteLossError` naming those that are not finite (the
+    """The step's loss terms, or :class:`~symgroup.errors.NonFiniteLossError` naming those that are not finite (the
     weights they produced are never checkpointed)."""
     bad = [k for k, v in terms.items() if not math.isfinite(v)]
     if bad:
@@ -163,7 +163,7 @@ def _finite_terms(terms: dict[str, float], step: int, saved: int | None) -> dict
 
 
 def _check_resumable(saved: TrainConfig, config: TrainConfig, out: Path) -> None:
-    """:class:`CheckpointError` naming every field but ``steps`` that differs from the saved run's."""
+    """:class:`~symgroup.errors.CheckpointError` naming every field but ``steps`` that differs from the saved run's."""
     before, after = _flat(saved.to_dict()), _flat(config.to_dict())
     differ = [k for k in sorted(before.keys() | after.keys()) if k != "steps" and before.get(k) != after.get(k)]
     if differ:
@@ -215,7 +215,7 @@ def _kept(saved: int | None) -> str:
 
 
 def _finite(checkpoint: Checkpoint, saved: int | None) -> Checkpoint:
-    """``checkpoint``, or :class:`NonFiniteLossError` when its weights are not finite."""
+    """``checkpoint``, or :class:`~symgroup.errors.NonFiniteLossError` when its weights are not finite."""
     bad = [k for k, v in checkpoint.weights.items() if v.is_floating_point() and not torch.isfinite(v).all()]
     if bad:
         raise NonFiniteLossError(f"step {checkpoint.step}: the weights {bad[:3]} are not finite ({_kept(saved)})", bad)

@@ -53,7 +53,8 @@ Terms = dict[str, torch.Tensor]
 
 class Autoencoder(Learner):
     """An encoder and a decoder of the config's architecture; one optimiser step a batch on the
-    terms of :meth:`loss`. The code is the encoder's first output; the decoder's outputs are logits."""
+    terms of :meth:`~symgroup.learn.Autoencoder.loss`. The code is the encoder's first output; the decoder's
+    outputs are logits."""
 
     def __init__(self, env: SymmetryEnv, config: LearnerConfig) -> None:
         super().__init__(env, config)
@@ -78,7 +79,7 @@ class Autoencoder(Learner):
 
 
 class VAE(Autoencoder):
-    """recon + KL; subclasses add their regulariser in :meth:`penalty`. Trains on still images."""
+    """recon + KL; subclasses add their regulariser in :meth:`~symgroup.learn.VAE.penalty`. Trains on still images."""
 
     name = "vae"
 

@@ -95,7 +95,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _check_importable(cls: type, kind: str) -> None:
-    """:class:`InvalidOptionError` when a worker process could not import the ``kind`` (world or
+    """:class:`~symgroup.errors.InvalidOptionError` when a worker process could not import the ``kind`` (world or
     learner) class ``cls`` by name, as pickle sends it: one defined in a function, a notebook or a
     file run by runpy."""
     interactive = not hasattr(sys.modules["__main__"], "__file__")

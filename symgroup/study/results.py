@@ -38,7 +38,7 @@ def gather(out: str | Path) -> list[dict[str, Any]]:
 
 
 def finished_rows(out: str | Path) -> list[dict[str, Any]]:
-    """:func:`gather`, or :class:`InvalidOptionError` when ``out`` holds no finished run."""
+    """:func:`gather`, or :class:`~symgroup.errors.InvalidOptionError` when ``out`` holds no finished run."""
     rows = gather(out)
     if not rows:
         raise InvalidOptionError(f"{out} holds no finished runs (run a study into it first)", out)

@@ -45,7 +45,7 @@ def run_study(
     """Run ``study`` into ``out`` with the ``executor`` (``serial``, ``process`` or ``ray``; see
     :mod:`symgroup.study.executors`); the results of its cells, in cell order. Every cell's
     configuration is validated before anything runs. A run that fails is reported and left to be
-    retried by the next invocation; :class:`RunsFailedError` then names the failed runs. Invocations
+    retried by the next invocation; :class:`~symgroup.errors.RunsFailedError` then names the failed runs. Invocations
     on one folder share the work: a run another process holds (its lock) is reported, waited for and
     its results taken, never trained twice."""
     if executor not in EXECUTORS:
@@ -83,7 +83,8 @@ def run_study(
 
 
 def validate(cells: list[Cell]) -> None:
-    """:class:`InvalidOptionError` naming the first cell whose world or learner parameters are invalid."""
+    """:class:`~symgroup.errors.InvalidOptionError` naming the first cell whose world or learner parameters are
+    invalid."""
     worlds: dict[str, envs.SymmetryEnv] = {}
     for cell in cells:
         config = cell.config
