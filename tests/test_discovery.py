@@ -200,3 +200,27 @@ def test_action_estimation_infers_exact_moves_and_prunes_the_unused_and_the_dupl
         stands_for = torch.where(found == 6, 0, found)  # the copy stands for x+
         assert torch.equal(stands_for, moves)
     assert learner.active.tolist() in ([True] * 6 + [False] * 6, [False] + [True] * 6 + [False] * 5)
+
+
+def test_on_a_four_cycle_two_involutions_explain_every_move_as_well_as_the_moves_do():
+    """Why pairs alone cannot pin down C4 (action_estimation's gridworld n = 4 runs): on a square
+    code, the 180° turns A about the axis through the midpoints of edges 0–1 and 2–3, and B through
+    1–2 and 3–0, carry every pair (x, x ± 1) exactly, as the turns R^±1 by 90° do — A takes x + 1 at
+    even x and x − 1 at odd x. Both explain the pairs; only {R, R⁻¹} is C4 (A and B generate D4)."""
+
+    def turn_about(angle):  # 180° about the in-plane axis at ``angle``: a reflection of the plane
+        u = np.array([np.cos(angle), np.sin(angle), 0.0])
+        return 2 * np.outer(u, u) - np.eye(3)
+
+    square = np.array([[np.cos(np.pi * x / 2), np.sin(np.pi * x / 2), 0.0] for x in range(4)])
+    quarter = block_diagonal([rotation(np.pi / 2), np.eye(1)])
+    pairs = [(x, (x + s) % 4) for x in range(4) for s in (1, -1)]
+    for candidates in ([quarter, quarter.T], [turn_about(np.pi / 4), turn_about(3 * np.pi / 4)]):
+        assert all(min(np.linalg.norm(a @ square[x] - square[y]) for a in candidates) < 1e-12 for x, y in pairs)
+        assert all(np.isclose(np.linalg.det(a), 1) for a in candidates)  # both pairs lie in SO(3)
+    a, b = turn_about(np.pi / 4), turn_about(3 * np.pi / 4)
+    assert (
+        np.allclose(a @ a, np.eye(3))
+        and np.allclose(a @ square[0], square[1])
+        and np.allclose(a @ square[3], square[2])
+    )
