@@ -206,7 +206,7 @@ def test_on_a_four_cycle_two_involutions_explain_every_move_as_well_as_the_moves
     """Why pairs alone cannot pin down C4 (action_estimation's gridworld n = 4 runs): on a square
     code, the 180° turns A about the axis through the midpoints of edges 0–1 and 2–3, and B through
     1–2 and 3–0, carry every pair (x, x ± 1) exactly, as the turns R^±1 by 90° do — A takes x + 1 at
-    even x and x − 1 at odd x. Both explain the pairs; only {R, R⁻¹} is C4 (A and B generate D4)."""
+    even x and x − 1 at odd x. Both explain the pairs; only {R, R⁻¹} generates C4 (A and B: C2 × C2)."""
 
     def turn_about(angle):  # 180° about the in-plane axis at ``angle``: a reflection of the plane
         u = np.array([np.cos(angle), np.sin(angle), 0.0])
@@ -219,8 +219,7 @@ def test_on_a_four_cycle_two_involutions_explain_every_move_as_well_as_the_moves
         assert all(min(np.linalg.norm(a @ square[x] - square[y]) for a in candidates) < 1e-12 for x, y in pairs)
         assert all(np.isclose(np.linalg.det(a), 1) for a in candidates)  # both pairs lie in SO(3)
     a, b = turn_about(np.pi / 4), turn_about(3 * np.pi / 4)
-    assert (
-        np.allclose(a @ a, np.eye(3))
-        and np.allclose(a @ square[0], square[1])
-        and np.allclose(a @ square[3], square[2])
-    )
+    assert np.allclose(a @ square[0], square[1]) and np.allclose(a @ square[3], square[2])  # x + 1 at 0, x − 1 at 3
+    half = a @ b  # a half turn of the square: A and B commute, each of order 2 — C2 × C2, not C4
+    assert np.allclose(a @ b, b @ a) and np.allclose(a @ a, np.eye(3)) and np.allclose(half @ half, np.eye(3))
+    assert np.allclose(half @ square[0], square[2])
