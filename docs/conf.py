@@ -1,6 +1,9 @@
 """The documentation site (Sphinx): the API reference from the docstrings (autodoc, autosummary),
 tutorials executed when the site is built (sphinx-gallery, as scikit-learn's), the command line from
-its own parser (sphinx-argparse), pages in Markdown (MyST). ``make docs``; warnings are errors."""
+its own parser (sphinx-argparse), pages in Markdown (MyST). ``make docs``; warnings are errors, and
+every cross-reference must resolve. Sphinx rather than MkDocs because the docstrings are
+reStructuredText with cross-references (as escnn's, e3nn's, sympy's and scikit-learn's, which all
+build with Sphinx), and sphinx-gallery executes the tutorials as plain Python files that ruff checks."""
 
 import sys
 from importlib.metadata import version as installed_version
