@@ -223,3 +223,16 @@ def test_on_a_four_cycle_two_involutions_explain_every_move_as_well_as_the_moves
     half = a @ b  # a half turn of the square: A and B commute, each of order 2 — C2 × C2, not C4
     assert np.allclose(a @ b, b @ a) and np.allclose(a @ a, np.eye(3)) and np.allclose(half @ half, np.eye(3))
     assert np.allclose(half @ square[0], square[2])
+
+
+def test_the_support_term_counts_from_sparsity_from():
+    """μ · support enters the loss from step ``sparsity_from`` on (0 before), the other terms as always."""
+    params = {"architecture": "mlp", "latent": 6, "sparsity": 0.5, "sparsity_from": 5, "discover_at": 100}
+    config = TrainConfig(env="gridworld", env_options=TINY, learner="symmetry_discovery", params=params)
+    env = envs.make("gridworld", **TINY)
+    learner = build_learner(config, env)[1]
+    batch = learner.sampler(env, 0).sample(np.random.default_rng(0))
+    for step, mu in ((4, 0.0), (5, 0.5)):
+        terms = {k: v.item() for k, v in learner.loss(batch, step).items()}
+        rest = terms["loss"] - terms["recon"] - learner.config.forward * terms["forward"]
+        assert rest == pytest.approx(mu * terms["support"], abs=1e-6 * terms["loss"])  # float32 sums

@@ -175,7 +175,8 @@ def _relation(
 @dataclass
 class DiscoveryConfig(LearnerConfig):
     """λ ``forward``; latent ``noise`` (× the codes' largest spread); the actions' ``start`` scale and
-    μ ``sparsity``; the step ``discover_at`` at which the actions are partitioned, with ``tolerance``
+    μ ``sparsity`` (from step ``sparsity_from``: 0 before, so that actions that need many planes are
+    learnt first); the step ``discover_at`` at which the actions are partitioned, with ``tolerance``
     and ``powers``."""
 
     latent: Count = 12
@@ -185,6 +186,7 @@ class DiscoveryConfig(LearnerConfig):
     discover_at: Count = 3000
     start: NonNegative = 2.0
     sparsity: NonNegative = 1.0
+    sparsity_from: Natural = 0
     tolerance: Fraction = 0.25
     powers: Count = 4
     lr: Positive = 1e-3
@@ -321,7 +323,8 @@ class DiscoveringAutoencoder(Autoencoder):
         forward = self.forward_error(paths[:, :-1].flatten(0, 1), paths[:, 1:].flatten(0, 1), ids.flatten())
         skew = self.generators[self.active] - self.generators[self.active].transpose(-1, -2)
         support = skew.abs().sum(dim=(1, 2)).mean() / 2
-        loss = recon + self.config.forward * forward + self.config.sparsity * support
+        sparsity = self.config.sparsity if step >= self.config.sparsity_from else 0.0
+        loss = recon + self.config.forward * forward + sparsity * support
         return {"recon": recon, "forward": forward, "support": support, "loss": loss}
 
     def rolled(self, start: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
