@@ -23,6 +23,12 @@
   of the blocks, is the blocks alone from then on (the directions outside every block dropped), and
   A_a acts on its part's block only, so the code's blocks follow the *discovered* partition, never
   the world's.
+- ``action_estimation`` (after Painter, Hare & Prügel-Bennett, NeurIPS 2020): paths of frames alone
+  (:class:`~symgroup.learn.samplers.Paths` with ``told=False``), K candidate rotations from near the
+  identity, each pair's action inferred as the candidate that carries its first code closest to its
+  second, candidates pruned by their regret, and the rest partitioned and confined as above
+  (:class:`ActionEstimation`).
+
 The partition (:func:`partition_of_actions`) follows from the group law rather than a clustering
 threshold: in a direct product G_1 × … × G_k, elements of different factors commute, and their
 cyclic subgroups meet only in e. So two actions are joined when their matrices do not commute, or
@@ -429,7 +435,7 @@ class ActionEstimation(DiscoveringAutoencoder):
             costs = self.costs(z, following)
             if int(self.active.sum()) > 1:
                 best, ids = costs.topk(2, dim=1, largest=False)
-                gain = torch.zeros_like(self.regret).index_add(0, ids[:, 0], (best[:, 1] - best[:, 0]).float())
+                gain = torch.zeros_like(self.regret).index_add(0, ids[:, 0], (best[:, 1] - best[:, 0]).to(self.regret))
                 moved = ((following - z) ** 2 * self.weights(torch.cat([z, following]))).sum()
                 self.regret.mul_(0.99).add_(0.01 * gain / moved.clamp_min(1e-12))
                 if (
