@@ -46,26 +46,9 @@ html_extra_path = [str(REPORT)]
 nitpicky = True  # every cross-reference must resolve: the site's internal links are checked
 # Other projects' names are not linked (their inventories would be downloaded at build time).
 EXTERNAL = (
-    "numpy",
-    "np",
-    "torch",
-    "nn",
-    "collections",
-    "pathlib",
-    "Path",
-    "abc",
-    "typing",
-    "hypothesis",
-    "st",
-    "sympy",
-    "networkx",
-    "safetensors",
-    "matplotlib",
-    "gymnasium",
-    "ray",
-    "sklearn",
+    "numpy|np|torch|nn|collections|pathlib|Path|abc|typing|hypothesis|st|sympy|networkx|safetensors|"
+    "matplotlib|gymnasium|ray|sklearn"
 )
-EXTERNAL = "|".join(EXTERNAL)
 nitpick_ignore_regex = [
     (r"py:.*", rf"({EXTERNAL})(\..*)?"),
     (r"py:class", r"(low|high|strict)=.*"),  # a Bound's arguments, inside an option's Annotated type
