@@ -53,6 +53,7 @@ clear separation). Dang-Nhu et al. cluster the ids by a composition pseudo-dista
 from __future__ import annotations
 
 import itertools
+from abc import abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -310,10 +311,10 @@ class DiscoveringAutoencoder(Autoencoder):
             self.decoder((codes + self.config.noise * spread * noise) @ self.basis.T), frames
         )
 
+    @abstractmethod
     def actions(self, batch: dict[str, torch.Tensor], paths: torch.Tensor, step: int) -> torch.Tensor:
         """The action (B, L) that moved each frame of the paths to the next (``paths``: their centred
         codes, (B, L + 1, d))."""
-        raise NotImplementedError
 
     def loss(self, batch: dict[str, torch.Tensor], step: int) -> Terms:
         frames = batch["frames"]
