@@ -1,5 +1,6 @@
 """Studies: sweeps as data, hash-named run directories, resumable execution on every executor."""
 
+import dataclasses
 import importlib.util
 import json
 import math
@@ -21,6 +22,7 @@ import envs
 from envs.square import Square
 from symgroup.cli import main
 from symgroup.errors import InvalidOptionError, RunsFailedError
+from symgroup.learn.symmetry import LSBDVAE
 from symgroup.present.study_page import write_study_report
 from symgroup.study import Cell, Evaluation, Study, Sweep, gather, run_study
 from symgroup.study.summary import agreement, learner_share, rank_correlation, time_to_pass
@@ -196,6 +198,22 @@ def test_a_damaged_results_file_is_checked_again_not_a_crash(serial_study, tmp_p
     again = run_study(Study.from_dict(SPEC), out, executor="serial", progress=False)
     assert verdicts(again) == verdicts(rows)
     assert {p: p.stat().st_mtime_ns for p in out.glob("runs/*/checkpoint/model.safetensors")} == stamps
+
+
+def test_a_run_trained_before_a_learners_default_changed_is_refused_naming_the_change(
+    serial_study, tmp_path, monkeypatch
+):
+    """A cell names only the parameters it sets, so a default changed since its run was trained leaves
+    its key alone: the study must not take that run's results as the new default's."""
+    out = shutil.copytree(serial_study[0], tmp_path / "copy")
+    before = LSBDVAE.defaults
+    monkeypatch.setattr(LSBDVAE, "defaults", classmethod(lambda cls, env: dataclasses.replace(before(env), gamma=10.0)))
+    with pytest.raises(RunsFailedError, match=r"2 of 3 runs failed .*params.gamma: 1000.0 in the run, 10.0 now"):
+        run_study(Study.from_dict(SPEC), out, executor="serial", progress=False)
+    monkeypatch.undo()
+    assert verdicts(run_study(Study.from_dict(SPEC), out, executor="serial", progress=False)) == verdicts(
+        serial_study[1]
+    )
 
 
 @pytest.mark.slow

@@ -91,9 +91,14 @@ def register(cls: L) -> L:
     return LEARNERS.register(getattr(cls, "name", None), cls)
 
 
+def with_defaults(config: TrainConfig, env: envs.SymmetryEnv) -> TrainConfig:
+    """``config`` with its parameters filled in from the learner's defaults for ``env`` (what a run
+    of it saves)."""
+    return dataclasses.replace(config, params=configure(LEARNERS[config.learner], env, config.params).to_dict())
+
+
 def build_learner(config: TrainConfig, env: envs.SymmetryEnv) -> tuple[TrainConfig, Learner]:
-    """The learner of ``config`` for ``env`` (on the CPU), and ``config`` with its parameters filled
-    in from the learner's defaults for the world (what the run saves)."""
+    """The learner of ``config`` for ``env`` (on the CPU), and :func:`with_defaults` of ``config``."""
+    config = with_defaults(config, env)
     cls = LEARNERS[config.learner]
-    learner_config = configure(cls, env, config.params)
-    return dataclasses.replace(config, params=learner_config.to_dict()), cls(env, learner_config)
+    return config, cls(env, configure(cls, env, config.params))

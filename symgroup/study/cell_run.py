@@ -5,7 +5,9 @@
     RUN/results.json                          its verdicts, written last (atomically): the run is done
     RUN/error.json                            why its last attempt failed (removed once it is done)
 
-A directory with ``results.json`` is finished; one without is resumed from its checkpoint. A run
+A directory with ``results.json`` of the cell's evaluation and configuration, the learner's defaults
+as they are now filled in, is finished; one without is resumed from its checkpoint (a run of other
+defaults — one changed since it was trained — is refused, naming what changed). A run
 trained ``until_pass`` whose checkpoint is at one of its checks is checked before it trains on, so
 one interrupted between passing and writing its results is not trained past the step it passed at.
 """
@@ -17,11 +19,14 @@ import os
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from symgroup.allocator import hold_freed_memory
 from symgroup.errors import RunLockedError
 from symgroup.study.spec import Cell
+
+if TYPE_CHECKING:
+    from symgroup.learn.config import TrainConfig
 
 RESULTS, CELL, ERROR = "results.json", "cell.json", "error.json"
 HELD = "held by another worker"  # what an attempt on a run another process holds returns
@@ -48,6 +53,7 @@ def _trained_and_checked(cell: Cell, directory: Path) -> dict[str, Any]:
     from symgroup.check import check
     from symgroup.check.claims import judge
     from symgroup.learn.callbacks import until_pass
+    from symgroup.learn.registry import with_defaults
     from symgroup.learn.run import Run, has_checkpoint
     from symgroup.learn.trainer import train
 
@@ -58,7 +64,11 @@ def _trained_and_checked(cell: Cell, directory: Path) -> dict[str, Any]:
     rule = until_pass(evaluation.until_pass, evaluation.linear) if evaluation.until_pass else None
     run = Run.load(directory) if has_checkpoint(directory) else None
     at_a_check = rule is not None and run is not None and run.step % rule.check_every == 0
-    if run is None or not (run.step == cell.config.steps or (at_a_check and rule.passes(run.learner, run.env))):
+    if (
+        run is None
+        or _plain(run.config) != _plain(with_defaults(cell.config, run.env))  # train refuses it, naming what changed
+        or not (run.step == cell.config.steps or (at_a_check and rule.passes(run.learner, run.env)))
+    ):
         run = train(cell.config, directory, resume=True, progress=False, callbacks=[rule] if rule else [])
     started = time.perf_counter()
     invariant = tuple(run.learner.invariant)
@@ -97,9 +107,22 @@ def _trained_and_checked(cell: Cell, directory: Path) -> dict[str, Any]:
 
 
 def finished(cell: Cell, directory: Path) -> bool:
-    """Whether ``directory`` holds ``cell``'s results, judged by the cell's evaluation."""
+    """Whether ``directory`` holds ``cell``'s results: judged by the cell's evaluation, of a run of its
+    configuration with the learner's defaults as they are now (a cell names only the parameters it
+    sets, so a default changed since leaves its key alone)."""
+    import envs
+    from symgroup.learn.registry import with_defaults
+
     results = read_results(directory)
-    return results is not None and results["evaluation"] == cell.to_dict()["evaluation"]
+    if results is None or results["evaluation"] != cell.to_dict()["evaluation"]:
+        return False
+    world = envs.make(cell.config.env, **cell.config.env_options)
+    return results["config"] == _plain(with_defaults(cell.config, world))
+
+
+def _plain(config: TrainConfig) -> dict[str, Any]:
+    """``config`` as its JSON reads back (lists for tuples), to compare with a saved one."""
+    return json.loads(json.dumps(config.to_dict()))
 
 
 def read_results(directory: Path) -> dict[str, Any] | None:
