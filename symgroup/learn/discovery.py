@@ -7,11 +7,11 @@
   orthogonal), S_a drawn N(0, ``start``²/d), beside an autoencoder (``start`` 1, measured in
   ``benchmarks/discovery.toml``: from near the identity, 0.1, the actions of styled_gridworld's
   style were never learnt; from random rotations, 2, the flatland code passed LSBD in 3 of 10 seeds,
-  against 7 of 10). Each path's first code is carried along the path
-  by the actions, ẑ_t = A_(a_t) ẑ_(t−1), and every frame is reconstructed (Bernoulli) from ẑ_t plus
-  isotropic Gaussian noise of ``noise`` × the codes' largest spread: the code must carry every
-  subgroup in the directions the actions move, at full scale (as Quessard et al. 2020 roll their
-  code forward). With it
+  against 7 of 10). Each path's first code is carried along the path by the actions,
+  ẑ_t = A_(a_t) ẑ_(t−1), and every frame is reconstructed (Bernoulli) from ẑ_t plus isotropic
+  Gaussian noise of ``noise`` × the codes' largest spread: the code must carry every subgroup in the
+  directions the actions move, at full scale (as Quessard et al. 2020 roll their code forward).
+  With it
 
       λ · mean_a Σ_j (A_a z_t − z_(t+1))_j² / Var z_j  /  Σ_j (z_(t+1) − z_t)_j² / Var z_j    (λ = ``forward``)
 
