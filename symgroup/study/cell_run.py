@@ -50,6 +50,7 @@ def run_cell(cell: Cell, directory: Path) -> dict[str, Any]:
 
 
 def _trained_and_checked(cell: Cell, directory: Path) -> dict[str, Any]:
+    import envs
     from symgroup.check import check
     from symgroup.check.claims import judge
     from symgroup.learn.callbacks import until_pass
@@ -57,7 +58,8 @@ def _trained_and_checked(cell: Cell, directory: Path) -> dict[str, Any]:
     from symgroup.learn.run import Run, has_checkpoint
     from symgroup.learn.trainer import train
 
-    if finished(cell, directory):
+    config = with_defaults(cell.config, envs.make(cell.config.env, **cell.config.env_options))
+    if finished(cell, directory, config):
         return read_results(directory)
     _write(directory / CELL, cell.to_dict())
     evaluation = cell.evaluation
@@ -66,7 +68,7 @@ def _trained_and_checked(cell: Cell, directory: Path) -> dict[str, Any]:
     at_a_check = rule is not None and run is not None and run.step % rule.check_every == 0
     if (
         run is None
-        or _plain(run.config) != _plain(with_defaults(cell.config, run.env))  # train refuses it, naming what changed
+        or _plain(run.config) != _plain(config)  # a run of other defaults: train refuses it, naming what changed
         or not (run.step == cell.config.steps or (at_a_check and rule.passes(run.learner, run.env)))
     ):
         run = train(cell.config, directory, resume=True, progress=False, callbacks=[rule] if rule else [])
@@ -106,18 +108,16 @@ def _trained_and_checked(cell: Cell, directory: Path) -> dict[str, Any]:
     return results
 
 
-def finished(cell: Cell, directory: Path) -> bool:
-    """Whether ``directory`` holds ``cell``'s results: judged by the cell's evaluation, of a run of its
-    configuration with the learner's defaults as they are now (a cell names only the parameters it
-    sets, so a default changed since leaves its key alone)."""
-    import envs
-    from symgroup.learn.registry import with_defaults
-
+def finished(cell: Cell, directory: Path, config: TrainConfig) -> bool:
+    """Whether ``directory`` holds ``cell``'s results: judged by the cell's evaluation, of a run of
+    ``config``, the cell's with the learner's defaults as they are now filled in (a cell names only
+    the parameters it sets, so a default changed since leaves its key alone)."""
     results = read_results(directory)
-    if results is None or results["evaluation"] != cell.to_dict()["evaluation"]:
-        return False
-    world = envs.make(cell.config.env, **cell.config.env_options)
-    return results["config"] == _plain(with_defaults(cell.config, world))
+    return (
+        results is not None
+        and results["evaluation"] == cell.to_dict()["evaluation"]
+        and results["config"] == _plain(config)
+    )
 
 
 def _plain(config: TrainConfig) -> dict[str, Any]:

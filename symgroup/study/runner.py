@@ -15,14 +15,13 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
 import envs
 from symgroup.errors import InvalidOptionError, RunsFailedError, SymgroupError
-from symgroup.learn.learner import configure
-from symgroup.learn.registry import LEARNERS
+from symgroup.learn.registry import with_defaults
 from symgroup.learn.run import held_elsewhere
 from symgroup.numbers import is_integer
 from symgroup.paths import check_writable
@@ -30,6 +29,9 @@ from symgroup.study.cell_run import HELD, finished, read_results
 from symgroup.study.executors import EXECUTORS
 from symgroup.study.results import gather, write_tables
 from symgroup.study.spec import Cell, Study
+
+if TYPE_CHECKING:
+    from symgroup.learn.config import TrainConfig
 
 WAIT_S = 2.0  # how often a run another process holds is looked at again
 
@@ -55,11 +57,11 @@ def run_study(
     out = Path(out)
     check_writable(out, "folder", "the study folder")
     cells = study.cells()
-    validate(cells)
+    configs = validate(cells)
     (out / "runs").mkdir(parents=True, exist_ok=True)
     (out / "study.json").write_text(json.dumps(study.to_dict(), indent=1))
     jobs = [(cell, out / "runs" / cell.key) for cell in cells]
-    todo = [(cell, directory) for cell, directory in jobs if not finished(cell, directory)]
+    todo = [job for job, config in zip(jobs, configs, strict=True) if not finished(*job, config)]
     failed: dict[str, str] = {}
     held: list[tuple[Cell, Path]] = []
     with tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc="study", unit="run", disable=not progress) as bar:
@@ -82,22 +84,25 @@ def run_study(
     return [read_results(directory) for _, directory in jobs]
 
 
-def validate(cells: list[Cell]) -> None:
-    """:class:`~symgroup.errors.InvalidOptionError` naming the first cell whose world or learner parameters are
-    invalid."""
+def validate(cells: list[Cell]) -> list[TrainConfig]:
+    """Each cell's configuration with its learner's defaults for its world filled in (what its run
+    saves); :class:`~symgroup.errors.InvalidOptionError` naming the first cell whose world or learner
+    parameters are invalid."""
     worlds: dict[str, envs.SymmetryEnv] = {}
+    configs = []
     for cell in cells:
         config = cell.config
         try:
             world = json.dumps([config.env, config.env_options], sort_keys=True)
             env = worlds[world] = worlds.get(world) or envs.make(config.env, **config.env_options)
-            configure(LEARNERS[config.learner], env, config.params)
+            configs.append(with_defaults(config, env))
         except SymgroupError as error:
             raise InvalidOptionError(
                 f"the study's cell {cell.key} ({config.learner} on {config.env}, seed "
                 f"{config.seed}) is invalid: {error}",
                 cell.key,
             ) from error
+    return configs
 
 
 def _reporter(
