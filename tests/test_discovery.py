@@ -15,7 +15,7 @@ from symgroup.check.claims import judge
 from symgroup.check.partition import check_partition
 from symgroup.errors import InvalidOptionError
 from symgroup.learn import TrainConfig, train
-from symgroup.learn.discovery import partition_of_actions
+from symgroup.learn.discovery import part_bases, partition_of_actions
 from symgroup.learn.registry import build_learner
 from symgroup.learn.samplers import Paths
 from symgroup.present.run_page import html_report
@@ -52,6 +52,21 @@ def test_exact_actions_of_gridworld_fall_into_its_subgroups():
     matrices, codes = exact_actions(GRID.group, GRID.moves)
     found = partition_of_actions(matrices, codes, tolerance=0.25, powers=4)
     assert found.parts == ((0, 1), (2, 3), (4, 5)) and found.margin > 0.9  # x±, y±, colour±
+
+
+@pytest.mark.parametrize(("share", "rank"), [(0.3, 2), (0.1, 4)])
+def test_a_parts_block_is_the_directions_its_actions_move_down_to_the_share(share, rank):
+    """Part 0 turns plane (1, 2) by 45° and plane (3, 4) faintly (moving it 0.15 × as far), part 1
+    turns plane (5, 6): part 0's block is plane (1, 2) alone at ``share`` 0.3, both planes at 0.1,
+    and part 1's block is plane (5, 6) either way."""
+    faint = 2 * np.arcsin(0.15 * np.sin(np.pi / 8))
+    first = block_diagonal([rotation(np.pi / 4), rotation(faint), np.eye(2)])
+    second = block_diagonal([np.eye(4), rotation(np.pi / 4)])
+    codes = torch.tensor(np.random.default_rng(0).normal(size=(4000, 6)))
+    bases = part_bases(torch.tensor(np.stack([first, second])), codes, [[0], [1]], share)
+    assert [b.shape[1] for b in bases] == [rank, 2]
+    np.testing.assert_allclose((bases[0] @ bases[0].T).diagonal(), [1, 1] + [rank == 4] * 2 + [0, 0], atol=1e-2)
+    np.testing.assert_allclose((bases[1] @ bases[1].T).diagonal(), [0, 0, 0, 0, 1, 1], atol=1e-2)
 
 
 def test_an_action_that_barely_moves_the_code_leaves_no_confidence():
