@@ -13,8 +13,9 @@ import envs
 from symgroup import Cyclic, Dihedral, DirectProduct
 from symgroup.check.claims import judge
 from symgroup.check.partition import check_partition
+from symgroup.cli import main
 from symgroup.errors import InvalidOptionError
-from symgroup.learn import TrainConfig, train
+from symgroup.learn import TrainConfig, discovery, train
 from symgroup.learn.discovery import part_bases, partition_of_actions
 from symgroup.learn.registry import build_learner
 from symgroup.learn.samplers import Paths
@@ -228,7 +229,9 @@ def test_action_estimation_infers_exact_moves_and_prunes_the_unused_and_the_dupl
     far = torch.tensor(
         np.stack([block_diagonal([rotation(a), rotation(2 * a), rotation(3 * a)]) for a in (0.5, 1.1, 1.7, 2.3, 2.9)])
     )
-    learner = estimator_with(torch.cat([matrices, matrices[:1], far]), prune_at=100, prune_every=20, discover_at=10**6)
+    learner = estimator_with(
+        torch.cat([matrices, matrices[:1], far]), prune_at=100, prune_every=20, discover_at=10**6, discover_by=10**6
+    )
     for step in range(600):
         paths, moves = exact_paths(16, 5, seed=step)
         found = learner.actions({}, paths, step)  # the frames are not needed: the codes are given
@@ -271,3 +274,27 @@ def test_the_support_term_counts_from_sparsity_from():
         terms = {k: v.item() for k, v in learner.loss(batch, step).items()}
         rest = terms["loss"] - terms["recon"] - learner.config.forward * terms["forward"]
         assert rest == pytest.approx(mu * terms["support"], abs=1e-6 * terms["loss"])  # float32 sums
+
+
+def test_the_partition_is_kept_once_its_margin_reaches_confidence_or_at_discover_by(monkeypatch):
+    """From ``discover_at`` the partition is tried every DISCOVER_EVERY (250) steps and kept once its
+    margin reaches ``confidence``; at ``discover_by`` it is kept whatever its margin (here an untrained
+    learner's, below 1)."""
+    tried = []
+    monkeypatch.setattr(discovery, "partition_of_actions", lambda *a: tried.append(step) or partition_of_actions(*a))
+    env = envs.make("gridworld", **TINY)
+    for confidence, expected in ((0.0, [100]), (1.0, [100, 350, 400])):
+        params = {"architecture": "mlp", "latent": 6, "discover_at": 100, "discover_by": 400, "confidence": confidence}
+        config = TrainConfig(env="gridworld", env_options=TINY, learner="symmetry_discovery", params=params)
+        learner, tried[:] = build_learner(config, env)[1], []
+        batch = learner.sampler(env, 0).sample(np.random.default_rng(0))
+        for step in range(420):
+            learner.loss(batch, step)
+        assert tried == expected and learner.partition is not None
+        assert learner.partition.margin >= confidence or confidence == 1.0 > learner.partition.margin
+
+
+def test_discover_by_before_discover_at_is_refused(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "--learner", "symmetry_discovery", "--set", "discover_by=10", "--out", str(out)]) == 2
+    assert "discover_by (10) must be at least discover_at (3000)" in capsys.readouterr().err and not out.exists()

@@ -218,8 +218,8 @@ def ctrl_c_at(step):
         ("discogan", {"spectral": True}),
         ("infogan", {}),
         ("infogan_cr", {"contrastive_from": 3}),
-        ("symmetry_discovery", {"discover_at": 3}),  # the partition found before the interruption
-        ("action_estimation", {"prune_at": 2, "prune_every": 1, "floor": 1.0, "discover_at": 5}),
+        ("symmetry_discovery", {"discover_at": 3, "confidence": 0.0}),  # the partition found before the interruption
+        ("action_estimation", {"prune_at": 2, "prune_every": 1, "floor": 1.0, "discover_at": 5, "confidence": 0.0}),
     ],
 )
 def test_resume_after_ctrl_c_gives_the_same_weights(name, params, tmp_path):
