@@ -192,6 +192,19 @@ def test_entangled_moves_related_only_three_at_a_time_are_one_part_without_confi
         assert not report.recovered and "change several subgroups" in report.reasons[0]
 
 
+def test_a_power_of_one_parts_action_that_undoes_a_product_of_anothers_joins_them():
+    """On C4³ acting on three planes by quarter turns: (2,1,0) commutes with (0,1,1) and (0,1,3) and
+    shares no power with either, and those two are joined (they share their squares); but
+    (2,1,0)² (0,1,1) (0,1,3) = e, so ⟨(2,1,0)⟩ meets ⟨(0,1,1), (0,1,3)⟩ beyond e — no direct product:
+    one part, at margin 0. Without the third move the two parts stand, at a margin."""
+    group = DirectProduct({"a": Cyclic(4), "b": Cyclic(4), "c": Cyclic(4)})
+    moves = [group.element(g) for g in ((2, 1, 0), (0, 1, 1), (0, 1, 3))]
+    for used, expected in (([0, 1, 2], ((0, 1, 2),)), ([0, 1], ((0,), (1,)))):
+        matrices, codes = exact_actions(group, [moves[i] for i in used])
+        found = partition_of_actions(matrices, codes, 0.25, 4)
+        assert found.parts == expected and (found.margin == 0) == (len(used) == 3)
+
+
 def test_pairs_with_no_action_hand_the_learner_frames_alone():
     told = Paths(GRID, 8, 2, GRID.moves).sample(np.random.default_rng(0))
     untold = Paths(GRID, 8, 2, GRID.moves, told=False).sample(np.random.default_rng(0))

@@ -47,10 +47,11 @@ planes); a commutator above ``tolerance`` joins, as does a product below it, and
 tolerance, relative to it (1 or more: far; 0: on it). An action that barely moves the code
 (‖A − I‖_z below ``tolerance`` × the largest: an id whose action was not learnt) has its figures
 divided by its own small motion, so noise decides them: its motion's distance from that bar enters
-the margin too, and such an id leaves the margin at 0. Pairs do not show every relation: three parts
-whose actions multiply to the identity in nontrivial powers (:func:`_relation`) are no direct
-product either, and are merged, the margin then 0 (the partition rests on a relation found, not a
-clear separation). Dang-Nhu et al. cluster the ids by a composition pseudo-distance instead
+the margin too, and such an id leaves the margin at 0. Pairs do not show every relation: two parts
+where a power of one's action undoes a product of two of the other's (:func:`_meets`), or three
+parts whose actions multiply to the identity in nontrivial powers (:func:`_relation`), are no
+direct product either, and are merged, the margin then 0 (the partition rests on a relation found,
+not a clear separation). Dang-Nhu et al. cluster the ids by a composition pseudo-distance instead
 (complete linkage at a threshold).
 """
 
@@ -153,12 +154,44 @@ def partition_of_actions(matrices: torch.Tensor, codes: torch.Tensor, tolerance:
                 graph.add_edge(i, j)
             margins.append(abs(min(sides)))
     parts = [sorted(c) for c in nx.connected_components(graph)]
+    for one, other in itertools.permutations(parts, 2):
+        if len(other) > 1 and (found := _meets(stacked, motion, nontrivial, codes, one, other, tolerance)) is not None:
+            graph.add_edges_from(itertools.pairwise(found))
+            margins.append(0.0)
     for trio in itertools.combinations(range(len(parts)), 3):
         if (found := _relation(stacked, motion, nontrivial, codes, [parts[k] for k in trio], tolerance)) is not None:
             graph.add_edges_from(itertools.pairwise(found))
             margins.append(0.0)
     parts = sorted(tuple(sorted(c)) for c in nx.connected_components(graph))
     return Partition(tuple(parts), min(min(margins, default=tolerance) / tolerance, 1.0))
+
+
+def _meets(
+    stacked: torch.Tensor,
+    motion: torch.Tensor,
+    nontrivial: torch.Tensor,
+    codes: torch.Tensor,
+    part: list[int],
+    other: list[int],
+    tolerance: float,
+) -> tuple[int, int, int] | None:
+    """An action i of ``part`` and two j, k of ``other`` with A_i^p (A_j^q A_k^r) ≈ I for nontrivial
+    powers, A_j^q A_k^r itself not ≈ I — the cyclic subgroup of A_i meets the subgroup of ``other``
+    beyond e, which no pair shows (on C4³, (2,1,0)² = ((0,1,1) (0,1,3))⁻¹, where (0,1,1) and (0,1,3)
+    share their squares) — or None."""
+    eye = torch.eye(stacked.shape[-1], dtype=stacked.dtype)
+    for i, (j, k) in itertools.product(part, itertools.combinations(other, 2)):
+        for p, q, r in itertools.product(range(len(stacked)), repeat=3):
+            if not (nontrivial[p, i] and nontrivial[q, j] and nontrivial[r, k]):
+                continue
+            inner = stacked[q, j] @ stacked[r, k]
+            size = float(relative_size(inner - eye, codes))
+            if size <= tolerance * float(max(motion[0, j], motion[0, k])):
+                continue  # the two cancel: a relation within ``other``
+            scale = (float(motion[p, i]) ** 2 + size**2) ** 0.5
+            if float(relative_size(stacked[p, i] @ inner - eye, codes)) < tolerance * scale:
+                return i, j, k
+    return None
 
 
 def _relation(
