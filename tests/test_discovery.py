@@ -311,3 +311,15 @@ def test_discover_by_before_discover_at_is_refused(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", "--learner", "symmetry_discovery", "--set", "discover_by=10", "--out", str(out)]) == 2
     assert "discover_by (10) must be at least discover_at (3000)" in capsys.readouterr().err and not out.exists()
+
+
+@pytest.mark.parametrize(("missed", "margin"), [(0.0, 1.0), (0.1, 0.6), (0.3, 0.0)])
+def test_a_partition_keeps_its_margin_only_as_far_as_the_actions_carry_their_moves(missed, margin):
+    """gridworld's exact actions partition at margin 1; the learner keeps at most (tolerance − m) /
+    tolerance of it, m the share of their moves the actions miss (tolerance 0.25)."""
+    matrices, codes = exact_actions(GRID.group, GRID.moves)
+    learner = estimator_with(matrices, confidence=0.0)
+    learner.missed.fill_(missed)
+    learner.discover(codes.float(), settle=False)
+    assert learner.partition.parts == ((0, 1), (2, 3), (4, 5))
+    assert learner.partition.margin == pytest.approx(margin, abs=1e-3)

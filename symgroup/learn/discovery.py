@@ -51,8 +51,12 @@ the margin too, and such an id leaves the margin at 0. Pairs do not show every r
 where a power of one's action undoes a product of two of the other's (:func:`_meets`), or three
 parts whose actions multiply to the identity in nontrivial powers (:func:`_relation`), are no
 direct product either, and are merged, the margin then 0 (the partition rests on a relation found,
-not a clear separation). Dang-Nhu et al. cluster the ids by a composition pseudo-distance instead
-(complete linkage at a threshold).
+not a clear separation). The learner keeps a partition's margin only as far as its actions carry
+their moves: at most (``tolerance`` − m) / ``tolerance``, m the share of their moves the actions
+miss (the forward term, a moving average over ~100 steps) — gridworld's seed 4 joined x's and y's
+ids at a margin of 0.47 from actions that missed 45 % of their moves, and the entangled control's
+seed 4 two parts at 0.52 from actions that missed 61 %. Dang-Nhu et al. cluster the ids by a
+composition pseudo-distance instead (complete linkage at a threshold).
 """
 
 from __future__ import annotations
@@ -279,6 +283,7 @@ class DiscoveringAutoencoder(Autoencoder):
         self.register_buffer("block_of", torch.full((d,), -1))  # each code dim's part; -1: none (yet)
         self.register_buffer("basis", torch.eye(d))  # encoder output → code: z ↦ z Q
         self.register_buffer("margin", torch.tensor(0.0))
+        self.register_buffer("missed", torch.tensor(1.0))  # the forward term's moving average
 
     @property
     def partition(self) -> Partition | None:
@@ -324,13 +329,15 @@ class DiscoveringAutoencoder(Autoencoder):
         return step >= self.config.discover_by or (since >= 0 and since % DISCOVER_EVERY == 0)
 
     def discover(self, codes: torch.Tensor, settle: bool) -> None:
-        """Partition the (unpruned) actions on ``codes``; unless its margin is below ``confidence``
+        """Partition the (unpruned) actions on ``codes``, its margin at most how far the share of their
+        moves the actions miss lies below ``tolerance``; unless that margin is below ``confidence``
         (and not ``settle``), keep it: find each part's block (:func:`part_bases`), and carry the code
         and the actions into the basis of the blocks."""
         matrices = self.action_matrices().detach()
         active = self.active.nonzero().flatten().tolist()
         found = partition_of_actions(matrices[active], codes, self.config.tolerance, self.config.powers)
-        if found.margin < self.config.confidence and not settle:
+        margin = min(found.margin, max(0.0, 1 - float(self.missed) / self.config.tolerance))
+        if margin < self.config.confidence and not settle:
             return
         parts = [[active[a] for a in part] for part in found.parts]
         bases = part_bases(matrices, codes, parts, self.config.block_share)
@@ -344,7 +351,7 @@ class DiscoveringAutoencoder(Autoencoder):
             self.block_of.copy_(block_of[:d])
             self.generators.copy_(basis.T @ self.generators @ basis)
             self.basis.copy_(self.basis @ basis)
-            self.margin.fill_(found.margin)
+            self.margin.fill_(margin)
 
     def weights(self, codes: torch.Tensor) -> torch.Tensor:
         """1 / each dim's variance over ``codes``: each direction's motion counts alike."""
@@ -391,6 +398,7 @@ class DiscoveringAutoencoder(Autoencoder):
         rolled = self.rolled(paths[:, 0], ids) + mean
         recon = self.reconstruction(frames.flatten(0, 1), rolled.flatten(0, 1))
         forward = self.forward_error(paths[:, :-1].flatten(0, 1), paths[:, 1:].flatten(0, 1), ids.flatten())
+        self.missed.mul_(0.99).add_(0.01 * forward.detach())
         skew = self.generators[self.active] - self.generators[self.active].transpose(-1, -2)
         support = skew.abs().sum(dim=(1, 2)).mean() / 2
         sparsity = self.config.sparsity if step >= self.config.sparsity_from else 0.0
