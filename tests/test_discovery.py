@@ -139,11 +139,11 @@ def test_opaque_ids_are_a_seeded_relabelling_of_the_moves():
 @pytest.mark.seeded
 @pytest.mark.slow
 def test_symmetry_discovery_finds_gridworlds_subgroups_from_opaque_ids_and_its_code_is_lsbd(tmp_path):
-    """Seeded, 5,000 steps on C4³ at 16×16 (MLP), the ids partitioned at step 3,000, under two
-    relabellings of the ids. Measured over seeds 0–4 × relabellings 0 and 1, natively (AVX-512) and
-    under ATEN_CPU_CAPABILITY=default: the partition by subgroup and both claims (the partition, and
-    the code of its blocks LSBD) in 19 of 20, margins 0.64–0.81 (seed 0: 0.74–0.76; asserted > 0.3);
-    the miss, seed 4 with relabelling 0 natively, joined x and y at margin 0.47."""
+    """Seeded, 5,000 steps on C4³ at 16×16 (MLP), the ids partitioned from step 3,000 once confident,
+    under two relabellings of the ids. Measured over seeds 0–4 × relabellings 0 and 1, natively
+    (AVX-512) and under ATEN_CPU_CAPABILITY=default: the partition by subgroup and both claims (the
+    partition, and the code of its blocks LSBD) in 19 of 20, margins 0.46–0.60 (seed 0: 0.48–0.58;
+    asserted > 0.3); the miss, seed 4 with relabelling 0 natively, joined x and y at margin 0."""
     found = []
     for relabel in (0, 1):
         params = {"architecture": "mlp", "discover_at": 3000, "relabel": relabel}
