@@ -228,9 +228,9 @@ class DiscoveryConfig(LearnerConfig):
     μ ``sparsity`` (from step ``sparsity_from``: 0 before, so that actions that need many planes are
     learnt first); the partition of the actions, with ``tolerance`` and ``powers``, tried every
     :data:`DISCOVER_EVERY` steps from ``discover_at`` and kept once its margin reaches ``confidence``,
-    or at ``discover_by`` whatever its margin (on styled_gridworld the colour's ids are learnt between
-    steps 3,000 and 4,750 in 2 of 10 seeds: a partition at a fixed step 3,000 put every id in one
-    part), and each part's block kept down to ``block_share`` of its largest direction
+    or at ``discover_by`` whatever its margin (on styled_gridworld the colour's ids are learnt only
+    after step 3,000, at 3,250 and 4,250, in 2 of 10 seeds: a partition at a fixed step 3,000 put
+    every id in one part), and each part's block kept down to ``block_share`` of its largest direction
     (:func:`part_bases`; 0.1 kept the faint third and fourth directions an action of flatland's
     cycles moved in 3 of 10 seeds, which its code then moved outside x's or y's plane)."""
 
