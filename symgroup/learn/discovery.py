@@ -512,8 +512,8 @@ class ActionEstimation(DiscoveringAutoencoder):
                 self.regret.mul_(0.99).add_(0.01 * gain / moved.clamp_min(1e-12))
                 if (
                     self.config.prune_at <= step
-                    and self.partition is None
                     and (step - self.config.prune_at) % self.config.prune_every == 0
+                    and self.partition is None
                 ):
                     least = int(self.regret.masked_fill(~self.active, torch.inf).argmin())
                     if self.regret[least] < self.config.floor:
