@@ -310,7 +310,7 @@ def test_the_partition_is_kept_once_its_margin_reaches_confidence_or_at_discover
 def test_discover_by_before_discover_at_is_refused(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", "--learner", "symmetry_discovery", "--set", "discover_by=10", "--out", str(out)]) == 2
-    assert "discover_by (10) must be at least discover_at (3000)" in capsys.readouterr().err and not out.exists()
+    assert "discover_by (10) must be at least discover_at (1000)" in capsys.readouterr().err and not out.exists()
 
 
 @pytest.mark.parametrize(("missed", "margin"), [(0.0, 1.0), (0.1, 0.6), (0.3, 0.0)])
