@@ -276,17 +276,24 @@ def test_on_a_four_cycle_two_involutions_explain_every_move_as_well_as_the_moves
     assert np.allclose(half @ square[0], square[2])
 
 
-def test_the_support_term_counts_from_sparsity_from():
-    """μ · support enters the loss from step ``sparsity_from`` on (0 before), the other terms as always."""
-    params = {"architecture": "mlp", "latent": 6, "sparsity": 0.5, "sparsity_from": 5, "discover_at": 100}
+def test_mu_is_lifted_from_an_action_that_misses_its_moves_until_it_carries_them():
+    """μ holds every action before ``discover_at``; from then on an action whose share of its moves
+    missed (m_a, averaged) is above ``lift`` (0.5) leaves the support term until m_a is below
+    ``tolerance`` (0.25); one between the two keeps its state."""
+    params = {"architecture": "mlp", "latent": 6, "discover_at": 5}
     config = TrainConfig(env="gridworld", env_options=TINY, learner="symmetry_discovery", params=params)
     env = envs.make("gridworld", **TINY)
     learner = build_learner(config, env)[1]
     batch = learner.sampler(env, 0).sample(np.random.default_rng(0))
-    for step, mu in ((4, 0.0), (5, 0.5)):
-        terms = {k: v.item() for k, v in learner.loss(batch, step).items()}
-        rest = terms["loss"] - terms["recon"] - learner.config.forward * terms["forward"]
-        assert rest == pytest.approx(mu * terms["support"], abs=1e-6 * terms["loss"])  # float32 sums
+    skew = learner.generators.detach() - learner.generators.detach().transpose(-1, -2)
+    each = skew.abs().sum(dim=(1, 2)) / 2
+    learner.missed.copy_(torch.tensor([0.9, 0.4, 0.1, 0.1, 0.1, 0.1]))
+    for step, first, lifted in ((4, 0.9, False), (5, 0.9, True), (6, 0.3, True), (7, 0.1, False)):
+        learner.missed[0] = first
+        terms = learner.loss(batch, step)
+        assert learner.lifted.tolist() == [lifted] + [False] * 5
+        held = each[1:].sum() if lifted else each.sum()
+        assert terms["support"].item() == pytest.approx(float(held) / 6, rel=1e-5)
 
 
 def test_the_partition_is_kept_once_its_margin_reaches_confidence_or_at_discover_by(monkeypatch):

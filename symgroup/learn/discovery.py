@@ -17,9 +17,15 @@
 
   over the pairs of each id a (codes centred by the batch's mean, each dim scaled by its variance):
   the share of each move the action misses, which ignoring a move cannot lower; and
-  μ · mean_a Σ_(i<j) |S_a − S_aᵀ|_ij (μ = ``sparsity``), each action's rotation spread over as few
-  planes of the code's axes as it can — so actions of different subgroups, which need no common
-  plane, take none.
+  μ · Σ_a h_a Σ_(i<j) |S_a − S_aᵀ|_ij / #a (μ = ``sparsity``), each action's rotation spread over
+  as few planes of the code's axes as it can — so actions of different subgroups, which need no
+  common plane, take none. μ holds every action (h_a = 1) until ``discover_at``; from then on it
+  is lifted from an action that still misses more than ``lift`` of its moves (h_a = 0: m_a, its
+  share missed, a moving average over ~100 steps) until it misses less than ``tolerance``. Held
+  from the start, a subgroup's actions take a plane of their own each (on gridworld, lifted until
+  each action carried its moves, x's and y's actions turned both planes, their part's blocks 5 dims
+  wide: 2 of 4 seeds failed); held throughout, the actions of a non-abelian subgroup are never
+  learnt (dihedral_glyph's pose: m_a ≈ 1 to step 5,000 in 5 of 5 seeds; lifted, 5 of 5 learnt).
 
   From ``discover_at`` it partitions the ids (:func:`partition_of_actions`), keeps the partition
   once its margin reaches ``confidence`` (or at ``discover_by``), and finds each part's
@@ -53,10 +59,10 @@ parts whose actions multiply to the identity in nontrivial powers (:func:`_relat
 direct product either, and are merged, the margin then 0 (the partition rests on a relation found,
 not a clear separation). The learner keeps a partition's margin only as far as its actions carry
 their moves: at most (``tolerance`` − m) / ``tolerance``, m the share of their moves the actions
-miss (the forward term, a moving average over ~100 steps) — gridworld's seed 4 joined x's and y's
-ids at a margin of 0.47 from actions that missed 45 % of their moves, and the entangled control's
-seed 4 two parts at 0.52 from actions that missed 61 %. Dang-Nhu et al. cluster the ids by a
-composition pseudo-distance instead (complete linkage at a threshold).
+miss (the mean of m_a) — gridworld's seed 4 joined x's and y's ids at a margin of 0.47 from actions
+that missed 45 % of their moves, and the entangled control's seed 4 two parts at 0.52 from actions
+that missed 61 %. Dang-Nhu et al. cluster the ids by a composition pseudo-distance instead
+(complete linkage at a threshold).
 """
 
 from __future__ import annotations
@@ -225,14 +231,15 @@ def _relation(
 @dataclass
 class DiscoveryConfig(LearnerConfig):
     """λ ``forward``; latent ``noise`` (× the codes' largest spread); the actions' ``start`` scale and
-    μ ``sparsity`` (from step ``sparsity_from``: 0 before, so that actions that need many planes are
-    learnt first); the partition of the actions, with ``tolerance`` and ``powers``, tried every
-    :data:`DISCOVER_EVERY` steps from ``discover_at`` and kept once its margin reaches ``confidence``,
-    or at ``discover_by`` whatever its margin (on styled_gridworld the colour's ids are learnt only
-    after step 3,000, at 3,250 and 4,250, in 2 of 10 seeds: a partition at a fixed step 3,000 put
-    every id in one part), and each part's block kept down to ``block_share`` of its largest direction
-    (:func:`part_bases`; 0.1 kept the faint third and fourth directions an action of flatland's
-    cycles moved in 3 of 10 seeds, which its code then moved outside x's or y's plane)."""
+    μ ``sparsity``, lifted from ``discover_at`` on from an action that misses more than ``lift`` of
+    its moves until it misses less than ``tolerance`` (module docstring); the partition of the
+    actions, with ``tolerance`` and ``powers``, tried every :data:`DISCOVER_EVERY` steps from
+    ``discover_at`` and kept once its margin reaches ``confidence``, or at ``discover_by`` whatever
+    its margin (on styled_gridworld the colour's ids are learnt only after step 3,000, at 3,250 and
+    4,250, in 2 of 10 seeds: a partition at a fixed step 3,000 put every id in one part), and each
+    part's block kept down to ``block_share`` of its largest direction (:func:`part_bases`; 0.1 kept
+    the faint third and fourth directions an action of flatland's cycles moved in 3 of 10 seeds,
+    which its code then moved outside x's or y's plane)."""
 
     latent: Count = 12
     path_length: Natural = 5
@@ -243,7 +250,7 @@ class DiscoveryConfig(LearnerConfig):
     confidence: NonNegative = 0.3
     start: NonNegative = 1.0
     sparsity: NonNegative = 1.0
-    sparsity_from: Natural = 0
+    lift: NonNegative = 0.5
     tolerance: Fraction = 0.25
     powers: Count = 4
     block_share: Fraction = 0.3
@@ -287,7 +294,8 @@ class DiscoveringAutoencoder(Autoencoder):
         self.register_buffer("block_of", torch.full((d,), -1))  # each code dim's part; -1: none (yet)
         self.register_buffer("basis", torch.eye(d))  # encoder output → code: z ↦ z Q
         self.register_buffer("margin", torch.tensor(0.0))
-        self.register_buffer("missed", torch.tensor(1.0))  # the forward term's moving average
+        self.register_buffer("missed", torch.ones(count))  # each action's share of its moves missed, averaged
+        self.register_buffer("lifted", torch.zeros(count, dtype=torch.bool))  # μ lifted from the action
 
     @property
     def partition(self) -> Partition | None:
@@ -340,7 +348,8 @@ class DiscoveringAutoencoder(Autoencoder):
         matrices = self.action_matrices().detach()
         active = self.active.nonzero().flatten().tolist()
         found = partition_of_actions(matrices[active], codes, self.config.tolerance, self.config.powers)
-        margin = min(found.margin, max(0.0, 1 - float(self.missed) / self.config.tolerance))
+        missed = float(self.missed[self.active].mean())
+        margin = min(found.margin, max(0.0, 1 - missed / self.config.tolerance))
         if margin < self.config.confidence and not settle:
             return
         parts = [[active[a] for a in part] for part in found.parts]
@@ -361,19 +370,20 @@ class DiscoveringAutoencoder(Autoencoder):
         """1 / each dim's variance over ``codes``: each direction's motion counts alike."""
         return 1 / codes.var(dim=0, unbiased=False).clamp_min(1e-12)
 
-    def forward_error(self, z: torch.Tensor, following: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
-        """The mean over the actions in the batch of Σ (A_a z − z')² / Σ (z' − z)² over the pairs (z, z')
-        of action a (``z``, ``following`` (n, d), ``actions`` (n,)), each dim weighted by 1 / its
-        variance: the share of the move the action misses, which shrinking the code's motion does not
-        lower."""
+    def shares_missed(
+        self, z: torch.Tensor, following: torch.Tensor, actions: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Σ (A_a z − z')² / Σ (z' − z)² over the pairs (z, z') of each action a (``z``, ``following``
+        (n, d), ``actions`` (n,)), each dim weighted by 1 / its variance — the share of its moves the
+        action misses, which shrinking the code's motion does not lower — and which actions the pairs
+        have (both (count,))."""
         weight = self.weights(torch.cat([z, following]))
         missed = ((torch.einsum("nij,nj->ni", self.action_matrices()[actions], z) - following) ** 2 * weight).sum(dim=1)
         moved = ((following - z) ** 2 * weight).sum(dim=1)
         count = len(self.generators)
         per_action = torch.zeros(count, dtype=z.dtype, device=z.device).index_add(0, actions, missed)
         motion = torch.zeros(count, dtype=z.dtype, device=z.device).index_add(0, actions, moved)
-        present = torch.bincount(actions, minlength=count) > 0
-        return (per_action[present] / motion[present].clamp_min(1e-12)).mean()
+        return per_action / motion.clamp_min(1e-12), torch.bincount(actions, minlength=count) > 0
 
     def reconstruction(self, frames: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
         """The frames' Bernoulli reconstruction, decoded from codes (in the code's basis) plus isotropic latent noise of
@@ -401,13 +411,22 @@ class DiscoveringAutoencoder(Autoencoder):
         ids = self.actions(batch, paths, step)
         rolled = self.rolled(paths[:, 0], ids) + mean
         recon = self.reconstruction(frames.flatten(0, 1), rolled.flatten(0, 1))
-        forward = self.forward_error(paths[:, :-1].flatten(0, 1), paths[:, 1:].flatten(0, 1), ids.flatten())
-        self.missed.mul_(0.99).add_(0.01 * forward.detach())
-        skew = self.generators[self.active] - self.generators[self.active].transpose(-1, -2)
-        support = skew.abs().sum(dim=(1, 2)).mean() / 2
-        sparsity = self.config.sparsity if step >= self.config.sparsity_from else 0.0
-        loss = recon + self.config.forward * forward + sparsity * support
+        shares, present = self.shares_missed(paths[:, :-1].flatten(0, 1), paths[:, 1:].flatten(0, 1), ids.flatten())
+        forward = shares[present].mean()
+        self.hold(shares.detach(), present, step)
+        held = self.active & ~self.lifted
+        skew = self.generators[held] - self.generators[held].transpose(-1, -2)
+        support = skew.abs().sum() / 2 / self.active.sum()
+        loss = recon + self.config.forward * forward + self.config.sparsity * support
         return {"recon": recon, "forward": forward, "support": support, "loss": loss}
+
+    def hold(self, shares: torch.Tensor, present: torch.Tensor, step: int) -> None:
+        """Average each present action's share of its moves missed into m_a (over ~100 steps), and from
+        ``discover_at`` lift μ from the actions with m_a above ``lift`` until it is below ``tolerance``."""
+        self.missed[present] = 0.99 * self.missed[present] + 0.01 * shares[present]
+        if step >= self.config.discover_at:
+            self.lifted |= self.missed > self.config.lift
+            self.lifted &= self.missed >= self.config.tolerance
 
     def rolled(self, start: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
         """The first frame's (centred) code carried along each path by the actions: (B, L + 1, d)."""
