@@ -61,7 +61,8 @@ def environment_class(name: str) -> type[SymmetryEnv]:
 
 def _defined_at(spec: str) -> type[SymmetryEnv]:
     """The SymmetryEnv subclass ``Name`` of ``file.py:Name`` or ``module:Name``, its module loaded
-    once per process; a class its file did not register is named by ``spec``."""
+    once per process (a file already imported as a module is not loaded again: its worlds would be
+    registered twice); a class its file did not register is named by ``spec``."""
     where, _, attribute = spec.rpartition(":")
     module = _module(where, spec)
     cls = getattr(module, attribute, None)
@@ -80,6 +81,8 @@ def _module(where: str, spec: str) -> ModuleType:
         if not path.is_file():
             raise FileNotFoundError(f"no file {path}")
         key = "symgroup_world_" + hashlib.sha256(str(path).encode()).hexdigest()[:12]
+        if key not in sys.modules and (imported := _imported_from(path)) is not None:
+            sys.modules[key] = imported  # imported under its own name: its worlds are registered already
         if key not in sys.modules:
             loader = importlib.util.spec_from_file_location(key, path)
             module = importlib.util.module_from_spec(loader)
@@ -92,6 +95,15 @@ def _module(where: str, spec: str) -> ModuleType:
         return sys.modules[key]
     except Exception as error:  # the user's file: say which world it was loaded for
         raise UnknownEnvironmentError(f"{spec}: cannot load {where} ({type(error).__name__}: {error})", spec) from error
+
+
+def _imported_from(path: Path) -> ModuleType | None:
+    """The module already imported from the file ``path`` (e.g. collected by pytest, or imported by
+    the user's code), if any."""
+    for module in list(sys.modules.values()):
+        if (file := getattr(module, "__file__", None)) and Path(file).resolve() == path:
+            return module
+    return None
 
 
 def options(name: str) -> dict[str, Any]:

@@ -1,5 +1,8 @@
 """Bad environments and bad options raise typed errors naming the states or options at fault."""
 
+import importlib.util
+import sys
+
 import numpy as np
 import pytest
 
@@ -114,3 +117,23 @@ def test_bad_states_are_rejected_with_the_row():
         env.index([0, 0])
     with pytest.raises(InvalidStateError, match="integers"):
         env.act(env.group.identity, [[0.5, 0, 0]])
+
+
+def test_a_world_file_already_imported_as_a_module_is_not_loaded_twice(tmp_path):
+    """``file.py:Name`` for a file the process has imported under its own module name (as pytest's
+    doctest collection imports examples/) gives the class registered then, not a second one that its
+    ``@envs.register`` would refuse as already registered."""
+    path = tmp_path / "lantern_world.py"
+    path.write_text(
+        "import envs\nfrom envs.square import Square\n\n"
+        "@envs.register('lantern_world_of_the_test')\nclass Lantern(Square):\n    pass\n"
+    )
+    spec = importlib.util.spec_from_file_location("lantern_world", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["lantern_world"] = module
+    try:
+        spec.loader.exec_module(module)
+        env = envs.make(f"{path}:Lantern")
+        assert type(env) is module.Lantern and env.name == "lantern_world_of_the_test"
+    finally:
+        del sys.modules["lantern_world"]
