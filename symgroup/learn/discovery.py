@@ -270,8 +270,8 @@ class DiscoveryConfig(LearnerConfig):
 class SymmetryDiscoveryConfig(DiscoveryConfig):
     """:class:`DiscoveryConfig` and ``relabel``, the seed of the ids' relabelling; the partition tried
     from step 1,000 (``discover_at``; gated by its margin, on gridworld, flatland and styled_gridworld
-    it keeps every pass of the tries from step 3,000, after 42 %, 35 % and 92 % of their images:
-    ``benchmarks/discovery_images.toml``)."""
+    it kept every pass of the tries from step 3,000, after 42 %, 35 % and 92 % of their images —
+    measured before the lift of μ; ``benchmarks/discovery_images.toml``)."""
 
     discover_at: Count = 1000
     relabel: Natural = 0
