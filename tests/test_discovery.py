@@ -64,10 +64,29 @@ def test_a_parts_block_is_the_directions_its_actions_move_down_to_the_share(shar
     first = block_diagonal([rotation(np.pi / 4), rotation(faint), np.eye(2)])
     second = block_diagonal([np.eye(4), rotation(np.pi / 4)])
     codes = torch.tensor(np.random.default_rng(0).normal(size=(4000, 6)))
-    bases = part_bases(torch.tensor(np.stack([first, second])), codes, [[0], [1]], share)
+    bases = part_bases(torch.tensor(np.stack([first, second])), codes, [[0], [1]], share, 0.25)
     assert [b.shape[1] for b in bases] == [rank, 2]
     np.testing.assert_allclose((bases[0] @ bases[0].T).diagonal(), [1, 1] + [rank == 4] * 2 + [0, 0], atol=1e-2)
     np.testing.assert_allclose((bases[1] @ bases[1].T).diagonal(), [0, 0, 0, 0, 1, 1], atol=1e-2)
+
+
+def test_a_part_whose_actions_do_not_commute_gets_the_third_dim_its_half_turn_uses():
+    """S3 on a plane of the code: its 3-cycle a rotation of the plane (and a faint turn of dims 3
+    and 4), its transposition the half turn about an axis in the plane, through dim 2 (a reflection
+    of the plane). Both move the codes within the plane only, yet no rotation of 2 dims is the
+    transposition: the part's block takes dim 2 as its third, where the half turn acts, not the
+    faint turn's; C4's block, whose actions commute, stays its plane."""
+    cycle = block_diagonal([rotation(2 * np.pi / 3), np.eye(1), rotation(0.05), np.eye(2)])
+    transposition = np.diag([1.0, -1, -1, 1, 1, 1, 1])
+    shift = block_diagonal([np.eye(5), rotation(np.pi / 2)])
+    codes = np.random.default_rng(0).normal(size=(4000, 7))
+    codes[:, 2] = 0  # the S3 orbit lies in the plane of dims 0 and 1
+    bases = part_bases(
+        torch.tensor(np.stack([cycle, transposition, shift])), torch.tensor(codes), [[0, 1], [2]], 0.3, 0.25
+    )
+    assert [b.shape[1] for b in bases] == [3, 2]
+    np.testing.assert_allclose((bases[0] @ bases[0].T).diagonal(), [1, 1, 1, 0, 0, 0, 0], atol=1e-2)
+    np.testing.assert_allclose((bases[1] @ bases[1].T).diagonal(), [0, 0, 0, 0, 0, 1, 1], atol=1e-2)
 
 
 def test_an_action_that_barely_moves_the_code_leaves_no_confidence():
@@ -282,19 +301,27 @@ def test_on_a_four_cycle_two_involutions_explain_every_move_as_well_as_the_moves
 def test_mu_is_lifted_from_an_action_that_misses_its_moves_until_it_carries_them():
     """μ holds every action before ``discover_at``; from then on an action whose share of its moves
     missed (m_a, averaged) is above ``lift`` (0.5) leaves the support term until m_a is below
-    ``tolerance`` (0.25); one between the two keeps its state."""
+    ``tolerance`` (0.25); one between the two keeps its state. Those lifted at ``discover_at`` itself
+    start again from a rotation drawn anew, once; the others keep theirs."""
     params = {"architecture": "mlp", "latent": 6, "discover_at": 5}
     config = TrainConfig(env="gridworld", env_options=TINY, learner="symmetry_discovery", params=params)
     env = envs.make("gridworld", **TINY)
     learner = build_learner(config, env)[1]
     batch = learner.sampler(env, 0).sample(np.random.default_rng(0))
-    skew = learner.generators.detach() - learner.generators.detach().transpose(-1, -2)
-    each = skew.abs().sum(dim=(1, 2)) / 2
     learner.missed.copy_(torch.tensor([0.9, 0.4, 0.1, 0.1, 0.1, 0.1]))
-    for step, first, lifted in ((4, 0.9, False), (5, 0.9, True), (6, 0.3, True), (7, 0.1, False)):
+    for step, first, lifted, drawn in (
+        (4, 0.9, False, False),
+        (5, 0.9, True, True),
+        (6, 0.3, True, False),
+        (7, 0.1, False, False),
+    ):
+        before = learner.generators.detach().clone()
         learner.missed[0] = first
         terms = learner.loss(batch, step)
         assert learner.lifted.tolist() == [lifted] + [False] * 5
+        after = learner.generators.detach()
+        assert torch.equal(after[1:], before[1:]) and torch.equal(after[0], before[0]) != drawn
+        each = (after - after.transpose(-1, -2)).abs().sum(dim=(1, 2)) / 2
         held = each[1:].sum() if lifted else each.sum()
         assert terms["support"].item() == pytest.approx(float(held) / 6, rel=1e-5)
 

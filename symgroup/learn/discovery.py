@@ -21,19 +21,24 @@
   as few planes of the code's axes as it can — so actions of different subgroups, which need no
   common plane, take none. μ holds every action (h_a = 1) until ``discover_at``; from then on it
   is lifted from an action that still misses more than ``lift`` of its moves (h_a = 0: m_a, its
-  share missed, a moving average over ~100 steps) until it misses less than ``tolerance``. Held
-  from the start, each action takes a plane of its own (on gridworld, with μ withheld from each
-  action until it carried its moves, x's and y's actions turned both planes and their parts' blocks
-  were 4–5 dims wide: 2 of 4 seeds failed); held throughout, the actions of a non-abelian subgroup
+  share missed, a moving average over ~100 steps) until it misses less than ``tolerance``; an action
+  lifted at ``discover_at`` itself starts again from a rotation drawn as at the start (μ had drawn it
+  toward the identity, where an involution's forward loss has no gradient — its pairs (z, z') and
+  (z', z) are equally likely — and the S3 world's transposition and 3-cycles stayed at m_a ≈ 1.05 to
+  step 4,500 in its failing seeds; drawn anew, they were learnt). Held from the start, each action
+  takes a plane of its own (on gridworld, with μ withheld from each action until it carried its
+  moves, x's and y's actions turned both planes and their parts' blocks were 4–5 dims wide: 2 of 4
+  seeds failed); held throughout, the actions of a non-abelian subgroup
   are never learnt (dihedral_glyph's pose ids: m_a ≈ 1 at step 5,000, every id in one part in 5 of
   5 seeds; with the lift, the partition and the code right in 10 of 10: ``benchmarks/discovery.toml``).
 
   From ``discover_at`` it partitions the ids (:func:`partition_of_actions`), keeps the partition
   once its margin reaches ``confidence`` (or at ``discover_by``), and finds each part's
   block, the directions its actions move (:func:`part_bases`, down to ``block_share`` of the
-  largest); the code is carried into the basis of the blocks, is the blocks alone from then on
-  (the directions outside every block dropped), and A_a acts on its part's block only, so the
-  code's blocks follow the *discovered* partition, never the world's.
+  largest; at least 3 for a part whose actions do not commute); the code is carried into the basis
+  of the blocks, is the blocks alone from then on (the directions outside every block dropped), and
+  A_a acts on its part's block only, so the code's blocks follow the *discovered* partition, never
+  the world's.
 - ``action_estimation`` (after Painter, Hare & Prügel-Bennett, NeurIPS 2020): paths of frames alone
   (:class:`~symgroup.learn.samplers.Paths` with ``told=False``), K candidate rotations from near the
   identity, each pair's action inferred as the candidate that carries its first code closest to its
@@ -119,10 +124,22 @@ def whitened(matrices: torch.Tensor, codes: torch.Tensor) -> tuple[torch.Tensor,
     return w.T @ matrices @ back, centred @ w
 
 
-def part_bases(matrices: torch.Tensor, codes: torch.Tensor, parts: list[list[int]], share: float) -> list[torch.Tensor]:
+def commutators(matrices: torch.Tensor, codes: torch.Tensor, motion: torch.Tensor) -> torch.Tensor:
+    """‖A_i A_l − A_l A_i‖_z / (2 ‖A_i − I‖_z ‖A_l − I‖_z) for each pair of ``matrices`` (n, d, d),
+    ``motion`` their ‖A − I‖_z (n,): near 0 for actions that commute, at most 1."""
+    commutator = relative_size(matrices[:, None] @ matrices[None] - matrices[None] @ matrices[:, None], codes)
+    return commutator / (2 * motion[:, None] * motion[None]).clamp_min(1e-12)
+
+
+def part_bases(
+    matrices: torch.Tensor, codes: torch.Tensor, parts: list[list[int]], share: float, tolerance: float
+) -> list[torch.Tensor]:
     """An orthonormal basis (d, r_k) of the directions each part's actions move the centred codes,
     each outside the earlier parts' (the singular directions of {(A_a − I) z : a in the part} down to
-    ``share`` of the largest)."""
+    ``share`` of the largest). A part whose actions do not commute (a commutator above ``tolerance``)
+    gets at least 3: SO(2) is abelian, and S3's transposition, a reflection of the plane its 3-cycles
+    turn, is a half turn of 3 dims that moves no code out of the plane — the third dim is where its
+    A_a − I acts outside the codes' directions (the top singular directions of (A_a − I) there)."""
     centred = codes - codes.mean(dim=0)
     eye = torch.eye(len(centred[0]), dtype=centred.dtype)
     bases, taken = [], centred.new_zeros(len(centred[0]), 0)
@@ -131,9 +148,22 @@ def part_bases(matrices: torch.Tensor, codes: torch.Tensor, parts: list[list[int
         moved = moved - moved @ taken @ taken.T
         _, values, vectors = torch.linalg.svd(moved, full_matrices=False)
         rank = int((values >= share * values[0]).sum()) if values[0] > 0 else 0
-        bases.append(vectors[:rank].T)
-        taken = torch.cat([taken, bases[-1]], dim=1)
+        basis = vectors[:rank].T
+        if rank < 3 and not commute(matrices[part], codes, tolerance):
+            outside = eye - torch.cat([taken, basis], dim=1) @ torch.cat([taken, basis], dim=1).T
+            turned = torch.cat([outside @ (matrices[a] - eye) @ outside for a in part])
+            basis = torch.cat([basis, torch.linalg.svd(turned)[2][: 3 - rank].T], dim=1)
+        bases.append(basis)
+        taken = torch.cat([taken, basis], dim=1)
     return bases
+
+
+def commute(matrices: torch.Tensor, codes: torch.Tensor, tolerance: float) -> bool:
+    """Whether every commutator of the actions ``matrices`` (n, d, d) on ``codes`` is at most
+    ``tolerance`` (measured as in :func:`partition_of_actions`)."""
+    a, z = whitened(matrices.double(), codes.double())
+    motion = relative_size(a - torch.eye(a.shape[-1], dtype=a.dtype), z)
+    return float(commutators(a, z, motion).max()) <= tolerance
 
 
 def partition_of_actions(matrices: torch.Tensor, codes: torch.Tensor, tolerance: float, powers: int) -> Partition:
@@ -148,8 +178,7 @@ def partition_of_actions(matrices: torch.Tensor, codes: torch.Tensor, tolerance:
         stacked = torch.stack(power)  # (powers, n, d, d): A^1 … A^powers
         motion = relative_size(stacked - eye, codes)  # (powers, n): ‖A^p − I‖_z
         nontrivial = motion > tolerance * motion[:1]
-        commutator = relative_size(a[:, None] @ a[None] - a[None] @ a[:, None], codes)
-        commutator = commutator / (2 * motion[0, :, None] * motion[0, None]).clamp_min(1e-12)
+        commutator = commutators(a, codes, motion[0])
         products = relative_size(stacked[:, None, :, None] @ stacked[None, :, None] - eye, codes)  # (p, q, n, n)
         apart = (motion[:, None, :, None] ** 2 + motion[None, :, None, :] ** 2).sqrt().clamp_min(1e-12)
         usable = nontrivial[:, None, :, None] & nontrivial[None, :, None, :]
@@ -354,7 +383,7 @@ class DiscoveringAutoencoder(Autoencoder):
         if margin < self.config.confidence and not settle:
             return
         parts = [[active[a] for a in part] for part in found.parts]
-        bases = part_bases(matrices, codes, parts, self.config.block_share)
+        bases = part_bases(matrices, codes, parts, self.config.block_share, self.config.tolerance)
         d = len(codes[0])
         q, r = torch.linalg.qr(torch.cat([*bases, torch.eye(d, dtype=codes.dtype)], dim=1))
         basis = (q * torch.sign(torch.diagonal(r)))[:, :d].to(self.basis)  # [B_1 | … | B_k | rest]
@@ -423,11 +452,22 @@ class DiscoveringAutoencoder(Autoencoder):
 
     def hold(self, shares: torch.Tensor, present: torch.Tensor, step: int) -> None:
         """Average each present action's share of its moves missed into m_a (over ~100 steps), and from
-        ``discover_at`` lift μ from the actions with m_a above ``lift`` until it is below ``tolerance``."""
+        ``discover_at`` lift μ from the actions with m_a above ``lift`` until it is below ``tolerance``;
+        those lifted at ``discover_at`` itself start again from a random rotation (module docstring)."""
         self.missed[present] = 0.99 * self.missed[present] + 0.01 * shares[present]
-        if step >= self.config.discover_at:
-            self.lifted |= self.missed > self.config.lift
-            self.lifted &= self.missed >= self.config.tolerance
+        if step < self.config.discover_at:
+            return
+        failed = self.missed > self.config.lift
+        if step == self.config.discover_at:
+            with torch.no_grad():
+                self.generators[failed] = self.drawn(int(failed.sum()))
+        self.lifted |= failed
+        self.lifted &= self.missed >= self.config.tolerance
+
+    def drawn(self, count: int) -> torch.Tensor:
+        """``count`` generators S drawn N(0, ``start``²/d)."""
+        d = self.config.latent
+        return self.config.start / d**0.5 * torch.randn(count, d, d, generator=self.rng, device=self.rng.device)
 
     def rolled(self, start: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
         """The first frame's (centred) code carried along each path by the actions: (B, L + 1, d)."""
