@@ -35,10 +35,12 @@
   From ``discover_at`` it partitions the ids (:func:`partition_of_actions`), keeps the partition
   once its margin reaches ``confidence`` (or at ``discover_by``), and finds each part's
   block, the directions its actions move (:func:`part_bases`, down to ``block_share`` of the
-  largest; at least 3 for a part whose actions do not commute); the code is carried into the basis
-  of the blocks, is the blocks alone from then on (the directions outside every block dropped), and
-  A_a acts on its part's block only, so the code's blocks follow the *discovered* partition, never
-  the world's.
+  largest; a part whose actions do not commute gets a *spare* third dim, which its actions turn
+  through and the code keeps none of: a reflection of a plane is a half turn of 3 dims, and with
+  the third dim in the code the pose's and S3's codes moved it, outside the plane, in 2 and 5 of 10
+  seeds); the code is carried into the basis of the blocks, is the blocks alone from then on (the
+  directions outside every block dropped), and A_a acts on its part's block only, so the code's
+  blocks follow the *discovered* partition, never the world's.
 - ``action_estimation`` (after Painter, Hare & Prügel-Bennett, NeurIPS 2020): paths of frames alone
   (:class:`~symgroup.learn.samplers.Paths` with ``told=False``), K candidate rotations from near the
   identity, each pair's action inferred as the candidate that carries its first code closest to its
@@ -133,29 +135,32 @@ def commutators(matrices: torch.Tensor, codes: torch.Tensor, motion: torch.Tenso
 
 def part_bases(
     matrices: torch.Tensor, codes: torch.Tensor, parts: list[list[int]], share: float, tolerance: float
-) -> list[torch.Tensor]:
+) -> tuple[list[torch.Tensor], list[int]]:
     """An orthonormal basis (d, r_k) of the directions each part's actions move the centred codes,
     each outside the earlier parts' (the singular directions of {(A_a − I) z : a in the part} down to
     ``share`` of the largest). A part whose actions do not commute (a commutator above ``tolerance``)
     gets at least 3: SO(2) is abelian, and S3's transposition, a reflection of the plane its 3-cycles
     turn, is a half turn of 3 dims that moves no code out of the plane — the third dim is where its
-    A_a − I acts outside the codes' directions (the top singular directions of (A_a − I) there)."""
+    A_a − I acts outside the codes' directions (the top singular directions of (A_a − I) there), a
+    *spare* dim: the part's actions turn through it, the code keeps none of it. Returns the bases
+    and how many of each one's last columns are spare."""
     centred = codes - codes.mean(dim=0)
     eye = torch.eye(len(centred[0]), dtype=centred.dtype)
-    bases, taken = [], centred.new_zeros(len(centred[0]), 0)
+    bases, spares, taken = [], [], centred.new_zeros(len(centred[0]), 0)
     for part in parts:
         moved = torch.cat([centred @ (matrices[a] - eye).T for a in part])
         moved = moved - moved @ taken @ taken.T
         _, values, vectors = torch.linalg.svd(moved, full_matrices=False)
         rank = int((values >= share * values[0]).sum()) if values[0] > 0 else 0
-        basis = vectors[:rank].T
+        basis, spare = vectors[:rank].T, 0
         if rank < 3 and not commute(matrices[part], codes, tolerance):
             outside = eye - torch.cat([taken, basis], dim=1) @ torch.cat([taken, basis], dim=1).T
             turned = torch.cat([outside @ (matrices[a] - eye) @ outside for a in part])
-            basis = torch.cat([basis, torch.linalg.svd(turned)[2][: 3 - rank].T], dim=1)
+            basis, spare = torch.cat([basis, torch.linalg.svd(turned)[2][: 3 - rank].T], dim=1), 3 - rank
         bases.append(basis)
+        spares.append(spare)
         taken = torch.cat([taken, basis], dim=1)
-    return bases
+    return bases, spares
 
 
 def commute(matrices: torch.Tensor, codes: torch.Tensor, tolerance: float) -> bool:
@@ -322,6 +327,7 @@ class DiscoveringAutoencoder(Autoencoder):
         self.register_buffer("active", torch.ones(count, dtype=torch.bool))  # actions not pruned
         self.register_buffer("part_of", torch.full((count,), -1))  # each action's part; -1: not found yet
         self.register_buffer("block_of", torch.full((d,), -1))  # each code dim's part; -1: none (yet)
+        self.register_buffer("spare", torch.zeros(d, dtype=torch.bool))  # in a part's block, not in the code
         self.register_buffer("basis", torch.eye(d))  # encoder output → code: z ↦ z Q
         self.register_buffer("margin", torch.tensor(0.0))
         self.register_buffer("missed", torch.ones(count))  # each action's share of its moves missed, averaged
@@ -348,8 +354,11 @@ class DiscoveringAutoencoder(Autoencoder):
 
     @property
     def kept(self) -> torch.Tensor:
-        """Which of the d coordinates make the code: the parts' blocks once found, else all."""
-        return self.block_of >= 0 if self.partition is not None else torch.ones_like(self.block_of, dtype=torch.bool)
+        """Which of the d coordinates make the code: the parts' blocks less their spare dims once found,
+        else all."""
+        if self.partition is None:
+            return torch.ones_like(self.block_of, dtype=torch.bool)
+        return (self.block_of >= 0) & ~self.spare
 
     def coordinates(self, observations: torch.Tensor) -> torch.Tensor:
         """z Q (n, d), the coordinates outside every block set to 0 once the blocks are found."""
@@ -383,22 +392,26 @@ class DiscoveringAutoencoder(Autoencoder):
         if margin < self.config.confidence and not settle:
             return
         parts = [[active[a] for a in part] for part in found.parts]
-        bases = part_bases(matrices, codes, parts, self.config.block_share, self.config.tolerance)
+        bases, spares = part_bases(matrices, codes, parts, self.config.block_share, self.config.tolerance)
         d = len(codes[0])
         q, r = torch.linalg.qr(torch.cat([*bases, torch.eye(d, dtype=codes.dtype)], dim=1))
         basis = (q * torch.sign(torch.diagonal(r)))[:, :d].to(self.basis)  # [B_1 | … | B_k | rest]
         block_of = torch.cat([torch.full((b.shape[1],), k) for k, b in enumerate(bases)] + [torch.full((d,), -1)])
+        spare = torch.cat([torch.arange(b.shape[1]) >= b.shape[1] - n for b, n in zip(bases, spares, strict=True)])
         with torch.no_grad():
             for k, part in enumerate(parts):
                 self.part_of[part] = k
             self.block_of.copy_(block_of[:d])
+            self.spare[: len(spare)] = spare
             self.generators.copy_(basis.T @ self.generators @ basis)
             self.basis.copy_(self.basis @ basis)
             self.margin.fill_(margin)
 
     def weights(self, codes: torch.Tensor) -> torch.Tensor:
-        """1 / each dim's variance over ``codes``: each direction's motion counts alike."""
-        return 1 / codes.var(dim=0, unbiased=False).clamp_min(1e-12)
+        """1 / each dim's variance over ``codes``: each direction's motion counts alike; a spare dim,
+        which the code keeps none of, weighs as the code's dims do on average."""
+        weight = 1 / codes.var(dim=0, unbiased=False).clamp_min(1e-12)
+        return torch.where(self.spare, weight[self.kept].mean(), weight)
 
     def shares_missed(
         self, z: torch.Tensor, following: torch.Tensor, actions: torch.Tensor
