@@ -186,8 +186,8 @@ def test_action_estimation_infers_flatlands_moves_from_pairs_alone_and_finds_the
     from step 1,000, partitioned from 3,000 once confident. Measured natively on seeds 0–9
     (benchmarks/discovery.toml, 7,000 steps): every move inferred (1.0), 4 of the 12 candidates kept,
     the partition by subgroup at margin 0.50–0.63 and the code LSBD in all ten; with the lift of μ
-    (2026-12-06), 5,000 steps, seeds 0–4: the same natively (margins 0.52–0.63) and under
-    ATEN_CPU_CAPABILITY=default (0.57–0.65).
+    and the re-draw (2026-12-06), 5,000 steps, seeds 0–4: the same natively (margins 0.51–0.63) and
+    under ATEN_CPU_CAPABILITY=default (0.57–0.65).
     Asserted: inferred = true move ≥ 0.95, one candidate kept per move, the partition with margin
     > 0.3, every claim held."""
     world = {"n": 8, "image_size": 16}
