@@ -24,13 +24,13 @@
   share missed, a moving average over ~100 steps) until it misses less than ``tolerance``; an action
   lifted at ``discover_at`` itself starts again from a rotation drawn as at the start (μ had drawn it
   toward the identity, where an involution's forward loss has no gradient — its pairs (z, z') and
-  (z', z) are equally likely — and the S3 world's transposition and 3-cycles stayed at m_a ≈ 1.05 to
-  step 4,500 in its failing seeds; drawn anew, they were learnt). Held from the start, each action
-  takes a plane of its own (on gridworld, with μ withheld from each action until it carried its
-  moves, x's and y's actions turned both planes and their parts' blocks were 4–5 dims wide: 2 of 4
-  seeds failed); held throughout, the actions of a non-abelian subgroup
-  are never learnt (dihedral_glyph's pose ids: m_a ≈ 1 at step 5,000, every id in one part in 5 of
-  5 seeds; with the lift, the partition and the code right in 10 of 10: ``benchmarks/discovery.toml``).
+  (z', z) are equally likely — and the S3 world's transposition and 3-cycles still missed more than
+  all their moves at step 4,500 in its failing seeds; drawn anew, they were learnt). Held from the
+  start, each action takes a plane of its own (on gridworld, with μ withheld from each action until
+  it carried its moves, x's and y's actions turned both planes and their parts' blocks were 4–5 dims
+  wide: 2 of 4 seeds failed); held throughout, the actions of a non-abelian subgroup are never learnt
+  (dihedral_glyph's pose ids: m_a ≈ 1 at step 5,000, every id in one part in 5 of 5 seeds; with the
+  lift, the partition and the code right in 10 of 10: ``benchmarks/discovery.toml``).
 
   From ``discover_at`` it partitions the ids (:func:`partition_of_actions`), keeps the partition
   once its margin reaches ``confidence`` (or at ``discover_by``), and finds each part's
