@@ -155,7 +155,8 @@ def part_bases(
         rank = int((values >= share * values[0]).sum()) if values[0] > 0 else 0
         basis, spare = vectors[:rank].T, 0
         if rank < 3 and not commute(matrices[part], codes, tolerance):
-            outside = eye - torch.cat([taken, basis], dim=1) @ torch.cat([taken, basis], dim=1).T
+            held = torch.cat([taken, basis], dim=1)
+            outside = eye - held @ held.T
             turned = torch.cat([outside @ (matrices[a] - eye) @ outside for a in part])
             basis, spare = torch.cat([basis, torch.linalg.svd(turned)[2][: 3 - rank].T], dim=1), 3 - rank
         bases.append(basis)
