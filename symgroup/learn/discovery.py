@@ -99,7 +99,10 @@ if TYPE_CHECKING:
     from symgroup.group import GroupElement
 
 #: Steps between tries of the partition, from ``discover_at`` until one is kept.
-DISCOVER_EVERY = 250
+DISCOVER_EVERY = 50
+
+#: The weight of each step's share missed in an action's moving average m_a.
+AVERAGED = 0.03
 
 
 @dataclass(frozen=True)
@@ -283,6 +286,7 @@ class DiscoveryConfig(LearnerConfig):
     forward: NonNegative = 1.0
     noise: NonNegative = 0.1
     discover_at: Count = 3000
+    lift_at: Count = 3000
     discover_by: Count = 5000
     confidence: NonNegative = 0.3
     start: NonNegative = 1.0
@@ -309,7 +313,8 @@ class SymmetryDiscoveryConfig(DiscoveryConfig):
     it kept every pass of the tries from step 3,000, after 42 %, 35 % and 92 % of their images —
     measured before the lift of μ; ``benchmarks/discovery_images.toml``)."""
 
-    discover_at: Count = 1000
+    discover_at: Count = 250
+    lift_at: Count = 1000
     relabel: Natural = 0
 
 
@@ -469,11 +474,11 @@ class DiscoveringAutoencoder(Autoencoder):
         """Average each present action's share of its moves missed into m_a (over ~100 steps), and from
         ``discover_at`` lift μ from the actions with m_a above ``lift`` until it is below ``tolerance``;
         those lifted at ``discover_at`` itself start again from a random rotation (module docstring)."""
-        self.missed[present] = 0.99 * self.missed[present] + 0.01 * shares[present]
-        if step < self.config.discover_at:
+        self.missed[present] = (1 - AVERAGED) * self.missed[present] + AVERAGED * shares[present]
+        if step < self.config.lift_at:
             return
         failed = self.missed > self.config.lift
-        if step == self.config.discover_at:
+        if step == self.config.lift_at:
             with torch.no_grad():
                 self.generators[failed] = self.drawn(int(failed.sum()))
         self.lifted |= failed
