@@ -299,11 +299,11 @@ def test_on_a_four_cycle_two_involutions_explain_every_move_as_well_as_the_moves
 
 
 def test_mu_is_lifted_from_an_action_that_misses_its_moves_until_it_carries_them():
-    """μ holds every action before ``discover_at``; from then on an action whose share of its moves
+    """μ holds every action before ``lift_at``; from then on an action whose share of its moves
     missed (m_a, averaged) is above ``lift`` (0.5) leaves the support term until m_a is below
-    ``tolerance`` (0.25); one between the two keeps its state. Those lifted at ``discover_at`` itself
+    ``tolerance`` (0.25); one between the two keeps its state. Those lifted at ``lift_at`` itself
     start again from a rotation drawn anew, once; the others keep theirs."""
-    params = {"architecture": "mlp", "latent": 6, "discover_at": 5}
+    params = {"architecture": "mlp", "latent": 6, "lift_at": 5, "discover_at": 100}
     config = TrainConfig(env="gridworld", env_options=TINY, learner="symmetry_discovery", params=params)
     env = envs.make("gridworld", **TINY)
     learner = build_learner(config, env)[1]
@@ -327,13 +327,13 @@ def test_mu_is_lifted_from_an_action_that_misses_its_moves_until_it_carries_them
 
 
 def test_the_partition_is_kept_once_its_margin_reaches_confidence_or_at_discover_by(monkeypatch):
-    """From ``discover_at`` the partition is tried every DISCOVER_EVERY (250) steps and kept once its
+    """From ``discover_at`` the partition is tried every DISCOVER_EVERY (50) steps and kept once its
     margin reaches ``confidence``; at ``discover_by`` it is kept whatever its margin (here an untrained
     learner's, below 1)."""
     tried = []
     monkeypatch.setattr(discovery, "partition_of_actions", lambda *a: tried.append(step) or partition_of_actions(*a))
     env = envs.make("gridworld", **TINY)
-    for confidence, expected in ((0.0, [100]), (1.0, [100, 350, 400])):
+    for confidence, expected in ((0.0, [100]), (1.0, [100, 150, 200, 250, 300, 350, 400])):
         params = {"architecture": "mlp", "latent": 6, "discover_at": 100, "discover_by": 400, "confidence": confidence}
         config = TrainConfig(env="gridworld", env_options=TINY, learner="symmetry_discovery", params=params)
         learner, tried[:] = build_learner(config, env)[1], []
@@ -347,7 +347,7 @@ def test_the_partition_is_kept_once_its_margin_reaches_confidence_or_at_discover
 def test_discover_by_before_discover_at_is_refused(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", "--learner", "symmetry_discovery", "--set", "discover_by=10", "--out", str(out)]) == 2
-    assert "discover_by (10) must be at least discover_at (1000)" in capsys.readouterr().err and not out.exists()
+    assert "discover_by (10) must be at least discover_at (250)" in capsys.readouterr().err and not out.exists()
 
 
 @pytest.mark.parametrize(("missed", "margin"), [(0.0, 1.0), (0.1, 0.6), (0.3, 0.0)])
