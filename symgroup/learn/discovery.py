@@ -308,10 +308,10 @@ class DiscoveryConfig(LearnerConfig):
 class SymmetryDiscoveryConfig(DiscoveryConfig):
     """:class:`DiscoveryConfig` and ``relabel``, the seed of the ids' relabelling; the partition tried
     from step 250 (``discover_at``: it is kept only once its margin allows; on flatland the codes
-    then pass at steps 350–500 in 5 of 5 seeds, against 1,100 with the tries every 250 steps from
-    step 1,000), μ lifted from step 1,000 (``lift_at``: from 250 or 500, gridworld's codes passed at
-    2,250–2,550 or 1,050–1,950 steps, 2 or 1 of 5 seeds not by 3,000, against 1,000–1,250 and 1
-    of 5 not; ``benchmarks/discovery_images.toml``)."""
+    then pass at steps 600–650 in 10 of 10 seeds, against 1,100 with the tries every 250 steps from
+    step 1,000; ``benchmarks/discovery_images.toml``), μ lifted from step 1,000 (``lift_at``: from
+    250 or 500, gridworld's codes passed at 1,600–2,050 or 1,150–1,700 steps in 3 of 5 seeds by step
+    3,000, against 1,150–1,400 in 4 of 5)."""
 
     discover_at: Count = 250
     lift_at: Count = 1000
