@@ -304,7 +304,7 @@ def test_mu_is_lifted_from_an_action_that_misses_its_moves_until_it_carries_them
     missed (m_a, averaged) is above ``lift`` (0.5) leaves the support term until m_a is below
     ``tolerance`` (0.25); one between the two keeps its state. Those lifted at ``lift_at`` itself
     start again from a rotation drawn anew, once; the others keep theirs."""
-    params = {"architecture": "mlp", "latent": 6, "lift_at": 5, "discover_at": 100}
+    params = {"architecture": "mlp", "latent": 6, "lift_at": 5}
     config = TrainConfig(env="gridworld", env_options=TINY, learner="symmetry_discovery", params=params)
     env = envs.make("gridworld", **TINY)
     learner = build_learner(config, env)[1]
