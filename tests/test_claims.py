@@ -11,6 +11,7 @@ import pytest
 import torch
 
 import envs
+from symgroup.check.action import Landing
 from symgroup.check.claims import (
     ActsAs,
     Classifies,
@@ -135,9 +136,10 @@ def test_splits_and_own_codes_count_the_subgroups_with_a_subspace_of_their_own()
     assert not verdict(Splits("oracle"), entangled).passed
 
 
-def generator_traversals(env, codes_to_factors):
+def generator_traversals(env, codes_to_factors, drawing=lambda images: images):
     """A hand-built generator's traversals: code i sets the factors ``codes_to_factors[i]`` (all to its
-    value), the rest of each state drawn at random; (values, n, C, H, W) per code."""
+    value), the rest of each state drawn at random, its image passed through ``drawing``;
+    (values, n, C, H, W) per code."""
 
     def traversals(n, seed):
         rng = np.random.default_rng(seed)
@@ -150,7 +152,7 @@ def generator_traversals(env, codes_to_factors):
                 states = base.copy()
                 for c, size in zip(columns, sizes, strict=True):
                     states[:, c] = value % size
-                rows.append(env.render(states))
+                rows.append(drawing(env.render(states)))
             out.append(np.stack(rows))
         return out
 
@@ -167,10 +169,35 @@ def test_codes_move_counts_the_subgroups_a_code_of_the_generator_moves_alone():
         "code 1 moves y alone": 1.0,
         "code 2 moves colour alone": 1.0,
         "code 3 moves style alone": 1.0,
+        "images that draw a state": 1.0,
     }
     tangled = verdict(CodesMove(2, generator_traversals(WORLD, [[0, 1], [2], []]), "oracle"), Oracle(WORLD, ()))
     assert tangled.requirements[0].measured == 1 and not tangled.passed  # colour only
     assert tangled.figures["code 0 moves x alone"] < 0.2  # only where y happened to start at the same value
+
+
+def test_codes_move_counts_only_images_that_draw_a_state():
+    """A nearest state is found for any image: a generator whose images carry more noise than two
+    states' images differ by moves nothing, though each image's nearest state follows its code; with
+    little noise it still moves every subgroup alone."""
+    rng = np.random.default_rng(0)
+    codes = [[0], [1], [2], [3]]
+    noisy = generator_traversals(WORLD, codes, lambda images: images + 0.1 * rng.standard_normal(images.shape))
+    assert every_nearest_follows_the_code(noisy)
+    far = verdict(CodesMove(1, noisy, "oracle"), Oracle(WORLD, ()))
+    assert far.requirements[0].measured == 0 and far.figures["images that draw a state"] == 0.0
+    near = generator_traversals(WORLD, codes, lambda images: images + 0.02 * rng.standard_normal(images.shape))
+    assert verdict(CodesMove(4, near, "oracle"), Oracle(WORLD, ())).passed
+
+
+def every_nearest_follows_the_code(traversals):
+    """Whether each image of code i lands, on its nearest state, on the value code i set."""
+    landing = Landing(WORLD, 256)
+    for i, images in enumerate(traversals(16, 0)):
+        landed = WORLD.states()[landing.nearest(images.reshape(-1, *images.shape[2:]))][:, i]
+        if not (landed.reshape(images.shape[:2]) == np.arange(len(images))[:, None] % WORLD.factor_sizes[i]).all():
+            return False
+    return True
 
 
 @pytest.mark.parametrize("name", sorted(LEARNERS))

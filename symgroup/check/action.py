@@ -20,7 +20,7 @@ faithful translator with pixel noise lands on the right states all the same.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -235,6 +235,7 @@ class Landing:
         self.batch_size = batch_size
         self.images = env.render(env.states()).reshape(env.n_states, -1)
         self.norms = (self.images.astype(np.float64) ** 2).sum(axis=1)
+        self.separation: np.ndarray | None = None  # min_(s' ≠ s) ‖x_s' − x_s‖², found when first needed
 
     def nearest(self, outputs: np.ndarray) -> np.ndarray:
         flat = outputs.reshape(len(outputs), -1).astype(np.float32)
@@ -243,6 +244,25 @@ class Landing:
             part = flat[start : start + self.batch_size]
             rows.append(np.argmin(self.norms[None, :] - 2 * part @ self.images.T, axis=1))
         return np.concatenate(rows)
+
+    def drawn(self, outputs: np.ndarray) -> np.ndarray:
+        """Whether each output image draws its nearest state: it lies nearer that state's image than
+        half the way to the image of any other state, ‖x − x_s‖ < ½ min_(s' ≠ s) ‖x_s' − x_s‖ (a
+        nearest state is always found; this says whether the output is that state's image at all)."""
+        if self.separation is None:
+            self.separation = np.concatenate(
+                [np.partition(d, 1, axis=1)[:, 1] for d in self._squared_distances(self.images)]
+            )
+        return np.concatenate(
+            [4 * d.min(axis=1) < self.separation[d.argmin(axis=1)] for d in self._squared_distances(outputs)]
+        )
+
+    def _squared_distances(self, outputs: np.ndarray) -> Iterator[np.ndarray]:
+        """‖x − x_s‖² of the output images to every state's image, (batch, states) per batch."""
+        flat = outputs.reshape(len(outputs), -1).astype(np.float64)
+        for start in range(0, len(flat), self.batch_size):
+            part = flat[start : start + self.batch_size]
+            yield np.maximum((part**2).sum(axis=1)[:, None] + self.norms[None, :] - 2 * part @ self.images.T, 0)
 
 
 def _relative_error(outputs: np.ndarray, targets: np.ndarray) -> float:

@@ -11,7 +11,8 @@ of a seeded sample above ``max_states``):
 - :class:`Splits` — every subgroup its own part passes SBD (Higgins et al. 2018), and LSBD with
   ``linear``; :class:`OwnCodes` — at least k subgroups get a subspace of their own;
 - :class:`CodesMove` — a generator's codes, each changed with the rest fixed, move one subgroup
-  alone (each image landed on its nearest rendered state): at least k subgroups are so moved;
+  alone (each image landed on its nearest rendered state, and counted only where it draws that
+  state): at least k subgroups are so moved;
 - :class:`ActsAs` — a translator implements a subgroup's action on images
   (:func:`~symgroup.check.check_action`: identity, hit, kept, inverse, the smallest over
   generators) and makes the change ("moved": the median over states of ⟨T(x, g) − x, x(g·s) − x⟩ /
@@ -274,9 +275,12 @@ class CodesMove(Claim):
     """At least ``at_least`` subgroups are each moved alone by one of a generator's codes.
     ``traversals(n, seed)`` gives, per code, images (values, n, C, H, W): n random settings of the
     other codes and the noise, the code set to each of its values. Each image lands on its nearest
-    rendered state; in a setting, the code moves subgroup f alone when f is the only subgroup whose
-    landed value varies. A code takes the subgroup it moves alone most often, and *owns* it when it
-    does so in at least ``share`` of the settings."""
+    rendered state, and *draws* it when it lies nearer that state's image than half the way to any
+    other's (:meth:`~symgroup.check.action.Landing.drawn`); in a setting whose images all draw their
+    states, the code moves subgroup f alone when f is the only subgroup whose landed value varies (a
+    generator whose images are no state's moves nothing: a nearest state is found for any image). A
+    code takes the subgroup it moves alone most often, and *owns* it when it does so in at least
+    ``share`` of the settings."""
 
     at_least: int
     traversals: Callable[[int, int], list[np.ndarray]]
@@ -290,16 +294,19 @@ class CodesMove(Claim):
 
     def judge(self, evidence: Evidence) -> Verdict:
         env, landing, every = evidence.env, Landing(evidence.env, 256), evidence.env.states()
-        owned, figures = set(), {}
+        owned, figures, drawn = set(), {}, []
         for i, images in enumerate(self.traversals(self.settings, evidence.seed)):
-            landed = every[landing.nearest(images.reshape(-1, *images.shape[2:]))].reshape(*images.shape[:2], -1)
+            flat = images.reshape(-1, *images.shape[2:])
+            landed = every[landing.nearest(flat)].reshape(*images.shape[:2], -1)
+            drawn.append(landing.drawn(flat).reshape(images.shape[:2]))
             varies = (landed != landed[:1]).any(axis=0)  # (settings, subgroups): which landed values change
-            alone = varies.sum(axis=1) == 1
+            alone = (varies.sum(axis=1) == 1) & drawn[-1].all(axis=0)
             counts = varies[alone].sum(axis=0)
             best = int(np.argmax(counts))
             figures[f"code {i} moves {env.factor_names[best]} alone"] = float(counts[best] / len(varies))
             if counts[best] >= self.share * len(varies):
                 owned.add(env.factor_names[best])
+        figures["images that draw a state"] = float(np.mean([d.mean() for d in drawn]))
         need = Requirement("subgroups moved alone by a code", len(owned), self.at_least)
         return Verdict(self.name, self.statement, (need,), figures)
 
