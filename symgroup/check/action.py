@@ -238,12 +238,7 @@ class Landing:
         self.separation: np.ndarray | None = None  # min_(s' ≠ s) ‖x_s' − x_s‖², found when first needed
 
     def nearest(self, outputs: np.ndarray) -> np.ndarray:
-        flat = outputs.reshape(len(outputs), -1).astype(np.float32)
-        rows = []
-        for start in range(0, len(flat), self.batch_size):
-            part = flat[start : start + self.batch_size]
-            rows.append(np.argmin(self.norms[None, :] - 2 * part @ self.images.T, axis=1))
-        return np.concatenate(rows)
+        return np.concatenate([d.argmin(axis=1) for d in self._squared_distances(outputs)])
 
     def drawn(self, outputs: np.ndarray) -> np.ndarray:
         """Whether each output image draws its nearest state: it lies nearer that state's image than
@@ -259,7 +254,7 @@ class Landing:
 
     def _squared_distances(self, outputs: np.ndarray) -> Iterator[np.ndarray]:
         """‖x − x_s‖² of the output images to every state's image, (batch, states) per batch."""
-        flat = outputs.reshape(len(outputs), -1).astype(np.float64)
+        flat = outputs.reshape(len(outputs), -1).astype(np.float32)
         for start in range(0, len(flat), self.batch_size):
             part = flat[start : start + self.batch_size]
             yield np.maximum((part**2).sum(axis=1)[:, None] + self.norms[None, :] - 2 * part @ self.images.T, 0)
