@@ -235,22 +235,17 @@ class Landing:
         self.batch_size = batch_size
         self.images = env.render(env.states()).reshape(env.n_states, -1)
         self.norms = (self.images.astype(np.float64) ** 2).sum(axis=1)
-        self.separation: np.ndarray | None = None  # min_(s' ≠ s) ‖x_s' − x_s‖², found when first needed
+        self.spread = float(((self.images - self.images.mean(axis=0)) ** 2).sum(axis=1).mean())  # E‖x_s − x̄‖²
 
     def nearest(self, outputs: np.ndarray) -> np.ndarray:
         return np.concatenate([d.argmin(axis=1) for d in self._squared_distances(outputs)])
 
     def drawn(self, outputs: np.ndarray) -> np.ndarray:
-        """Whether each output image draws its nearest state: it lies nearer that state's image than
-        half the way to the image of any other state, ‖x − x_s‖ < ½ min_(s' ≠ s) ‖x_s' − x_s‖ (a
-        nearest state is always found; this says whether the output is that state's image at all)."""
-        if self.separation is None:
-            self.separation = np.concatenate(
-                [np.partition(d, 1, axis=1)[:, 1] for d in self._squared_distances(self.images)]
-            )
-        return np.concatenate(
-            [4 * d.min(axis=1) < self.separation[d.argmin(axis=1)] for d in self._squared_distances(outputs)]
-        )
+        """Whether each output image draws its nearest state s: ‖x − x_s‖² < ½ E‖x_s − x̄‖², an error
+        below half the spread of the world's images (a quarter of the mean squared distance between two
+        states' images). A nearest state is found for any image; this says whether it is a state's
+        image at all (with pixel noise of less energy than that bound, it still is)."""
+        return np.concatenate([d.min(axis=1) < self.spread / 2 for d in self._squared_distances(outputs)])
 
     def _squared_distances(self, outputs: np.ndarray) -> Iterator[np.ndarray]:
         """‖x − x_s‖² of the output images to every state's image, (batch, states) per batch."""

@@ -275,12 +275,12 @@ class CodesMove(Claim):
     """At least ``at_least`` subgroups are each moved alone by one of a generator's codes.
     ``traversals(n, seed)`` gives, per code, images (values, n, C, H, W): n random settings of the
     other codes and the noise, the code set to each of its values. Each image lands on its nearest
-    rendered state, and *draws* it when it lies nearer that state's image than half the way to any
-    other's (:meth:`~symgroup.check.action.Landing.drawn`); in a setting whose images all draw their
-    states, the code moves subgroup f alone when f is the only subgroup whose landed value varies (a
-    generator whose images are no state's moves nothing: a nearest state is found for any image). A
-    code takes the subgroup it moves alone most often, and *owns* it when it does so in at least
-    ``share`` of the settings."""
+    rendered state, and *draws* it when its squared error from that state's image is below half the
+    spread of the world's images (:meth:`~symgroup.check.action.Landing.drawn`); in a setting whose
+    images all draw their states, the code moves subgroup f alone when f is the only subgroup whose
+    landed value varies (a generator whose images are no state's moves nothing: a nearest state is
+    found for any image). A code takes the subgroup it moves alone most often, and *owns* it when it
+    does so in at least ``share`` of the settings."""
 
     at_least: int
     traversals: Callable[[int, int], list[np.ndarray]]
