@@ -276,7 +276,7 @@ class CodesMove(Claim):
     ``traversals(n, seed)`` gives, per code, images (values, n, C, H, W): n random settings of the
     other codes and the noise, the code set to each of its values. Each image lands on its nearest
     rendered state, and *draws* it when its squared error from that state's image is below half the
-    spread of the world's images (:meth:`~symgroup.check.action.Landing.drawn`); in a setting whose
+    spread of the world's images (``symgroup.check.action.Landing.drawn``); in a setting whose
     images all draw their states, the code moves subgroup f alone when f is the only subgroup whose
     landed value varies (a generator whose images are no state's moves nothing: a nearest state is
     found for any image). A code takes the subgroup it moves alone most often, and *owns* it when it
