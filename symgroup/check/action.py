@@ -238,14 +238,19 @@ class Landing:
         self.spread = float(((self.images - self.images.mean(axis=0)) ** 2).sum(axis=1).mean())  # E‖x_s − x̄‖²
 
     def nearest(self, outputs: np.ndarray) -> np.ndarray:
-        return np.concatenate([d.argmin(axis=1) for d in self._squared_distances(outputs)])
+        return self.land(outputs)[0]
 
-    def drawn(self, outputs: np.ndarray) -> np.ndarray:
-        """Whether each output image draws its nearest state s: ‖x − x_s‖² < ½ E‖x_s − x̄‖², an error
-        below half the spread of the world's images (a quarter of the mean squared distance between two
-        states' images). A nearest state is found for any image; this says whether it is a state's
-        image at all (with pixel noise of less energy than that bound, it still is)."""
-        return np.concatenate([d.min(axis=1) < self.spread / 2 for d in self._squared_distances(outputs)])
+    def land(self, outputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each output image's nearest state s, and whether the image *draws* it: ‖x − x_s‖² <
+        ½ E‖x_s − x̄‖², an error below half the spread of the world's images (a quarter of the mean
+        squared distance between two states' images). A nearest state is found for any image; the
+        second says whether it is a state's image at all (with pixel noise of less energy than that
+        bound, it still is)."""
+        nearest, closest = [], []
+        for d in self._squared_distances(outputs):
+            nearest.append(d.argmin(axis=1))
+            closest.append(d.min(axis=1))
+        return np.concatenate(nearest), np.concatenate(closest) < self.spread / 2
 
     def _squared_distances(self, outputs: np.ndarray) -> Iterator[np.ndarray]:
         """‖x − x_s‖² of the output images to every state's image, (batch, states) per batch."""

@@ -276,7 +276,7 @@ class CodesMove(Claim):
     ``traversals(n, seed)`` gives, per code, images (values, n, C, H, W): n random settings of the
     other codes and the noise, the code set to each of its values. Each image lands on its nearest
     rendered state, and *draws* it when its squared error from that state's image is below half the
-    spread of the world's images (``symgroup.check.action.Landing.drawn``); in a setting whose
+    spread of the world's images (``symgroup.check.action.Landing.land``); in a setting whose
     images all draw their states, the code moves subgroup f alone when f is the only subgroup whose
     landed value varies (a generator whose images are no state's moves nothing: a nearest state is
     found for any image). A code takes the subgroup it moves alone most often, and *owns* it when it
@@ -296,9 +296,9 @@ class CodesMove(Claim):
         env, landing, every = evidence.env, Landing(evidence.env, 256), evidence.env.states()
         owned, figures, drawn = set(), {}, []
         for i, images in enumerate(self.traversals(self.settings, evidence.seed)):
-            flat = images.reshape(-1, *images.shape[2:])
-            landed = every[landing.nearest(flat)].reshape(*images.shape[:2], -1)
-            drawn.append(landing.drawn(flat).reshape(images.shape[:2]))
+            nearest, draws = landing.land(images.reshape(-1, *images.shape[2:]))
+            landed = every[nearest].reshape(*images.shape[:2], -1)
+            drawn.append(draws.reshape(images.shape[:2]))
             varies = (landed != landed[:1]).any(axis=0)  # (settings, subgroups): which landed values change
             alone = (varies.sum(axis=1) == 1) & drawn[-1].all(axis=0)
             counts = varies[alone].sum(axis=0)
