@@ -363,8 +363,10 @@ def test_infogan_traverses_each_code_over_its_values_with_the_rest_fixed(codes):
 
 
 def test_infogan_cr_pairs_share_one_code_and_its_classifier_names_which():
-    """InfoGAN-CR's regulariser: a pair G(z, c), G(z', c') shares code i (c'_i = c_i, the rest drawn
-    afresh), H sees both images as channels of one input, and G's term is α·CE(H(pair), i)."""
+    """InfoGAN-CR's regulariser: a pair G(z, c), G(z, c') shares code i (c'_i = c_i, the other codes
+    drawn afresh, the noise shared), H sees both images as channels of one input, and G's term is
+    α·CE(H(pair), i); before ``contrastive_from`` there is no term and H is not trained (it starts
+    fresh then)."""
     config = TrainConfig(
         env="gridworld",
         env_options=TINY,
@@ -384,12 +386,12 @@ def test_infogan_cr_pairs_share_one_code_and_its_classifier_names_which():
     shared = torch.randint(3, (8,), generator=twin)
     first = [torch.randint(size, (8,), generator=twin) for size in cr.sizes]
     second = [torch.randint(size, (8,), generator=twin) for size in cr.sizes]
-    noises = [torch.randn(8, cr.config.noise, generator=twin) for _ in range(2)]
+    noise = torch.randn(8, cr.config.noise, generator=twin)
     second = [torch.where(shared == k, a, b) for k, (a, b) in enumerate(zip(first, second, strict=True))]
     for k in range(3):
         assert torch.equal(first[k][shared == k], second[k][shared == k])
     with torch.no_grad():
-        pair = torch.cat([cr.generate(z, cr.code_vector(d)) for z, d in zip(noises, (first, second), strict=True)], 1)
+        pair = torch.cat([cr.generate(noise, cr.code_vector(d)) for d in (first, second)], dim=1)
         expected = cross_entropy(cr.contrast(pair), shared)[0]
     term, logged = cr.regulariser(8, 0, torch.device("cpu"))
     assert pair.shape[1] == 6 and logged["contrast"].item() == pytest.approx(expected, rel=1e-5)
@@ -405,6 +407,10 @@ def test_infogan_cr_pairs_share_one_code_and_its_classifier_names_which():
     )[1]
     term, logged = later.regulariser(8, 4, torch.device("cpu"))  # before contrastive_from: no term
     assert float(term) == 0 and logged == {}
+    h = [p.detach().clone() for p in later.contrast.parameters()]
+    later.training_step(later.sampler(envs.make("gridworld", **TINY), 0).sample(np.random.default_rng(0)), 4)
+    assert all(torch.equal(a, b) for a, b in zip(h, later.contrast.parameters(), strict=True))  # nor is H trained
+    assert later.optimisers()["contrast"].state == {}
 
 
 @pytest.mark.parametrize("side", [16, 32, 64])

@@ -291,9 +291,9 @@ class InfoGAN(Learner):
 
 @dataclass
 class InfoGANCRConfig(InfoGANConfig):
-    """α ``contrastive``, the contrastive regulariser's weight from step ``contrastive_from`` on, and
-    the learning rate ``contrast_lr`` of its classifier H; the noise's size, λ, the critic's rate and
-    G's steps a critic step are the paper's."""
+    """α ``contrastive``, the contrastive regulariser's weight from step ``contrastive_from`` on (H is
+    trained from then on only, so it starts fresh there), and the learning rate ``contrast_lr`` of its
+    classifier H; the noise's size, λ, the critic's rate and G's steps a critic step are the paper's."""
 
     noise: Count = 5
     information: NonNegative = 0.05
@@ -306,11 +306,11 @@ class InfoGANCRConfig(InfoGANConfig):
 
 class InfoGANCR(InfoGAN):
     """InfoGAN-CR (Lin et al. 2020, arXiv 1906.06034): InfoGAN plus a contrastive regulariser. A pair
-    of images G(z, c), G(z', c') shares one code i ~ U{1..K} (c'_i = c_i, every other code and the
-    noise drawn afresh); a classifier H of the pair (both images as channels of one input) learns
-    which code they share, and G minimises the same cross-entropy:
+    of images G(z, c), G(z, c') shares one code i ~ U{1..K} (c'_i = c_i, every other code drawn
+    afresh, the noise z shared, as in its official code); a classifier H of the pair (both images as
+    channels of one input) learns which code they share, and G minimises the same cross-entropy:
 
-        min_(G, Q, H) max_D  V(D, G) − λ·L_I + α·E CE(H(G(z, c), G(z', c')), i),
+        min_(G, Q, H) max_D  V(D, G) − λ·L_I + α·E CE(H(G(z, c), G(z, c')), i),
 
     so that each code's effect must be told apart from the others' — the property a code per factor has.
 
@@ -320,7 +320,11 @@ class InfoGANCR(InfoGAN):
     (:func:`cr_generator`; D, Q and H on :func:`cr_trunk`, spectrally normalised, Q an FC 128 –
     lReLU head): here the same, with PyTorch's initialisation for its N(0, 0.02), Gaussian noise for
     its uniform noise, categorical codes for its uniform ones on cyclic factors, H stepping with each G step, α from
-    ``contrastive_from`` (default from the start). ``architecture="mlp"``: the reference MLP pair.
+    ``contrastive_from`` (default from the start) and H trained from then on only: the official code
+    trains H throughout but starts it afresh when it switches α on, and an H trained while G's images
+    do not yet depend on the codes can settle on one output for every pair (on `arrow`, its logits'
+    spread 10⁻⁵ and its loss ln 2 for 2,000 steps while Q read the codes; BENCHMARKS.md), which gives
+    G nothing to follow. ``architecture="mlp"``: the reference MLP pair.
     """
 
     name = "infogan_cr"
@@ -360,9 +364,8 @@ class InfoGANCR(InfoGAN):
         shared = torch.randint(len(self.sizes), (n,), generator=self.rng, device=device)
         first, second = self.draw_codes(n, device), self.draw_codes(n, device)
         second = [torch.where(shared == k, a, b) for k, (a, b) in enumerate(zip(first, second, strict=True))]
-        pairs = torch.cat(
-            [self.generate(self.noise(n, device), self.code_vector(draws)) for draws in (first, second)], dim=1
-        )
+        noise = self.noise(n, device)
+        pairs = torch.cat([self.generate(noise, self.code_vector(draws)) for draws in (first, second)], dim=1)
         contrast = F.cross_entropy(self.contrast(pairs.detach()), shared)
         minimise(self.optimisers()["contrast"], contrast)
         return self.config.contrastive * F.cross_entropy(self.contrast(pairs), shared), {"contrast": contrast}
