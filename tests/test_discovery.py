@@ -16,7 +16,7 @@ from symgroup.check.partition import check_partition
 from symgroup.cli import main
 from symgroup.errors import InvalidOptionError
 from symgroup.learn import TrainConfig, discovery, train
-from symgroup.learn.discovery import part_bases, partition_of_actions
+from symgroup.learn.discovery import part_bases, partition_of_actions, slowness
 from symgroup.learn.registry import build_learner
 from symgroup.learn.samplers import Paths
 from symgroup.present.run_page import html_report
@@ -235,8 +235,8 @@ def test_pairs_with_no_action_hand_the_learner_frames_alone():
 
 
 def estimator_with(candidates, **options):
-    """An action_estimation learner on GRID whose candidates are ``candidates`` (K, 6, 6) rotations."""
-    params = {"architecture": "mlp", "latent": 6, "candidates": len(candidates), **options}
+    """An action_estimation learner on GRID whose candidates are ``candidates`` (K, d, d) rotations."""
+    params = {"architecture": "mlp", "latent": candidates.shape[-1], "candidates": len(candidates), **options}
     config = TrainConfig(
         env="gridworld", env_options={"n": 4, "hues": 3, "image_size": 16}, learner="action_estimation", params=params
     )
@@ -274,6 +274,53 @@ def test_action_estimation_infers_exact_moves_and_prunes_the_unused_and_the_dupl
         stands_for = torch.where(found == 6, 0, found)  # the copy stands for x+
         assert torch.equal(stands_for, moves)
     assert learner.active.tolist() in ([True] * 6 + [False] * 6, [False] + [True] * 6 + [False] * 5)
+
+
+def cycle_steps(code):
+    """Paths (2n, 2, d) of every step s → s ± 1 on the cycle whose states have the codes ``code`` (n, d),
+    centred: each state is as often a first as a second frame."""
+    n = len(code)
+    paths = np.stack([[code[s], code[(s + step) % n]] for s in range(n) for step in (1, -1)])
+    return torch.tensor(paths - code.mean(axis=0))
+
+
+def circle(n):
+    return np.stack([[np.cos(2 * np.pi * s / n), np.sin(2 * np.pi * s / n)] for s in range(n)])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(3, 9), st.integers(0, 10**6))
+def test_slowness_is_least_on_a_circle_per_cycle_whatever_the_codes_scale(n, seed):
+    """On the steps of C_n the circle's slowness is 2 − 2 cos(2π/n), the least a 2-D code reaches (the
+    mean of the two lowest nonzero eigenvalues of 2 (I − P), P the walk's transition matrix), the same
+    in any linear image of it; a line in the cycle's order is slower (12 / (n + 1)), and so is any
+    other injective code."""
+    rng = np.random.default_rng(seed)
+    walk = (np.roll(np.eye(n), 1, axis=1) + np.roll(np.eye(n), -1, axis=1)) / 2
+    least = np.sort(np.linalg.eigvalsh(2 * (np.eye(n) - walk)))[1:3].mean()
+    assert np.isclose(least, 2 - 2 * np.cos(2 * np.pi / n))
+    squeezed = circle(n) @ (rng.normal(size=(2, 2)) + 3 * np.eye(2))
+    for code in (circle(n), squeezed):
+        assert float(slowness(cycle_steps(code))) == pytest.approx(least, rel=1e-4)
+    line = np.arange(n, dtype=float)[:, None]
+    assert float(slowness(cycle_steps(line))) == pytest.approx(12 / (n + 1), rel=1e-4)
+    assert float(slowness(cycle_steps(1e3 * rng.normal(size=(n, 2))))) >= least * (1 - 1e-4)  # beside 10⁻⁶ I
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(3, 9), st.floats(0.05, np.pi - 0.05))
+def test_each_pair_goes_to_the_candidate_turning_its_way_whatever_the_turns_size(n, angle):
+    """On the circle of C_n, candidates that turn it by ±angle: each step +1 goes to the + turn and
+    each −1 to the − turn for any angle in (0, π), at cost 1 − cos(|angle − 2π/n| / 2) (the chords'
+    directions differ by half the turns' difference); the other candidate costs 1 + cos((angle + 2π/n) / 2)."""
+    learner = estimator_with(torch.tensor(np.stack([rotation(angle), rotation(-angle)])))
+    paths = cycle_steps(circle(n)).float()
+    costs = learner.costs(paths[:, 0], paths[:, 1]).double()
+    turn = 2 * np.pi / n
+    chosen, other = np.cos(abs(angle - turn) / 2), np.cos((angle + turn) / 2)
+    assert learner.infer(paths[:, 0], paths[:, 1]).tolist() == [0, 1] * n
+    expected = torch.tensor([[1 - chosen, 1 + other], [1 + other, 1 - chosen]] * n, dtype=costs.dtype)
+    assert torch.allclose(costs, expected, atol=1e-5)
 
 
 def test_on_a_four_cycle_two_involutions_explain_every_move_as_well_as_the_moves_do():
