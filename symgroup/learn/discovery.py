@@ -580,7 +580,7 @@ class ActionEstimation(DiscoveringAutoencoder):
     forward term fits the length): on gridworld n = 5, 5 hues (20×20), with the slowness term below,
     chosen by the distance Σ_j (A_k z − z')_j² / Var z_j instead, every move was inferred in 1 of 6
     seeds (the colour's moves spread over 2–4 candidates mixing +1 and −1 in the others), by its
-    direction in 6 of 10 (BENCHMARKS.md). Candidates start near the identity (``start``). A
+    direction in 10 of 20 runs of seeds 0–9 (BENCHMARKS.md). Candidates start near the identity (``start``). A
     candidate's *regret* is how much the cost would grow without it, the mean over the pairs of
     (the second-best cost − its cost) on the pairs it takes (a moving average over ~100 steps): from
     ``prune_at`` until the partition, every ``prune_every`` steps the candidate of least regret is
@@ -592,7 +592,9 @@ class ActionEstimation(DiscoveringAutoencoder):
     injective 1-D code of a cyclic factor, on which a +1 move goes down from some hues and up from
     others, so no candidate's direction fits it (in every other variant tried, BENCHMARKS.md); with
     σ = 50 a circle in 12 of 15 runs (σ = 1: too weak beside the reconstruction, a line in 4 of 4).
-    The rest are partitioned as :class:`SymmetryDiscovery`'s ids are."""
+    Where it still fails, the colour's pairs go from the start to candidates that move other
+    directions of the code into the colour's plane and take +1 and −1 alike. The rest are
+    partitioned as :class:`SymmetryDiscovery`'s ids are."""
 
     name = "action_estimation"
     Config = ActionEstimationConfig
@@ -619,7 +621,8 @@ class ActionEstimation(DiscoveringAutoencoder):
         return (1 - cosine).masked_fill(~self.active, torch.inf)
 
     def infer(self, z: torch.Tensor, following: torch.Tensor) -> torch.Tensor:
-        """The candidate (n,) that best carries each centred code ``z`` (n, d) to ``following``."""
+        """The candidate (n,) whose motion points most nearly along each centred code ``z``'s (n, d) to
+        ``following``."""
         return self.costs(z, following).argmin(dim=1)
 
     def actions(self, batch: dict[str, torch.Tensor], paths: torch.Tensor, step: int) -> torch.Tensor:
