@@ -580,11 +580,12 @@ class ActionEstimation(DiscoveringAutoencoder):
     forward term fits the length): on gridworld n = 5, 5 hues (20×20), with the slowness term below,
     chosen by the distance Σ_j (A_k z − z')_j² / Var z_j instead, every move was inferred in 1 of 6
     seeds (the colour's moves spread over 2–4 candidates mixing +1 and −1 in the others), by its
-    direction in 10 of 20 runs of seeds 0–9 (BENCHMARKS.md). Candidates start near the identity (``start``). A
-    candidate's *regret* is how much the cost would grow without it, the mean over the pairs of
-    (the second-best cost − its cost) on the pairs it takes (a moving average over ~100 steps): from
-    ``prune_at`` until the partition, every ``prune_every`` steps the candidate of least regret is
-    pruned while it is below ``floor`` — an unused one, or one of two that share a move.
+    direction in 10 of 20 runs of seeds 0–9 (BENCHMARKS.md). Candidates start near the identity
+    (``start``). A candidate's *regret* is how much the cost would grow without it, the mean over
+    the pairs of (the second-best cost − its cost) on the pairs it takes (a moving average over ~100
+    steps): from ``prune_at`` until the partition, every ``prune_every`` steps the candidate of
+    least regret is pruned while it is below ``floor`` — an unused one, or one of two that share a
+    move.
 
     With σ = ``slowness`` the code's motion along the pairs is also made slow (:func:`slowness`):
     its optimum makes each cyclic factor a circle, however little of the pixels it changes. Without
