@@ -622,8 +622,8 @@ class ActionEstimation(DiscoveringAutoencoder):
         return (1 - cosine).masked_fill(~self.active, torch.inf)
 
     def infer(self, z: torch.Tensor, following: torch.Tensor) -> torch.Tensor:
-        """The candidate (n,) whose motion points most nearly along each centred code ``z``'s (n, d) to
-        ``following``."""
+        """The candidate (n,) whose motion points most nearly along each pair's, from the centred code
+        ``z`` (n, d) to ``following``."""
         return self.costs(z, following).argmin(dim=1)
 
     def actions(self, batch: dict[str, torch.Tensor], paths: torch.Tensor, step: int) -> torch.Tensor:
