@@ -182,19 +182,22 @@ def test_symmetry_discovery_finds_gridworlds_subgroups_from_opaque_ids_and_its_c
 
 @pytest.mark.seeded
 @pytest.mark.slow
-def test_action_estimation_infers_flatlands_moves_from_pairs_alone_and_finds_their_partition(tmp_path):
-    """Seeded, 5,000 steps on flatland (C8 × C8, 16×16, MLP), never told a move: candidates pruned
-    from step 1,000, partitioned from 3,000 once confident. Measured natively on seeds 0–9
-    (benchmarks/discovery.toml, 7,000 steps): every move inferred (1.0), 4 of the 12 candidates kept,
-    the partition by subgroup at margin 0.50–0.63 and the code LSBD in all ten; with the lift of μ
-    and the re-draw, the partition tried every 50 steps (2026-12-06, evening), 5,000 steps, seeds 0–4:
-    the same natively (margins 0.52–0.63) and under ATEN_CPU_CAPABILITY=default (0.57–0.65); with
-    the cosine choice and the slowness term (2026-12-07), seeds 0–4: the same natively (0.49–0.61)
-    and under ATEN_CPU_CAPABILITY=default (0.44–0.62). Asserted: inferred = true move ≥ 0.95, one
-    candidate kept per move, the partition with margin > 0.3, every claim held."""
-    world = {"n": 8, "image_size": 16}
+@pytest.mark.parametrize(
+    ("env", "world", "steps"),
+    [("flatland", {"n": 8, "image_size": 16}, 5000), ("gridworld", {"n": 5, "hues": 5, "image_size": 20}, 7000)],
+)
+def test_action_estimation_infers_the_moves_from_pairs_alone_and_finds_their_partition(tmp_path, env, world, steps):
+    """Seeded, never told a move (MLP): candidates pruned from step 1,000, partitioned from 3,000 once
+    confident, acting on the code whitened within each block. flatland (C8 × C8, 16×16), 5,000
+    steps; gridworld n = 5, 5 hues (20×20), 7,000 steps — where candidates acting on the code itself
+    inferred every move in 3–6 of 10 seeds, the colour's pairs trapped on candidates that take +1
+    and −1 alike. Measured (2026-12-07): flatland seed 0 natively and under
+    ATEN_CPU_CAPABILITY=default, every move inferred, the partition at margins 0.56, 0.57;
+    gridworld seeds 0–3 natively (0.46–0.49), seed 0 under ATEN_CPU_CAPABILITY=default (0.49).
+    Asserted: inferred = true move ≥ 0.95, one candidate kept per move, the partition with margin
+    > 0.3, every claim held."""
     config = TrainConfig(
-        env="flatland", env_options=world, learner="action_estimation", steps=5000, params={"architecture": "mlp"}
+        env=env, env_options=world, learner="action_estimation", steps=steps, params={"architecture": "mlp"}
     )
     run = train(config, tmp_path, progress=False)
     assert run.learner.accuracy(run.env) >= 0.95 and int(run.learner.active.sum()) == len(run.env.moves)
@@ -403,6 +406,39 @@ def test_discover_by_before_discover_at_is_refused(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", "--learner", "symmetry_discovery", "--set", "discover_by=10", "--out", str(out)]) == 2
     assert "discover_by (10) must be at least discover_at (250)" in capsys.readouterr().err and not out.exists()
+
+
+def test_candidates_act_on_the_code_whitened_so_a_faint_factor_moves_as_much_as_a_loud_one():
+    """Codes of two circles, one at 0.3 of the other's radius, and two dims of noise at 10⁻³, in a
+    random basis: in action_estimation's frame the circles' four directions have unit variance, the
+    noise stays below the floor, and only the circles' directions are main; W⁻¹ W = I, and a
+    candidate acting on y acts on z as W⁻¹ A W. Once the parts' blocks are found, W whitens each
+    block alone and is 0 outside them."""
+    rng = np.random.default_rng(0)
+    angles = rng.uniform(0, 2 * np.pi, (4096, 2))
+    factors = np.column_stack([np.cos(angles[:, 0]), np.sin(angles[:, 0]), 0.3 * np.cos(angles[:, 1])])
+    factors = np.column_stack([factors, 0.3 * np.sin(angles[:, 1]), 1e-3 * rng.normal(size=(4096, 2))])
+    mixing = np.linalg.qr(rng.normal(size=(6, 6)))[0]
+    codes = torch.tensor(factors @ mixing.T, dtype=torch.float32)
+    codes = codes - codes.mean(dim=0)
+    learner = estimator_with(torch.tensor(np.stack([block_diagonal([rotation(1.0), np.eye(4)])] * 2)))
+    w, back, main = learner.frame(codes)
+    y = codes @ w
+    along = torch.tensor(mixing[:, :4], dtype=torch.float32)  # the circles' directions in the code
+    covariance = y.T @ y / len(y)
+    assert torch.allclose(main @ covariance @ main, main, atol=1e-4)  # unit variance on the main directions
+    assert torch.linalg.matrix_rank(main).item() == 4 and torch.allclose(main @ along, along, atol=1e-3)
+    assert float(torch.trace(covariance - main @ covariance @ main)) < 0.05  # the noise is not blown up
+    assert torch.allclose(back @ w, torch.eye(6), atol=1e-4)
+    carried = torch.einsum("ij,nj->ni", learner.action_matrices()[0], y) @ back
+    assert torch.allclose(carried, torch.einsum("ij,nj->ni", learner.acting(codes)[0], codes), atol=1e-5)
+    learner.part_of.copy_(torch.tensor([0, 1]))
+    learner.block_of.copy_(torch.tensor([0, 0, 0, 1, 1, -1]))
+    w, _, _ = learner.frame(codes)
+    for dims in ([0, 1, 2], [3, 4]):
+        block = codes[:, dims] @ w[dims][:, dims]
+        assert torch.allclose(block.T @ block / len(block), torch.eye(len(dims), dtype=w.dtype), atol=0.05)
+    assert torch.count_nonzero(w[:3, 3:]) == torch.count_nonzero(w[5]) == 0
 
 
 @pytest.mark.parametrize(("missed", "margin"), [(0.0, 1.0), (0.1, 0.6), (0.3, 0.0)])

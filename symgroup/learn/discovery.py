@@ -44,9 +44,9 @@
   blocks follow the *discovered* partition, never the world's.
 - ``action_estimation`` (after Painter, Hare & Prügel-Bennett, NeurIPS 2020): paths of frames alone
   (:class:`~symgroup.learn.samplers.Paths` with ``told=False``), K candidate rotations from near the
-  identity, each pair's action inferred as the candidate that carries its first code closest to its
-  second, candidates pruned by their regret, and the rest partitioned and confined as above
-  (:class:`ActionEstimation`).
+  identity acting on the code whitened within each block, each pair's action inferred as the
+  candidate whose motion points most nearly along the pair's, candidates pruned by their regret,
+  and the rest partitioned and confined as above (:class:`ActionEstimation`).
 
 The partition (:func:`partition_of_actions`) follows from the group law rather than a clustering
 threshold: in a direct product G_1 × … × G_k, elements of different factors commute, and their
@@ -68,10 +68,11 @@ parts whose actions multiply to the identity in nontrivial powers (:func:`_relat
 direct product either, and are merged, the margin then 0 (the partition rests on a relation found,
 not a clear separation). The learner keeps a partition's margin only as far as its actions carry
 their moves: at most (``tolerance`` − m) / ``tolerance``, m the share of their moves the actions
-miss (the mean of m_a) — gridworld's seed 4 joined x's and y's ids at a margin of 0.47 from actions
-that missed 45 % of their moves, and the entangled control's seed 4 two parts at 0.52 from actions
-that missed 61 %. Dang-Nhu et al. cluster the ids by a composition pseudo-distance instead
-(complete linkage at a threshold).
+miss (the mean of m_a, on the main directions of the coordinates they act in:
+:meth:`DiscoveringAutoencoder.frame`) — gridworld's seed 4 joined x's and y's ids at a margin of
+0.47 from actions that missed 45 % of their moves, and the entangled control's seed 4 two parts at
+0.52 from actions that missed 61 %. Dang-Nhu et al. cluster the ids by a composition
+pseudo-distance instead (complete linkage at a threshold).
 """
 
 from __future__ import annotations
@@ -102,6 +103,14 @@ if TYPE_CHECKING:
 #: 0.06–0.15 s on 6–8 ids in 3–4 parts).
 DISCOVER_EVERY = 50
 
+#: The share of the largest variance below which a direction of the code is *faint*: the partition
+#: and the share of its moves an action misses are measured on the other, main directions.
+FAINT = 1e-2
+
+#: The least variance, as a share of their sum, that :class:`ActionEstimation` whitens a direction of
+#: the code from: a fainter one is scaled as if it had this much.
+WHITENING_FLOOR = 1e-4
+
 
 @dataclass(frozen=True)
 class Partition:
@@ -118,12 +127,12 @@ def relative_size(matrices: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
 
 def whitened(matrices: torch.Tensor, codes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """The actions and the centred codes in coordinates where the codes' covariance is the identity
-    (on the directions of at least 1 % of the largest variance: below, an action is fitted to noise):
+    (on the main directions, not :data:`FAINT`: on a faint one, an action is fitted to noise):
     y = Wᵀ(z − z̄), A ↦ Wᵀ A P with P the map back. Every subgroup's motion then counts alike, however
     large or small the code made it."""
     centred = codes - codes.mean(dim=0)
     values, vectors = torch.linalg.eigh(centred.T @ centred / len(codes))
-    keep = values > 1e-2 * values.max().clamp_min(1e-300)
+    keep = values > FAINT * values.max().clamp_min(1e-300)
     w, back = vectors[:, keep] / values[keep].sqrt(), vectors[:, keep] * values[keep].sqrt()
     return w.T @ matrices @ back, centred @ w
 
@@ -399,6 +408,18 @@ class DiscoveringAutoencoder(Autoencoder):
             s = s * (block[:, :, None] & block[:, None, :])
         return torch.linalg.matrix_exp(s - s.transpose(-1, -2))
 
+    def frame(self, centred: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The coordinates y = W z the actions act in, for the centred codes ``centred`` (n, d): W, W⁻¹,
+        and the projection (d, d) onto the code's main directions in y, where the share of its moves an
+        action misses is measured (m_a) — here the code's own coordinates and every direction: I, I, I."""
+        eye = torch.eye(centred.shape[1], dtype=centred.dtype, device=centred.device)
+        return eye, eye, eye
+
+    def acting(self, centred: torch.Tensor) -> torch.Tensor:
+        """The actions in the code's own coordinates, W⁻¹ A_a W (:meth:`frame` of ``centred``)."""
+        w, back, _ = self.frame(centred)
+        return back @ self.action_matrices() @ w
+
     def due(self, step: int) -> bool:
         """Whether the partition is tried at ``step``: every :data:`DISCOVER_EVERY` steps from
         ``discover_at``, and at every step from ``discover_by``."""
@@ -410,7 +431,7 @@ class DiscoveringAutoencoder(Autoencoder):
         moves the actions miss lies below ``tolerance``; unless that margin is below ``confidence``
         (and not ``settle``), keep it: find each part's block (:func:`part_bases`), and carry the code
         and the actions into the basis of the blocks."""
-        matrices = self.action_matrices().detach()
+        matrices = self.acting(codes - codes.mean(dim=0)).detach()
         active = self.active.nonzero().flatten().tolist()
         found = partition_of_actions(matrices[active], codes, self.config.tolerance, self.config.powers)
         missed = float(self.missed[self.active].mean())
@@ -440,19 +461,24 @@ class DiscoveringAutoencoder(Autoencoder):
         return torch.where(self.spare, weight[self.kept].mean(), weight)
 
     def shares_missed(
-        self, z: torch.Tensor, following: torch.Tensor, actions: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+        self, z: torch.Tensor, following: torch.Tensor, actions: torch.Tensor, main: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Σ (A_a z − z')² / Σ (z' − z)² over the pairs (z, z') of each action a (``z``, ``following``
         (n, d), ``actions`` (n,)), each dim weighted by 1 / its variance — the share of its moves the
-        action misses, which shrinking the code's motion does not lower — and which actions the pairs
-        have (both (count,))."""
+        action misses, which shrinking the code's motion does not lower —, the same of the misses and
+        the motions projected by ``main`` (d, d), and which actions the pairs have (each (count,))."""
         weight = self.weights(torch.cat([z, following]))
-        missed = ((torch.einsum("nij,nj->ni", self.action_matrices()[actions], z) - following) ** 2 * weight).sum(dim=1)
-        moved = ((following - z) ** 2 * weight).sum(dim=1)
+        miss = torch.einsum("nij,nj->ni", self.action_matrices()[actions], z) - following
+        moved = following - z
         count = len(self.generators)
-        per_action = torch.zeros(count, dtype=z.dtype, device=z.device).index_add(0, actions, missed)
-        motion = torch.zeros(count, dtype=z.dtype, device=z.device).index_add(0, actions, moved)
-        return per_action / motion.clamp_min(1e-12), torch.bincount(actions, minlength=count) > 0
+
+        def shares(miss: torch.Tensor, moved: torch.Tensor) -> torch.Tensor:
+            per_action = z.new_zeros(count).index_add(0, actions, (miss**2 * weight).sum(dim=1))
+            motion = z.new_zeros(count).index_add(0, actions, (moved**2 * weight).sum(dim=1))
+            return per_action / motion.clamp_min(1e-12)
+
+        present = torch.bincount(actions, minlength=count) > 0
+        return shares(miss, moved), shares(miss @ main, moved @ main), present
 
     def reconstruction(self, frames: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
         """The frames' Bernoulli reconstruction, decoded from codes (in the code's basis) plus isotropic latent noise of
@@ -476,25 +502,31 @@ class DiscoveringAutoencoder(Autoencoder):
                 self.discover(self.coordinates(frames.flatten(0, 1)), settle=step >= self.config.discover_by)
         codes = self.coordinates(frames.flatten(0, 1))
         mean = codes.mean(dim=0)
-        paths = (codes - mean).unflatten(0, frames.shape[:2])
+        centred = (codes - mean).unflatten(0, frames.shape[:2])
+        with torch.no_grad():
+            w, back, main = self.frame(codes - mean)
+        paths = centred @ w
         ids = self.actions(batch, paths, step)
-        rolled = self.rolled(paths[:, 0], ids) + mean
+        rolled = self.rolled(paths[:, 0], ids) @ back + mean
         recon = self.reconstruction(frames.flatten(0, 1), rolled.flatten(0, 1))
-        shares, present = self.shares_missed(paths[:, :-1].flatten(0, 1), paths[:, 1:].flatten(0, 1), ids.flatten())
+        shares, on_main, present = self.shares_missed(
+            paths[:, :-1].flatten(0, 1), paths[:, 1:].flatten(0, 1), ids.flatten(), main
+        )
         forward = shares[present].mean()
-        self.hold(shares.detach(), present, step)
+        self.hold(on_main.detach(), present, step)
         held = self.active & ~self.lifted
         skew = self.generators[held] - self.generators[held].transpose(-1, -2)
         support = skew.abs().sum() / 2 / self.active.sum()
         terms = {"recon": recon, "forward": forward, "support": support}
         loss = recon + self.config.forward * forward + self.config.sparsity * support
         if self.config.slowness:
-            terms["slowness"] = slowness(paths[..., self.kept])
+            terms["slowness"] = slowness(centred[..., self.kept])
             loss = loss + self.config.slowness * terms["slowness"]
         return terms | {"loss": loss}
 
     def hold(self, shares: torch.Tensor, present: torch.Tensor, step: int) -> None:
-        """Average each present action's share of its moves missed into m_a (over ~100 steps), and from
+        """Average each present action's share of its moves missed (on the main directions of
+        :meth:`frame`) into m_a (over ~100 steps), and from
         ``lift_at`` lift μ from the actions with m_a above ``lift`` until it is below ``tolerance``;
         those lifted at ``lift_at`` itself start again from a random rotation (module docstring)."""
         self.missed[present] = 0.99 * self.missed[present] + 0.01 * shares[present]
@@ -593,9 +625,20 @@ class ActionEstimation(DiscoveringAutoencoder):
     injective 1-D code of a cyclic factor, on which a +1 move goes down from some hues and up from
     others, so no candidate's direction fits it (in every other variant tried, BENCHMARKS.md); with
     σ = 50 a circle in 12 of 15 runs (σ = 1: too weak beside the reconstruction, a line in 4 of 4).
-    Where it still fails, the colour's pairs go from the start to candidates that move other
-    directions of the code into the colour's plane and take +1 and −1 alike. The rest are
-    partitioned as :class:`SymmetryDiscovery`'s ids are."""
+
+    The candidates act on the code whitened within each block (:meth:`frame`; before the partition
+    the whole code is one block), y = W (z − z̄) with W = C^(−1/2) of the batch's covariance, its
+    eigenvalues held at least :data:`WHITENING_FLOOR` of their sum: each factor's motion counts
+    alike in the choice and in the forward term. The forward term's gradient on a candidate is its
+    miss ⊗ the carried code; on the code itself x's and y's large coordinates outgrew the colour's
+    in any candidate the colour's pairs reached, which then moved other directions of the code into
+    the colour's plane and took +1 and −1 alike (gridworld n = 5: every move inferred in 3–6 of 10
+    seeds; whitened, in seeds 0–3 of 0–3, the partition at margins 0.46–0.49). The share missed m_a that bounds the partition's margin is measured on
+    the main directions alone (not :data:`FAINT`): counted on all of them, the faint ones — six of
+    twelve, below 0.006 of the largest variance, whitened up to the floor — carried 59 % of the
+    pairs' motion and 88 % of the actions' miss, and every partition came at margin 0; dropped from
+    the code instead, they took the colour with them (2 of 2 seeds). The rest are partitioned as
+    :class:`SymmetryDiscovery`'s ids are."""
 
     name = "action_estimation"
     Config = ActionEstimationConfig
@@ -610,6 +653,27 @@ class ActionEstimation(DiscoveringAutoencoder):
 
     def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
         return Paths(env, self.config.batch_size, self.config.path_length, env.moves, told=False)
+
+    def frame(self, centred: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The code whitened within each block (before the partition the code is one block):
+        W = V diag(max(λ, 10⁻⁴ Σλ))^(−1/2) Vᵀ from the block's covariance V diag(λ) Vᵀ over
+        ``centred`` (n, d), 0 outside every block; the main directions those of λ ≥ :data:`FAINT`
+        × the block's largest."""
+        d = centred.shape[1]
+        w, back, main = (centred.new_zeros(d, d) for _ in range(3))
+        if self.partition is None:
+            blocks = [torch.ones_like(self.kept)]
+        else:
+            blocks = [self.block_of == k for k in range(int(self.part_of.max()) + 1)]
+        for dims in filter(torch.any, blocks):
+            block = dims[:, None] & dims[None]
+            values, vectors = torch.linalg.eigh(centred[:, dims].T @ centred[:, dims] / len(centred))
+            kept = values >= FAINT * values.max()
+            values = values.clamp_min(WHITENING_FLOOR * values.sum()).clamp_min(1e-12)
+            w[block] = (vectors @ torch.diag(values.rsqrt()) @ vectors.T).flatten()
+            back[block] = (vectors @ torch.diag(values.sqrt()) @ vectors.T).flatten()
+            main[block] = (vectors[:, kept] @ vectors[:, kept].T).flatten()
+        return w, back, main
 
     def costs(self, z: torch.Tensor, following: torch.Tensor) -> torch.Tensor:
         """c_k (n, K) of each candidate for carrying each centred code ``z`` (n, d) to ``following``:
@@ -656,6 +720,7 @@ class ActionEstimation(DiscoveringAutoencoder):
                 torch.from_numpy(np.concatenate([moves.observations, moves.next_observations])).to(device)
             )
             codes = codes - codes.mean(dim=0)
+            codes = codes @ self.frame(codes)[0]
             found = self.infer(codes[:pairs], codes[pairs:])
         return moves.move_ids, found.cpu().numpy()
 
