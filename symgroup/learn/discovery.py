@@ -626,19 +626,19 @@ class ActionEstimation(DiscoveringAutoencoder):
     others, so no candidate's direction fits it (in every other variant tried, BENCHMARKS.md); with
     σ = 50 a circle in 12 of 15 runs (σ = 1: too weak beside the reconstruction, a line in 4 of 4).
 
-    The candidates act on the code whitened within each block (:meth:`frame`; before the partition
-    the whole code is one block), y = W (z − z̄) with W = C^(−1/2) of the batch's covariance, its
-    eigenvalues held at least :data:`WHITENING_FLOOR` of their sum: each factor's motion counts
-    alike in the choice and in the forward term. The forward term's gradient on a candidate is its
-    miss ⊗ the carried code; on the code itself x's and y's large coordinates outgrew the colour's
-    in any candidate the colour's pairs reached, which then moved other directions of the code into
-    the colour's plane and took +1 and −1 alike (gridworld n = 5: every move inferred in 3–6 of 10
-    seeds; whitened, in seeds 0–3 of 0–3, the partition at margins 0.46–0.49). The share missed m_a that bounds the partition's margin is measured on
-    the main directions alone (not :data:`FAINT`): counted on all of them, the faint ones — six of
-    twelve, below 0.006 of the largest variance, whitened up to the floor — carried 59 % of the
-    pairs' motion and 88 % of the actions' miss, and every partition came at margin 0; dropped from
-    the code instead, they took the colour with them (2 of 2 seeds). The rest are partitioned as
-    :class:`SymmetryDiscovery`'s ids are."""
+    The candidates act on the code whitened within each block (:meth:`frame`; before the partition the
+    whole code is one block), y = W (z − z̄) with W = C^(−1/2) of the batch's covariance, its
+    eigenvalues held at least :data:`WHITENING_FLOOR` of their sum: each factor's motion counts alike in
+    the choice and in the forward term. The forward term's gradient on a candidate is its miss ⊗ the
+    carried code; on the code itself x's and y's large coordinates outgrew the colour's in any candidate
+    the colour's pairs reached, which then moved other directions of the code into the colour's plane
+    and took +1 and −1 alike (gridworld n = 5: every move inferred in 3–6 of 10 seeds; whitened, in
+    seeds 0–3 of 0–3, the partition at margins 0.46–0.49). The share missed m_a that bounds the
+    partition's margin is measured on the main directions alone (not :data:`FAINT`): counted on all of
+    them, the faint ones — six of twelve, below 0.006 of the largest variance, whitened up to the floor
+    — carried 59 % of the pairs' motion and 88 % of the actions' miss, and every partition came at
+    margin 0; dropped from the code instead, they took the colour with them (2 of 2 seeds). The rest are
+    partitioned as :class:`SymmetryDiscovery`'s ids are."""
 
     name = "action_estimation"
     Config = ActionEstimationConfig
