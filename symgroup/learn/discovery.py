@@ -633,7 +633,7 @@ class ActionEstimation(DiscoveringAutoencoder):
     carried code; on the code itself x's and y's large coordinates outgrew the colour's in any candidate
     the colour's pairs reached, which then moved other directions of the code into the colour's plane
     and took +1 and −1 alike (gridworld n = 5: every move inferred in 3–6 of 10 seeds; whitened, in
-    seeds 0–3 of 0–3, the partition at margins 0.46–0.49). The share missed m_a that bounds the
+    10 of 10, the partition at margins 0.46–0.50; BENCHMARKS.md). The share missed m_a that bounds the
     partition's margin is measured on the main directions alone (not :data:`FAINT`): counted on all of
     them, the faint ones — six of twelve, below 0.006 of the largest variance, whitened up to the floor
     — carried 59 % of the pairs' motion and 88 % of the actions' miss, and every partition came at
