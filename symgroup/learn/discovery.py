@@ -526,9 +526,9 @@ class DiscoveringAutoencoder(Autoencoder):
 
     def hold(self, shares: torch.Tensor, present: torch.Tensor, step: int) -> None:
         """Average each present action's share of its moves missed (on the main directions of
-        :meth:`frame`) into m_a (over ~100 steps), and from
-        ``lift_at`` lift μ from the actions with m_a above ``lift`` until it is below ``tolerance``;
-        those lifted at ``lift_at`` itself start again from a random rotation (module docstring)."""
+        :meth:`frame`) into m_a (over ~100 steps), and from ``lift_at`` lift μ from the actions with
+        m_a above ``lift`` until it is below ``tolerance``; those lifted at ``lift_at`` itself start
+        again from a random rotation (module docstring)."""
         self.missed[present] = 0.99 * self.missed[present] + 0.01 * shares[present]
         if step < self.config.lift_at:
             return
