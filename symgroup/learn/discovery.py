@@ -502,9 +502,10 @@ class DiscoveringAutoencoder(Autoencoder):
                 self.discover(self.coordinates(frames.flatten(0, 1)), settle=step >= self.config.discover_by)
         codes = self.coordinates(frames.flatten(0, 1))
         mean = codes.mean(dim=0)
-        centred = (codes - mean).unflatten(0, frames.shape[:2])
+        centred = codes - mean
         with torch.no_grad():
-            w, back, main = self.frame(codes - mean)
+            w, back, main = self.frame(centred)
+        centred = centred.unflatten(0, frames.shape[:2])
         paths = centred @ w
         ids = self.actions(batch, paths, step)
         rolled = self.rolled(paths[:, 0], ids) @ back + mean
@@ -668,11 +669,11 @@ class ActionEstimation(DiscoveringAutoencoder):
         for dims in filter(torch.any, blocks):
             block = dims[:, None] & dims[None]
             values, vectors = torch.linalg.eigh(centred[:, dims].T @ centred[:, dims] / len(centred))
-            kept = values >= FAINT * values.max()
+            strong = vectors[:, values >= FAINT * values.max()]
             values = values.clamp_min(WHITENING_FLOOR * values.sum()).clamp_min(1e-12)
             w[block] = (vectors @ torch.diag(values.rsqrt()) @ vectors.T).flatten()
             back[block] = (vectors @ torch.diag(values.sqrt()) @ vectors.T).flatten()
-            main[block] = (vectors[:, kept] @ vectors[:, kept].T).flatten()
+            main[block] = (strong @ strong.T).flatten()
         return w, back, main
 
     def costs(self, z: torch.Tensor, following: torch.Tensor) -> torch.Tensor:
