@@ -40,13 +40,14 @@ def check_grid(n: int, image_size: int) -> None:
         raise InvalidOptionError(f"image_size {image_size!r} is too small for {n} cells of at least 2 pixels", n)
 
 
-def disc_alpha(centres: np.ndarray, radius: float, size: int) -> np.ndarray:
-    """(n, size, size) anti-aliased discs on a torus: coverage ≈ clip(radius + ½ − distance, 0, 1),
-    distance measured with wrap-around; ``centres`` (n, 2) as (x, y) in pixels."""
+def disc_alpha(centres: np.ndarray, radius: float, size: int, torus: bool = True) -> np.ndarray:
+    """(n, size, size) anti-aliased discs: coverage ≈ clip(radius + ½ − distance, 0, 1), distance
+    measured with wrap-around on a torus (or without); ``centres`` (n, 2) as (x, y) in pixels."""
     pixels = np.arange(size, dtype=np.float32) + 0.5
     dx = np.abs(pixels[None, :] - centres[:, :1])
     dy = np.abs(pixels[None, :] - centres[:, 1:])
-    dx, dy = np.minimum(dx, size - dx), np.minimum(dy, size - dy)
+    if torus:
+        dx, dy = np.minimum(dx, size - dx), np.minimum(dy, size - dy)
     distance = np.sqrt(dy[:, :, None] ** 2 + dx[:, None, :] ** 2)
     return np.clip(radius + 0.5 - distance, 0.0, 1.0).astype(np.float32)
 

@@ -349,9 +349,27 @@ def test_infogan_codes_one_per_subgroup_and_its_information_term():
     assert float(circles.information_loss(q, codes, draws)) == pytest.approx(expected, rel=1e-5)
     encoded = gan.encode(torch.zeros(2, 3, 16, 16))
     assert encoded.shape == (2, 10) and torch.allclose(encoded[:, :4].sum(dim=1), torch.ones(2))  # Q's softmaxes
+    numbers, _ = infogan(codes="uniform")
+    draws = numbers.draw_codes(1000, torch.device("cpu"))
+    codes = numbers.code_vector(draws)
+    assert codes.shape == (1000, 3) and torch.equal(codes[:, 1], draws[1])
+    assert codes.min() >= -1 and codes.max() <= 1 and abs(float(codes.mean())) < 0.05  # U(−1, 1)
+    q = torch.randn(1000, 3)
+    expected = float(np.mean(0.5 * ((numpy(q) - numpy(codes)) ** 2).sum(axis=1)))
+    assert float(numbers.information_loss(q, codes, draws)) == pytest.approx(expected, rel=1e-5)
+    assert numbers.encode(torch.zeros(2, 3, 16, 16)).shape == (2, 3)  # Q's predicted numbers
+    alone, _ = infogan(codes="uniform", noise=0)  # the codes are G's only input
+    assert alone.decode(codes[:4]).shape == (4, 3, 16, 16)
 
 
-@pytest.mark.parametrize("codes", ["categorical", "circle"])
+def test_infogan_uniform_codes_traverse_the_middles_of_equal_bins():
+    """A uniform code's k-th of N values is the middle of the k-th of N equal bins of (−1, 1)."""
+    gan, _ = infogan(codes="uniform")
+    values = gan.value(torch.arange(4), 4)
+    assert torch.allclose(values, torch.tensor([-0.75, -0.25, 0.25, 0.75]))
+
+
+@pytest.mark.parametrize("codes", ["categorical", "circle", "uniform"])
 def test_infogan_traverses_each_code_over_its_values_with_the_rest_fixed(codes):
     """code_traversals: per code, (values, n, C, H, W) images, the same for the same seed; changing the
     code changes G's images."""

@@ -110,6 +110,23 @@ def test_square_moves_one_pixel_and_wraps():
     assert a[0, 0, 63] == 1 and a[0, 0, 15] == 0 and a[0, 0, 14] == 1 and b[0, 0, 15] == 1
 
 
+def test_flatland_in_a_box_keeps_the_ball_whole_and_jumps_from_the_last_cell_to_the_first():
+    """torus=False: the ball spans the image from edge to edge (first and last cells touch the
+    borders), never wraps, and the group still acts on the cells (the last cell's move lands on the
+    first, across the image); a ball too big for the box is refused."""
+    box = envs.make("flatland", n=8, image_size=32, radius=8, torus=False)
+    images = box.render(box.states())
+    assert np.allclose(images.sum(axis=(1, 2, 3)), np.pi * 4**2 * 1.65, rtol=0.01)  # a whole disc of radius 4 px
+    last, first = box.render([[7, 0], [0, 0]])[:, 0]
+    assert last[:, 31].any() and not last[:, :24].any() and first[:, 0].any() and not first[:, 8:].any()
+    assert box.act(box.group.embed("x", 1), [[7, 0]]).tolist() == [[0, 0]]
+    assert box.validate()["states_checked"] == box.n_states
+    wrapped = envs.make("flatland", n=8, image_size=32, radius=8).render([[7, 0]])[0, 0]
+    assert wrapped[:, 0].any()  # on the torus the same ball wraps to the first column
+    with pytest.raises(InvalidOptionError, match="too few"):
+        envs.make("flatland", n=8, image_size=16, radius=30, torus=False)
+
+
 def test_styled_gridworld_draws_each_style_and_cycles_them():
     env = envs.make("styled_gridworld")
     assert env.factor_names == ("x", "y", "colour", "style") and env.n_states == 8 * 8 * 8 * 3

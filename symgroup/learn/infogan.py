@@ -7,9 +7,10 @@ lower bound on the mutual information I(c; G(z, c)):
 the MI term on both the critic's and the generator's side (as the paper's code does). One code per
 subgroup of the world, sized by its group: ``codes="categorical"`` gives a cyclic group C_N a
 categorical code Cat(N) (a cyclic shift of a one-hot code is a permutation matrix, the regular
-representation: linear), ``codes="circle"`` a point (cos θ, sin θ), θ uniform, which Q predicts
-under a unit Gaussian. The code the checker judges is Q's mean: the softmax of each categorical
-head, or the predicted point of each circle. InfoGAN-CR (:class:`InfoGANCR`) adds a contrastive
+representation: linear), ``codes="circle"`` a point (cos θ, sin θ), θ uniform, ``codes="uniform"``
+a number U(−1, 1) (the papers' continuous codes, for factors that are not cycles in the picture),
+both of which Q predicts under a unit Gaussian. The code the checker judges is Q's mean: the
+softmax of each categorical head, or the predicted point or number. InfoGAN-CR (:class:`InfoGANCR`) adds a contrastive
 regulariser on pairs of generated images.
 """
 
@@ -141,12 +142,12 @@ def cr_trunk(shape: tuple[int, int, int]) -> nn.Module:
 
 @dataclass
 class InfoGANConfig(LearnerConfig):
-    """``noise`` dims of z; ``codes`` categorical or circle; λ ``information``; the generator's ``lr``
-    and the critic's ``critic_lr``; G's ``generator_steps`` a critic step. ``latent`` is unused: the
-    code's size follows the world."""
+    """``noise`` dims of z (0: the codes are G's only input); ``codes`` categorical, circle or
+    uniform; λ ``information``; the generator's ``lr`` and the critic's ``critic_lr``; G's
+    ``generator_steps`` a critic step. ``latent`` is unused: the code's size follows the world."""
 
-    noise: Count = 32
-    codes: Literal["categorical", "circle"] = "categorical"
+    noise: Natural = 32
+    codes: Literal["categorical", "circle", "uniform"] = "categorical"
     information: NonNegative = 1.0
     lr: Positive = 1e-3
     critic_lr: Positive = 2e-4
@@ -168,7 +169,9 @@ class InfoGAN(Learner):
     def __init__(self, env: SymmetryEnv, config: InfoGANConfig) -> None:
         super().__init__(env, config)
         self.sizes = [factor.group.order for factor in env.factors.values()]
-        self.widths = self.sizes if config.codes == "categorical" else [2] * len(self.sizes)
+        self.widths = {"categorical": self.sizes, "circle": [2] * len(self.sizes), "uniform": [1] * len(self.sizes)}[
+            config.codes
+        ]
         self.code_size = sum(self.widths)
         self.generator_net, self.trunk, self.adversary, self.q = self.networks(env, config.noise + self.code_size)
 
@@ -202,23 +205,29 @@ class InfoGAN(Learner):
     @torch.no_grad()
     def code_traversals(self, n: int, seed: int) -> list[np.ndarray]:
         """Per code, G's images (values, n, C, H, W): n seeded draws of the noise and the other codes,
-        the code set to each of its values (a circle's to its group's order of equally spaced angles)."""
+        the code set to each of its group's order of values (:meth:`value`)."""
         self.eval()
         device = next(self.parameters()).device
         rng = torch.Generator(device=device).manual_seed(seed)
         noise = torch.randn(n, self.config.noise, generator=rng, device=device)
-        base = [torch.randint(size, (n,), generator=rng, device=device) for size in self.sizes]
-        if self.config.codes == "circle":
-            base = [2 * math.pi * d / size for d, size in zip(base, self.sizes, strict=True)]
-        categorical, traversals = self.config.codes == "categorical", []
+        base = [self.value(torch.randint(size, (n,), generator=rng, device=device), size) for size in self.sizes]
+        traversals = []
         for i, size in enumerate(self.sizes):
             images = []
-            for value in range(size):
-                fixed = torch.full_like(base[i], value if categorical else 2 * math.pi * value / size)
-                draws = [*base[:i], fixed, *base[i + 1 :]]
+            for k in range(size):
+                draws = [*base[:i], self.value(torch.full_like(base[i], k, dtype=torch.long), size), *base[i + 1 :]]
                 images.append(self.generate(noise, self.code_vector(draws)).cpu().numpy())
             traversals.append(np.stack(images))
         return traversals
+
+    def value(self, k: torch.Tensor, size: int) -> torch.Tensor:
+        """The k-th of a code's ``size`` values: class k, the angle 2πk/size, or the middle of the
+        k-th of size equal bins of (−1, 1), −1 + (2k + 1)/size."""
+        if self.config.codes == "categorical":
+            return k
+        if self.config.codes == "circle":
+            return 2 * math.pi * k / size
+        return (2 * k + 1) / size - 1
 
     def make_optimisers(self) -> dict[str, torch.optim.Optimizer]:
         critic = [*self.trunk.parameters(), *self.adversary.parameters(), *self.q.parameters()]
@@ -228,23 +237,26 @@ class InfoGAN(Learner):
         }
 
     def draw_codes(self, n: int, device: torch.device) -> list[torch.Tensor]:
-        """c ~ p(c): each code's draw, its class (categorical) or its angle (circle)."""
+        """c ~ p(c): each code's draw, its class (categorical), its angle (circle) or its number (uniform)."""
         if self.config.codes == "categorical":
             return [torch.randint(size, (n,), generator=self.rng, device=device) for size in self.sizes]
-        return [2 * math.pi * torch.rand(n, generator=self.rng, device=device) for _ in self.sizes]
+        scale, shift = (2 * math.pi, 0) if self.config.codes == "circle" else (2, 1)
+        return [scale * torch.rand(n, generator=self.rng, device=device) - shift for _ in self.sizes]
 
     def noise(self, n: int, device: torch.device) -> torch.Tensor:
         """z ~ N(0, I), (n, noise)."""
         return torch.randn(n, self.config.noise, generator=self.rng, device=device)
 
     def code_vector(self, draws: list[torch.Tensor]) -> torch.Tensor:
-        """The generator's input of the draws, (n, code_size): one-hot classes or (cos θ, sin θ)."""
+        """The generator's input of the draws, (n, code_size): one-hot classes, (cos θ, sin θ) or the numbers."""
         if self.config.codes == "categorical":
             return torch.cat([F.one_hot(d, size).float() for d, size in zip(draws, self.sizes, strict=True)], dim=1)
-        return torch.cat([torch.stack([d.cos(), d.sin()], dim=1) for d in draws], dim=1)
+        if self.config.codes == "circle":
+            return torch.cat([torch.stack([d.cos(), d.sin()], dim=1) for d in draws], dim=1)
+        return torch.stack(draws, dim=1)
 
     def information_loss(self, q: torch.Tensor, codes: torch.Tensor, draws: list[torch.Tensor]) -> torch.Tensor:
-        """−E log Q(c | x) up to constants: Σ_i CE(Q_i, c_i) (categorical) or Σ_i ½‖Q_i − c_i‖² (circle)."""
+        """−E log Q(c | x) up to constants: Σ_i CE(Q_i, c_i) (categorical) or Σ_i ½‖Q_i − c_i‖²."""
         if self.config.codes == "categorical":
             return sum(F.cross_entropy(part, d) for part, d in zip(q.split(self.widths, dim=1), draws, strict=True))
         return 0.5 * ((q - codes) ** 2).sum(dim=1).mean()
@@ -258,9 +270,9 @@ class InfoGAN(Learner):
         return self.generate(codes.new_zeros(len(codes), self.config.noise), codes)
 
     def encode(self, observations: torch.Tensor) -> torch.Tensor:
-        """Q's mean: each categorical head's softmax, or each circle's predicted point."""
+        """Q's mean: each categorical head's softmax, or the predicted points or numbers."""
         q = self.q(self.trunk(observations))
-        if self.config.codes == "circle":
+        if self.config.codes != "categorical":
             return q
         return torch.cat([part.softmax(dim=1) for part in q.split(self.widths, dim=1)], dim=1)
 
@@ -295,7 +307,7 @@ class InfoGANCRConfig(InfoGANConfig):
     trained from then on only, so it starts fresh there), and the learning rate ``contrast_lr`` of its
     classifier H; the noise's size, λ, the critic's rate and G's steps a critic step are the paper's."""
 
-    noise: Count = 5
+    noise: Natural = 5
     information: NonNegative = 0.05
     critic_lr: Positive = 2e-3
     generator_steps: Count = 2
