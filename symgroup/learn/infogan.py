@@ -10,8 +10,8 @@ categorical code Cat(N) (a cyclic shift of a one-hot code is a permutation matri
 representation: linear), ``codes="circle"`` a point (cos θ, sin θ), θ uniform, ``codes="uniform"``
 a number U(−1, 1) (the papers' continuous codes, for factors that are not cycles in the picture),
 both of which Q predicts under a unit Gaussian. The code the checker judges is Q's mean: the
-softmax of each categorical head, or the predicted point or number. InfoGAN-CR (:class:`InfoGANCR`) adds a contrastive
-regulariser on pairs of generated images.
+softmax of each categorical head, or the predicted point or number. InfoGAN-CR
+(:class:`InfoGANCR`) adds a contrastive regulariser on pairs of generated images.
 """
 
 from __future__ import annotations
