@@ -514,6 +514,7 @@ def test_the_guides_study_file_is_a_valid_study():
         ("controls", True),
         ("discovery", True),
         ("discovery_images", False),
+        ("codes", True),
     ],
 )
 def test_the_benchmarks_study_files_are_valid_studies(name, claims):
