@@ -55,6 +55,7 @@ from symgroup.check.world import EncodedWorld
 from symgroup.config import Fraction, TypedConfig
 
 ROUNDING = 1e-20  # a part whose motion is below this share of the code's variance moves it by float64 rounding only
+WHOLE = 1 - 1e-9  # a share of a part's motion at least this is all of it: what is left is rounding error
 
 
 @dataclass(frozen=True)
@@ -344,12 +345,12 @@ class Interaction:
     @property
     def excess(self) -> float:
         """How far ``joint`` exceeds noise, as a share of what it could: 0 for noise, 1 for a pure interaction."""
-        return (self.joint - self.noise) / (1 - self.noise) if self.noise < 1 else 0.0
+        return (self.joint - self.noise) / (1 - self.noise) if self.noise < WHOLE else 0.0
 
     @property
     def found(self) -> bool:
         """Whether the pair explains at least half of what noise leaves, where noise could not."""
-        if self.other is None or self.own >= 1:
+        if self.other is None or self.own >= WHOLE:
             return False
         return (self.noise - self.own) / (1 - self.own) <= 0.5 and self.excess >= 0.5
 
