@@ -1,6 +1,8 @@
 """D_LSBD as Tonnaer et al. 2022 define it (one block-diagonal representation on the whole code), and an
 LSBD test that holds every order to one standard."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -110,3 +112,62 @@ def test_a_circle_that_does_not_close_is_no_representation():
     codes = np.concatenate([np.cos(a), np.sin(a)], axis=1)
     report = check(codes, env)
     assert not report.linear_passed and report.d_lsbd.scores["a"] > 0.2
+
+
+def wound(env, frequency, bulge):
+    """Part a's circle wound ``frequency`` times, its radius 1 + bulge·cos(angle + π/n) telling apart
+    the states its winding puts at one angle, as a learned code of ``arrow``'s angle drew it (ω = 2);
+    b and c faithful circles."""
+    base = 2 * np.pi * env.states() / np.array(env.factor_sizes)
+    radius = 1 + bulge * np.cos(base[:, 0] + np.pi / env.factor_sizes[0])
+    columns = [radius * np.cos(frequency * base[:, 0]), radius * np.sin(frequency * base[:, 0])]
+    columns += [f(base[:, k]) for k in range(1, base.shape[1]) for f in (np.cos, np.sin)]
+    return np.stack(columns, axis=1)
+
+
+def test_an_injective_code_whose_action_is_fitted_by_a_non_faithful_representation_is_not_linear():
+    """On C8 the twice-wound circle's one step is a quarter turn up to a residual of 0.02 (within the
+    tolerance, 0.05) and the code is injective, but a quarter turn has order 4: the linear action says
+    four steps return every code, and over them the code moves by 0.15 of its variation."""
+    env = world(8, 5)
+    codes = wound(env, 2, 0.4)
+    report = check(codes, env)
+    assert report.passed, report.reasons  # split and injective
+    hand = next(f for f in report.fits if f.subgroup == "a")
+    assert hand.residual < 0.05 and hand.representation_error < 0.05
+    assert hand.represented_order == 4 and hand.identified == "(a=4, b=0)" and not report.linear_passed
+    y = (codes - codes.mean(axis=0)) @ report.sbd.whiten
+    t = signal_coordinates(y, report.sbd.combined, report.sbd.blocks, env.factor_names)
+    index = {tuple(s): i for i, s in enumerate(env.states().tolist())}
+    turned = t[[index[((a + 4) % 8, b)] for a, b in env.states().tolist()]]  # (a=4)·x for every x
+    moved = ((turned - t) ** 2).sum() / ((turned - turned.mean(axis=0)) ** 2).sum()
+    assert hand.unexplained_power == pytest.approx(moved)
+    assert any(
+        "fitted by a representation of order 4, not 8, in which (a=4, b=0) acts as the identity, yet (a=4, b=0) "
+        "moves the code by 0.15" in r
+        for r in report.reasons
+    )
+    assert all(f.unexplained_power is None for f in report.fits if f.subgroup == "b")
+
+
+@pytest.mark.parametrize(
+    ("n", "frequency", "identified"), [(4, 2, "(a=2, b=0)"), (6, 3, "(a=2, b=0)"), (12, 3, "(a=4, b=0)")]
+)
+def test_every_non_faithful_winding_names_the_element_it_identifies(n, frequency, identified):
+    """A winding ω with d = gcd(ω, n) > 1 is fitted by a representation of order n / d, whose
+    (n / d)-th power of the step is the identity; the code, injective, tells those states apart."""
+    env = world(n, 5)
+    report = check(wound(env, frequency, 0.4), env)
+    assert report.passed and not report.linear_passed, report.reasons
+    hand = next(f for f in report.fits if f.subgroup == "a")
+    assert hand.represented_order == n // math.gcd(n, frequency) and hand.identified == identified
+    assert any(f"in which {identified} acts as the identity" in r for r in report.linear_reasons)
+
+
+@pytest.mark.parametrize("frequency", [1, 3])
+def test_a_faithful_rotation_of_any_frequency_has_nothing_left_to_explain(frequency):
+    """ω = 1 and ω = 3 on C8 (gcd(ω, 8) = 1) are faithful: the fit's order is 8, the code LSBD."""
+    env = world(8, 5)
+    report = check(wound(env, frequency, 0.0), env)
+    assert report.linear_passed, report.reasons
+    assert all(f.represented_order == f.order and f.unexplained_power is None for f in report.fits)

@@ -8,7 +8,14 @@ orthogonal and the errors below are scale-free and basis-invariant) and read in 
 subspaces Z_i found (the rest, where only noise lives, is left out):
 
 - residual: E‖M_s t + c_s − s·t‖² / E‖s·t − mean‖² (is the action linear at all?);
-- order: ‖M_sⁿ − I‖ for s of order n (is it a representation of its cyclic subgroup?);
+- order: ‖M_s − E_s‖, E_s the nearest representation of s's order n (M_s with its eigenvalues
+  rounded to n-th roots of unity: is it a representation of its cyclic subgroup?);
+- faithfulness: where E_s has a smaller order m (ω = 2 on C8: m = 4), the linear model says s^m
+  acts as the identity, so E‖t(s^m·x) − t(x)‖² / E‖t(s^m·x) − mean‖² must be noise: a code that
+  tells s^m·x from x (injective) while its action is fitted by a non-faithful E_s keeps that
+  distinction in what the linear map does not explain (on ``arrow``, whose half-turned arrow is
+  nearer in pixels than its quarter-turned one, a learned code wound the angle twice and told the
+  half-turns apart by the circle's radius, each step 5 % off a rotation);
 - commutators: ‖M_s M_t − M_t M_s‖ for generators of different parts;
 - block: ‖M_s − diag(I, …, M_s[i, i], …, I)‖ (G_i acts on Z_i alone and as the identity on the rest;
   a declared-invariant part as the identity everywhere);
@@ -33,8 +40,8 @@ D_LSBD = mean_k D_k: 0 for a linear disentangled code, 1 where ρ explains nothi
 subspace of its own, or one of fewer than m dimensions: no representation of dimension m fits it, so
 ρ_k is the identity there, as for a part with a 0-D subspace). The representations searched: for a
 cyclic C_n (n ≥ 3), every rotation R(2πω/n), ω = 1, …, n − 1 — faithful or not (ω = 2 on C8 is not:
-the injectivity check judges faithfulness, D_LSBD only linearity); ω is named by its representative
-nearest 0. For C_2, the sign representation (m = 1). For other groups, the faithful orthogonal
+the injectivity check and the faithfulness above judge that, D_LSBD only linearity); ω is named by
+its representative nearest 0. For C_2, the sign representation (m = 1). For other groups, the faithful orthogonal
 representations symgroup knows (``Dihedral(n).irrep(k)`` with gcd(k, n) = 1, a permutation group's
 standard representation), aligned with the code by the best Q ∈ O(m), or the one the user or the
 world gives. D_LSBD is None (with the reason) where a part is not one factor acting on element
@@ -65,6 +72,9 @@ class GeneratorFit:
     residual: float
     representation_error: float  # ‖M_s − E_s‖ on the codes, E_s: M_s with eigenvalues rounded to order-th roots of 1
     block_error: float | None
+    represented_order: int  # m, the order of E_s
+    identified: str | None  # s^m where m < order (E_s not faithful: it acts by I), else None
+    unexplained_power: float | None  # how far s^m moves the codes (None where E_s is faithful)
     commutators: dict[str, float] = field(default_factory=dict)  # other generator → error
     matrix: np.ndarray | None = None  # M_s in signal coordinates
 
@@ -76,6 +86,13 @@ class GeneratorFit:
             out.append(
                 f"{self.generator} is no representation of its order {self.order}: its fitted map is "
                 f"{self.representation_error:.2g} > {tol} from the nearest one (eigenvalues rounded to roots of unity)"
+            )
+        if self.unexplained_power is not None and self.unexplained_power > tol:
+            out.append(
+                f"{self.generator} is fitted by a representation of order {self.represented_order}, not "
+                f"{self.order}, in which {self.identified} acts as the identity, yet {self.identified} moves the "
+                f"code by {self.unexplained_power:.2g} > {tol} (the code tells apart states its linear action "
+                "identifies)"
             )
         if self.block_error is not None and self.block_error > tol:
             out.append(f"{self.generator} is not block-diagonal in the subspaces: {self.block_error:.2g} > {tol}")
@@ -108,16 +125,21 @@ def fit_generators(world: EncodedWorld, sbd: SBDResult, ridge: float = 1e-3) -> 
             prior = np.sqrt(ridge * len(a)) * np.eye(rank, rank + 1)  # pulls M towards I where data are scarce
             solution, *_ = np.linalg.lstsq(np.vstack([inputs, prior]), np.vstack([t[b], prior[:, :rank]]), rcond=None)
             m = solution[:-1].T
-            target = t[b] - t[b].mean(axis=0)
-            residual = float(((inputs @ solution - t[b]) ** 2).sum() / max((target**2).sum(), 1e-300))
+            residual = _unexplained(inputs @ solution, t[b])
+            exact, order = _nearest_representation(m, s.order)
+            identified = s**order if order < s.order else None
+            power = None if identified is None else _unexplained(*(t[i] for i in world.step_pairs(name, identified)))
             fits.append(
                 GeneratorFit(
                     str(s),
                     name,
                     s.order,
                     residual,
-                    _on_data(m - _nearest_representation(m, s.order), t),
+                    _on_data(m - exact, t),
                     _block_error(m, name, world, sbd, t),
+                    order,
+                    None if identified is None else str(identified),
+                    power,
                     matrix=m,
                 )
             )
@@ -130,23 +152,32 @@ def fit_generators(world: EncodedWorld, sbd: SBDResult, ridge: float = 1e-3) -> 
     return fits
 
 
+def _unexplained(predicted: np.ndarray, actual: np.ndarray) -> float:
+    """E‖predicted − actual‖² / E‖actual − mean‖²: the share of the codes' variation a prediction misses."""
+    centred = actual - actual.mean(axis=0)
+    return float(((predicted - actual) ** 2).sum() / max((centred**2).sum(), 1e-300))
+
+
 def _on_data(a: np.ndarray, t: np.ndarray) -> float:
     """E‖A t‖² / E‖t‖²: the size of a matrix on the codes (an energy ratio, like the residual and
     the leakage), so directions without variation do not count."""
     return float(((t @ a.T) ** 2).sum() / max((t**2).sum(), 1e-300))
 
 
-def _nearest_representation(m: np.ndarray, order: int) -> np.ndarray:
+def _nearest_representation(m: np.ndarray, order: int) -> tuple[np.ndarray, int]:
     """M with its eigenvectors kept and each eigenvalue moved to the nearest ``order``-th root of unity
     (a real eigenvalue to the nearest real one, ±1): a matrix E with Eⁿ = I, so a per-step error is
-    judged once, not compounded n times as in ‖Mⁿ − I‖."""
+    judged once, not compounded n times as in ‖Mⁿ − I‖; with E's own order, the least m with
+    E^m = I (the lcm of n / gcd(k, n) over its eigenvalues e^(2πik/n)); where M's eigenvectors are
+    degenerate, I and n (its faithfulness not judged)."""
     values, vectors = np.linalg.eig(m)
-    turns = np.round(np.angle(values) * order / (2 * np.pi))
-    roots = np.exp(2j * np.pi * turns / order)
+    turns = np.round(np.angle(values) * order / (2 * np.pi)).astype(int)
     real = np.abs(values.imag) <= 1e-12 * np.maximum(np.abs(values), 1.0)
-    roots[real] = np.where((values[real].real < 0) & (order % 2 == 0), -1.0, 1.0)
-    exact = (vectors * roots) @ np.linalg.inv(vectors)
-    return exact.real if np.isfinite(exact).all() else np.eye(len(m))
+    turns[real] = np.where((values[real].real < 0) & (order % 2 == 0), order // 2, 0)
+    exact = (vectors * np.exp(2j * np.pi * turns / order)) @ np.linalg.inv(vectors)
+    if not np.isfinite(exact).all():
+        return np.eye(len(m)), order
+    return exact.real, math.lcm(*(order // math.gcd(int(k), order) for k in turns))
 
 
 def _block_error(m: np.ndarray, name: str, world: EncodedWorld, sbd: SBDResult, t: np.ndarray) -> float | None:

@@ -157,6 +157,9 @@ class CheckReport:
                             "order": f.order,
                             "residual": f.residual,
                             "representation_error": f.representation_error,
+                            "represented_order": f.represented_order,
+                            "identified": f.identified,
+                            "unexplained_power": f.unexplained_power,
                             "block_error": f.block_error,
                             "commutators": f.commutators,
                         }
