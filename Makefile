@@ -7,8 +7,12 @@ STAMP := $(VENV)/.installed
 BROWSER := $(VENV)/.browser
 DOCS := $(VENV)/.docs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# pytest-xdist: a worker per core (at most 8), each on its share of the cores; the slow tests are
+# collected first (tests/conftest.py) and handed out one at a time, so the long trainings run side by
+# side (BENCHMARKS.md, "The test suite").
+PARALLEL := -n auto --maxprocesses=8 --maxschedchunk=1
 
-.PHONY: demo test docs dist clean
+.PHONY: demo test seeded docs dist clean
 
 demo: $(STAMP)
 	$(BIN)/symgroup demo
@@ -16,7 +20,11 @@ demo: $(STAMP)
 test: $(STAMP) $(BROWSER)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	SYMGROUP_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+	SYMGROUP_REQUIRE_BROWSER=1 $(BIN)/python -m pytest $(PARALLEL)
+
+# The tests of what seeded training learns alone (CI runs them again under ATEN_CPU_CAPABILITY=default).
+seeded: $(STAMP)
+	$(BIN)/python -m pytest $(PARALLEL) -m seeded -q
 
 # The documentation site, into docs/_build/html: the tutorials executed, warnings are errors.
 docs: $(DOCS)

@@ -1,5 +1,7 @@
-"""Hypothesis settings: no deadline (CI machines vary); a derandomised profile for CI. Pages in a real
-headless browser (Debian's chromium, installed by `make test`)."""
+"""Hypothesis settings: no deadline (CI machines vary); a derandomised profile for CI. Under
+pytest-xdist (`make test` runs a worker per core), each worker's share of the cores for torch and
+every native pool, its subprocesses' too. Pages in a real headless browser (Debian's chromium,
+installed by `make test`)."""
 
 import os
 import shutil
@@ -14,6 +16,22 @@ from hypothesis import HealthCheck, settings
 settings.register_profile("default", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Each xdist worker keeps to its share of the cores: two trainings side by side with the default
+    pools run slower than with one thread each (``symgroup.study.cell_run.attempt``)."""
+    workers = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
+    if workers is None:
+        return
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    threads = max(1, (os.cpu_count() or 1) // int(workers))
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[name] = str(threads)
+    torch.set_num_threads(threads)
+    threadpool_limits(threads)
 
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -68,3 +86,9 @@ def load_in_chromium(
         )
     finally:
         browser.quit()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first: under xdist the long trainings start at once and the short tests fill
+    the other workers around them, instead of the longest starting last in one worker's queue."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
