@@ -1,7 +1,7 @@
 """Hypothesis settings: no deadline (CI machines vary); a derandomised profile for CI. Under
-pytest-xdist (`make test` runs a worker per core), each worker's share of the cores for torch and
-every native pool, its subprocesses' too. Pages in a real headless browser (Debian's chromium,
-installed by `make test`)."""
+pytest-xdist (`make test` runs a worker per core) each worker keeps to its share of the cores, and
+the slow tests are collected first. Pages in a real headless browser (Debian's chromium, installed
+by `make test`)."""
 
 import os
 import shutil
