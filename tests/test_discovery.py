@@ -449,3 +449,26 @@ def test_a_partition_keeps_its_margin_only_as_far_as_the_actions_carry_their_mov
     learner.discover(codes.float(), settle=False)
     assert learner.partition.parts == ((0, 1), (2, 3), (4, 5))
     assert learner.partition.margin == pytest.approx(margin, abs=1e-3)
+
+
+def test_ids_of_every_subgroup_element_label_each_of_them_and_map_back():
+    """``moves="elements"``: one id per element of each subgroup but e (3 + 3 + 2 on C4² × C3), the
+    paths step by them under the seeded relabelling, and a partition of the ids maps back to them; on
+    a world whose own moves change several subgroups at once the option is refused."""
+    from symgroup.learn.latent_actions import subgroup_elements
+
+    config = discovery.SymmetryDiscoveryConfig(architecture="mlp", moves="elements", relabel=3)
+    learner = discovery.SymmetryDiscovery(GRID, config)
+    elements = subgroup_elements(GRID)
+    assert learner.moves == elements and len(elements) == 8 and learner.action_matrices().shape[0] == 8
+    drawn = learner.sampler(GRID, 0).draw(np.random.default_rng(0), 64)
+    labels = envs.sampling.relabelling(8, 3)
+    assert (drawn["moves"] == labels[drawn["true_moves"]]).all()
+    for path, taken in zip(drawn["states"], drawn["true_moves"], strict=True):
+        for t, m in enumerate(taken):
+            assert (GRID.act_moves(np.array([m]), path[t : t + 1], elements) == path[t + 1]).all()
+    learner.part_of[:] = torch.as_tensor(np.argsort(labels))  # the id of element m alone in part m
+    assert learner.discovered(GRID) == tuple((g,) for g in elements)
+    entangled = envs.make("gridworld", n=4, hues=4, image_size=16, moves="entangled")
+    with pytest.raises(InvalidOptionError, match="change several subgroups at once"):
+        discovery.SymmetryDiscovery(entangled, config)
