@@ -87,6 +87,7 @@ import numpy as np
 import torch
 
 from envs import SymmetryEnv, sampling
+from symgroup.check.partition import changed_subgroups
 from symgroup.config import Count, Fraction, Natural, NonNegative, Positive
 from symgroup.errors import InvalidOptionError
 from symgroup.learn.architectures import default_architecture
@@ -568,10 +569,7 @@ class SymmetryDiscovery(DiscoveringAutoencoder):
 
     def __init__(self, env: SymmetryEnv, config: SymmetryDiscoveryConfig) -> None:
         moves = env.moves if config.moves == "generators" else subgroup_elements(env)
-        moved = [
-            [n for n in env.factor_names if env.group.project(n, g) != env.factors[n].group.identity] for g in env.moves
-        ]
-        if config.moves == "elements" and any(len(names) > 1 for names in moved):
+        if config.moves == "elements" and any(len(changed_subgroups(env, g)) > 1 for g in env.moves):
             raise InvalidOptionError(
                 f"moves='elements' steps within one subgroup at a time, which would ignore {env.name}'s own "
                 "moves: some change several subgroups at once",
