@@ -473,3 +473,15 @@ def test_ids_of_every_subgroup_element_label_each_of_them_and_map_back():
     entangled = envs.make("gridworld", n=4, hues=4, image_size=16, moves="entangled")
     with pytest.raises(InvalidOptionError, match="change several subgroups at once"):
         discovery.SymmetryDiscovery(entangled, config)
+
+
+@pytest.mark.parametrize(
+    ("world", "options", "width"),
+    [("flatland", {}, 12), ("gridworld", {}, 12), ("styled_gridworld", {}, 14), ("multi_object", {"n": 4}, 16)],
+)
+def test_the_default_code_has_a_plane_for_each_subgroup_and_room_beside_them(world, options, width):
+    """Both discovery learners' default width: 2 dims for each subgroup and 6 of room, at least 12 —
+    multi_object's 5 subgroups get 16 (with 12, 2 dims of room, its partition was right in 2/10)."""
+    env = envs.make(world, **options)
+    for learner in (discovery.SymmetryDiscovery, discovery.ActionEstimation):
+        assert learner.defaults(env).latent == width >= 2 * len(env.factors) + 6

@@ -335,6 +335,17 @@ class DiscoveryConfig(LearnerConfig):
             )
 
 
+def code_width(env: SymmetryEnv) -> int:
+    """d, the code's default width: a plane for each of the world's subgroups and six dims of room,
+    and at least 12 (the width on worlds of 2 and 3 subgroups). With 12 on multi_object (5 subgroups,
+    2 dims of room) the partition was right in 2 of 10 seeds; in the two failing seeds looked at, the
+    encoder drew object 1's y and colour as one set of 16 points, on which no matrix of the colour's
+    ids can act;
+    with 16, BENCHMARKS.md. The width reads how many subgroups the world has, as a user sizing the
+    code would; which ids belong together, and how many parts they make, is still found without it."""
+    return max(12, 2 * len(env.factors) + 6)
+
+
 @dataclass
 class SymmetryDiscoveryConfig(DiscoveryConfig):
     """:class:`DiscoveryConfig`, ``relabel``, the seed of the ids' relabelling, and ``moves``, the
@@ -374,6 +385,13 @@ class DiscoveringAutoencoder(Autoencoder):
         self.register_buffer("margin", torch.tensor(0.0))
         self.register_buffer("missed", torch.ones(count))  # each action's share of its moves missed, averaged
         self.register_buffer("lifted", torch.zeros(count, dtype=torch.bool))  # μ lifted from the action
+
+    @classmethod
+    def defaults(cls, env: SymmetryEnv) -> DiscoveryConfig:
+        """The default architecture with a linear shortcut, and a code of :func:`code_width` dims."""
+        return cls.Config(
+            architecture=default_architecture(env.observation_shape, linear_shortcut=True), latent=code_width(env)
+        )
 
     @property
     def partition(self) -> Partition | None:
@@ -578,10 +596,6 @@ class SymmetryDiscovery(DiscoveringAutoencoder):
         super().__init__(env, config, len(moves))
         self.moves = moves
 
-    @classmethod
-    def defaults(cls, env: SymmetryEnv) -> SymmetryDiscoveryConfig:
-        return cls.Config(architecture=default_architecture(env.observation_shape, linear_shortcut=True))
-
     def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
         return Paths(env, self.config.batch_size, self.config.path_length, self.moves, relabel=self.config.relabel)
 
@@ -662,10 +676,6 @@ class ActionEstimation(DiscoveringAutoencoder):
     def __init__(self, env: SymmetryEnv, config: ActionEstimationConfig) -> None:
         super().__init__(env, config, config.candidates)
         self.register_buffer("regret", torch.ones(config.candidates))
-
-    @classmethod
-    def defaults(cls, env: SymmetryEnv) -> ActionEstimationConfig:
-        return cls.Config(architecture=default_architecture(env.observation_shape, linear_shortcut=True))
 
     def sampler(self, env: SymmetryEnv, seed: int) -> Sampler:
         return Paths(env, self.config.batch_size, self.config.path_length, env.moves, told=False)
