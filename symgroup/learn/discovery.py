@@ -338,11 +338,11 @@ class DiscoveryConfig(LearnerConfig):
 def code_width(env: SymmetryEnv) -> int:
     """d, the code's default width: a plane for each of the world's subgroups and six dims of room,
     and at least 12 (the width on worlds of 2 and 3 subgroups). With 12 on multi_object (5 subgroups,
-    2 dims of room) the partition was right in 2 of 10 seeds; in the two failing seeds looked at, the
-    encoder drew object 1's y and colour as one set of 16 points, on which no matrix of the colour's
-    ids can act;
-    with 16, BENCHMARKS.md. The width reads how many subgroups the world has, as a user sizing the
-    code would; which ids belong together, and how many parts they make, is still found without it."""
+    2 dims of room) the partition was right in 2 of 10 seeds, and in the two failing seeds looked at
+    the encoder drew object 1's y and colour as one set of 16 points, on which no matrix of the
+    colour's ids can act; with 16, in 5 of 10 (BENCHMARKS.md). The width reads how many subgroups
+    the world has, as a user sizing the code would; which ids belong together, and how many parts
+    they make, is still found without it."""
     return max(12, 2 * len(env.factors) + 6)
 
 
