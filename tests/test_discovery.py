@@ -386,16 +386,16 @@ def test_mu_is_lifted_from_an_action_that_misses_its_moves_until_it_carries_them
 def test_the_partition_is_kept_once_its_margin_reaches_confidence_or_at_discover_by(monkeypatch):
     """From ``discover_at`` the partition is tried every DISCOVER_EVERY (50) steps and kept once its
     margin reaches ``confidence``; at ``discover_by`` it is kept whatever its margin (here an untrained
-    learner's, below 1)."""
+    learner's, below 1), and then tried again every 50 steps, to split it."""
     tried = []
     monkeypatch.setattr(discovery, "partition_of_actions", lambda *a: tried.append(step) or partition_of_actions(*a))
     env = envs.make("gridworld", **TINY)
-    for confidence, expected in ((0.0, [100]), (1.0, [100, 150, 200, 250, 300, 350, 400])):
+    for confidence, expected in ((0.0, [100]), (1.0, [100, 150, 200, 250, 300, 350, 400, 450, 500])):
         params = {"architecture": "mlp", "latent": 6, "discover_at": 100, "discover_by": 400, "confidence": confidence}
         config = TrainConfig(env="gridworld", env_options=TINY, learner="symmetry_discovery", params=params)
         learner, tried[:] = build_learner(config, env)[1], []
         batch = learner.sampler(env, 0).sample(np.random.default_rng(0))
-        for step in range(420):
+        for step in range(520):
             learner.loss(batch, step)
         assert tried == expected and learner.partition is not None
         assert learner.partition.margin >= confidence or confidence == 1.0 > learner.partition.margin
@@ -452,6 +452,33 @@ def test_a_partition_keeps_its_margin_only_as_far_as_the_actions_carry_their_mov
     assert learner.partition.margin == pytest.approx(margin, abs=1e-3)
 
 
+def test_a_partition_settled_below_confidence_is_split_once_its_actions_tell_the_parts_apart():
+    """A partition kept at margin 0 with x's and y's ids in one part, whose actions (gridworld's
+    exact ones) then partition at margin 1: the part is split, each subgroup's actions confined to
+    a block of its own, and it is not tried again. A partition found below confidence leaves the
+    kept one as it is."""
+    matrices, codes = exact_actions(GRID.group, GRID.moves)
+    learner = estimator_with(matrices, confidence=0.3)
+    learner.missed.fill_(0.0)
+    with torch.no_grad():  # kept at margin 0: x± and y± (dims 0–3) one part, colour± (dims 4, 5) another
+        learner.part_of.copy_(torch.tensor([0, 0, 0, 0, 1, 1]))
+        learner.block_of.copy_(torch.tensor([0, 0, 0, 0, 1, 1]))
+    assert learner.due(at := learner.config.discover_at) and learner.partition.margin == 0
+    learner.discover(codes.float() @ learner.basis, settle=False)
+    assert learner.partition.parts == ((0, 1), (2, 3), (4, 5)) and learner.partition.margin > 0.9
+    assert sorted(torch.bincount(learner.block_of[learner.block_of >= 0]).tolist()) == [2, 2, 2]
+    acting = learner.action_matrices()
+    for a, part in enumerate([0, 0, 1, 1, 2, 2]):
+        outside = learner.block_of != part
+        assert torch.allclose(acting[a][outside][:, outside], torch.eye(int(outside.sum())), atol=1e-5)
+    assert not learner.due(at)  # confident now: not tried again
+    with torch.no_grad():
+        learner.margin.fill_(0.0)
+    learner.missed.fill_(0.2)  # the same actions, but missing their moves: the partition found is not confident
+    learner.discover(codes.float() @ learner.basis, settle=False)
+    assert learner.partition.parts == ((0, 1), (2, 3), (4, 5)) and learner.partition.margin == 0
+
+
 def test_ids_of_every_subgroup_element_label_each_of_them_and_map_back():
     """``moves="elements"``: one id per element of each subgroup but e (3 + 3 + 2 on C4² × C3), the
     paths step by them under the seeded relabelling, and a partition of the ids maps back to them; on
@@ -477,11 +504,11 @@ def test_ids_of_every_subgroup_element_label_each_of_them_and_map_back():
 
 @pytest.mark.parametrize(
     ("world", "options", "width"),
-    [("flatland", {}, 12), ("gridworld", {}, 12), ("styled_gridworld", {}, 14), ("multi_object", {"n": 4}, 16)],
+    [("flatland", {}, 12), ("gridworld", {}, 12), ("styled_gridworld", {}, 16), ("multi_object", {"n": 4}, 20)],
 )
-def test_the_default_code_has_a_plane_for_each_subgroup_and_room_beside_them(world, options, width):
-    """Both discovery learners' default width: 2 dims for each subgroup and 6 of room, at least 12 —
-    multi_object's 5 subgroups get 16 (with 12, 2 dims of room, its partition was right in 2/10)."""
+def test_the_default_code_has_a_plane_for_each_subgroup_and_as_much_room_again(world, options, width):
+    """Both discovery learners' default width: 4 dims for each subgroup, at least 12 — multi_object's
+    5 subgroups get 20 (its partition was right in 2/10 at 12, 8/10 at 20)."""
     env = envs.make(world, **options)
     for learner in (discovery.SymmetryDiscovery, discovery.ActionEstimation):
-        assert learner.defaults(env).latent == width >= 2 * len(env.factors) + 6
+        assert learner.defaults(env).latent == width >= 4 * len(env.factors)

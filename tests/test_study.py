@@ -25,6 +25,7 @@ from symgroup.errors import InvalidOptionError, RunsFailedError
 from symgroup.learn.symmetry import LSBDVAE
 from symgroup.present.study_page import write_study_report
 from symgroup.study import Cell, Evaluation, Study, Sweep, gather, run_study
+from symgroup.study.results import markdown
 from symgroup.study.summary import agreement, learner_share, rank_correlation, time_to_pass
 
 BASE = {
@@ -157,17 +158,23 @@ def test_a_study_trains_checks_and_tabulates_every_cell(serial_study):
     lsbd, beta = rows[:2], rows[2]
     for row in lsbd:
         assert row["sbd"] and row["lsbd"] and row["passed_at"] == row["step"] and row["step"] % 50 == 0
+        assert row["images_to_pass"] == row["step"] * 16 * 8  # batch_size paths of LSBD-VAE's 7 moves
         assert 0 < row["time_to_pass_s"] == row["train_s"]
-    assert beta["step"] == 100 and beta["passed_at"] is None and beta["time_to_pass_s"] is None
+    assert beta["step"] == 100 and beta["passed_at"] is beta["images_to_pass"] is beta["time_to_pass_s"] is None
     assert all(set(r["metrics"]) == {"mig"} for r in rows)
     assert {p.name for p in (out / "runs").iterdir()} == {c.key for c in Study.from_dict(SPEC).cells()}
     assert verdicts(gather(out)) == verdicts(sorted(rows, key=lambda r: (r["learner"], r["seed"])))
     lines = (out / "results.jsonl").read_text().splitlines()
     assert [json.loads(line)["key"] for line in lines] == [r["key"] for r in gather(out)]
     header, *table = (out / "results.csv").read_text().splitlines()
-    assert header.startswith("key,learner,env,seed,step,sbd,lsbd,d_lsbd,passed_at,time_to_pass_s")
+    assert header.startswith("key,learner,env,seed,step,sbd,lsbd,d_lsbd,passed_at,images_to_pass,time_to_pass_s")
     assert "metric.mig" in header and "config.steps" in header and "config.gamma" in header  # what varies
     assert "config.lr" not in header and len(table) == 3
+    (a, b), (i, j) = (sorted(r[k] for r in lsbd) for k in ("step", "images_to_pass"))
+    passing = markdown(rows).split("| train s to pass |")[1]  # the table of runs trained until they pass
+    figures = f"{(a + b) / 2:,.0f} [{a}, {b}] | {(i + j) / 2:,.0f} [{i:,}, {j:,}]"
+    assert f"| lsbd_vae | square(side=4, size=16) | 2/2 | {figures} |" in passing
+    assert "| beta_vae | square(side=4, size=16) | 0/1 | — | — | — |" in passing
 
 
 def test_running_a_study_again_skips_finished_runs_and_rechecks_for_new_metrics(serial_study, tmp_path):
@@ -514,6 +521,7 @@ def test_the_guides_study_file_is_a_valid_study():
         ("controls", True),
         ("discovery", True),
         ("discovery_images", False),
+        ("until_pass", False),
         ("codes", True),
     ],
 )

@@ -30,8 +30,7 @@ def train(args: argparse.Namespace) -> int:
         print(f"interrupted: the checkpoint in {args.out} is saved; continue with --resume", file=sys.stderr)
         return 130
     if args.until_pass and run.step < run.config.steps:
-        images = run.step * run.learner.sampler(run.env, run.config.seed).images_per_batch
-        print(f"passed the check at step {run.step} ({images:,} images seen)")
+        print(f"passed the check at step {run.step} ({run.images:,} images seen)")
     print(f"trained {run}; check it with: symgroup check {args.out}")
     return 0
 

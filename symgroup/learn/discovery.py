@@ -33,7 +33,8 @@
   lift, the partition and the code right in 10 of 10: ``benchmarks/discovery.toml``).
 
   From ``discover_at`` it partitions the ids (:func:`partition_of_actions`), keeps the partition
-  once its margin reaches ``confidence`` (or at ``discover_by``), and finds each part's
+  once its margin reaches ``confidence`` (or at ``discover_by``; a partition settled there is
+  split later where its actions' partition is finer at ``confidence``), and finds each part's
   block, the directions its actions move (:func:`part_bases`, down to ``block_share`` of the
   largest; a part whose actions do not commute gets a *spare* third dim, which its actions turn
   through and the code keeps none of: a reflection of a plane is a half turn of 3 dims, and with
@@ -336,14 +337,14 @@ class DiscoveryConfig(LearnerConfig):
 
 
 def code_width(env: SymmetryEnv) -> int:
-    """d, the code's default width: a plane for each of the world's subgroups and six dims of room,
-    and at least 12 (the width on worlds of 2 and 3 subgroups). With 12 on multi_object (5 subgroups,
-    2 dims of room) the partition was right in 2 of 10 seeds, and in the two failing seeds looked at
-    the encoder drew object 1's y and colour as one set of 16 points, on which no matrix of the
-    colour's ids can act; with 16, in 5 of 10 (BENCHMARKS.md). The width reads how many subgroups
-    the world has, as a user sizing the code would; which ids belong together, and how many parts
-    they make, is still found without it."""
-    return max(12, 2 * len(env.factors) + 6)
+    """d, the code's default width: 4 dims for each of the world's subgroups (a plane, and as much
+    room again), at least 12 (the width on worlds of 2 and 3 subgroups). On multi_object (5
+    subgroups) the partition was right in 2 of 10 seeds at 12 wide, 5 at 16 and 7–8 at 20: with little
+    room the encoder drew object 1's colour jointly with one of its coordinates as one set of points,
+    on which no matrix of the colour's ids can act (BENCHMARKS.md); styled_gridworld (4) passes at 12,
+    14 and 16 alike. The width reads how many subgroups the world has, as a user sizing the code
+    would; which ids belong together, and how many parts they make, is still found without it."""
+    return max(12, 4 * len(env.factors))
 
 
 @dataclass
@@ -447,23 +448,38 @@ class DiscoveringAutoencoder(Autoencoder):
 
     def due(self, step: int) -> bool:
         """Whether the partition is tried at ``step``: every :data:`DISCOVER_EVERY` steps from
-        ``discover_at``, and at every step from ``discover_by``."""
+        ``discover_at`` (and at every step from ``discover_by``) until one is kept, and on the same
+        grid while the one kept lies below ``confidence`` (to split it: :meth:`discover`)."""
         since = step - self.config.discover_at
-        return step >= self.config.discover_by or (since >= 0 and since % DISCOVER_EVERY == 0)
+        every = since >= 0 and since % DISCOVER_EVERY == 0
+        if self.partition is None:
+            return every or step >= self.config.discover_by
+        return every and float(self.margin) < self.config.confidence
 
     def discover(self, codes: torch.Tensor, settle: bool) -> None:
         """Partition the (unpruned) actions on ``codes``, its margin at most how far the share of their
         moves the actions miss lies below ``tolerance``; unless that margin is below ``confidence``
         (and not ``settle``), keep it: find each part's block (:func:`part_bases`), and carry the code
-        and the actions into the basis of the blocks."""
+        and the actions into the basis of the blocks. A partition kept below ``confidence`` (settled
+        at ``discover_by``) is split once its actions' partition is finer at ``confidence``, the
+        parts' blocks found again within the old: on multi_object two of ten seeds settled object 1's
+        y and the colour as one part at margin 0, and both were split into the world's five (margins
+        0.33 and 0.30), the partition then right in 9 of 10 (BENCHMARKS.md)."""
         matrices = self.acting(codes - codes.mean(dim=0)).detach()
         active = self.active.nonzero().flatten().tolist()
         found = partition_of_actions(matrices[active], codes, self.config.tolerance, self.config.powers)
         missed = float(self.missed[self.active].mean())
         margin = min(found.margin, max(0.0, 1 - missed / self.config.tolerance))
-        if margin < self.config.confidence and not settle:
-            return
         parts = [[active[a] for a in part] for part in found.parts]
+        kept = self.partition
+        if margin < self.config.confidence and (kept is not None or not settle):
+            return
+        if kept is not None:
+            if not all(any(set(part) <= set(old) for old in kept.parts) for part in parts):
+                return  # not a split of the partition kept
+            if len(parts) == len(kept.parts):
+                self.margin.fill_(margin)  # the same partition, now at confidence
+                return
         bases, spares = part_bases(matrices, codes, parts, self.config.block_share, self.config.tolerance)
         d = len(codes[0])
         q, r = torch.linalg.qr(torch.cat([*bases, torch.eye(d, dtype=codes.dtype)], dim=1))
@@ -474,6 +490,7 @@ class DiscoveringAutoencoder(Autoencoder):
             for k, part in enumerate(parts):
                 self.part_of[part] = k
             self.block_of.copy_(block_of[:d])
+            self.spare.zero_()
             self.spare[: len(spare)] = spare
             self.generators.copy_(basis.T @ self.generators @ basis)
             self.basis.copy_(self.basis @ basis)
@@ -522,7 +539,7 @@ class DiscoveringAutoencoder(Autoencoder):
 
     def loss(self, batch: dict[str, torch.Tensor], step: int) -> Terms:
         frames = batch["frames"]
-        if self.partition is None and self.due(step):
+        if self.due(step):
             with torch.no_grad():
                 self.discover(self.coordinates(frames.flatten(0, 1)), settle=step >= self.config.discover_by)
         codes = self.coordinates(frames.flatten(0, 1))

@@ -174,6 +174,11 @@ class Run:
         """The learner as an encoder (its ``encode``): what the checker judges."""
         return self.learner
 
+    @property
+    def images(self) -> int:
+        """The images the learner has drawn: its steps × its sampler's frames a step."""
+        return self.step * self.learner.sampler(self.env, self.config.seed).images_per_batch
+
     def log(self) -> list[dict[str, Any]]:
         path = self.directory / "log.jsonl"
         return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []

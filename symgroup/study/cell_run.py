@@ -39,9 +39,10 @@ def run_cell(cell: Cell, directory: Path) -> dict[str, Any]:
     folder) gets :class:`~symgroup.errors.RunLockedError` and leaves the run to this one.
 
     The check applies the learner's declared invariance (as ``symgroup check RUN`` does); ``claims``
-    holds the verdicts on its learner's claims when the evaluation asks for them. ``passed_at``
-    (and ``time_to_pass_s``, training seconds over every resume) is the step the run passed at when
-    trained ``until_pass``, None when it never did.
+    holds the verdicts on its learner's claims when the evaluation asks for them. ``passed_at`` is the
+    step the run passed at when trained ``until_pass``, None when it never did; ``images_to_pass``
+    the images its learner had drawn by then (that step × its sampler's frames a step), and
+    ``time_to_pass_s`` its training seconds over every resume.
     """
     from symgroup.learn.run import locked
 
@@ -82,7 +83,7 @@ def _trained_and_checked(cell: Cell, directory: Path) -> dict[str, Any]:
         metric_options=evaluation.metric_options,
         validate=False,
     )
-    passed = report.passed and (report.linear_passed or not evaluation.linear)
+    passed = bool(rule) and report.passed and (report.linear_passed or not evaluation.linear)
     claims = [v.to_dict() for v in judge(run.learner, run.env, checked=report)] if evaluation.claims else None
     results = {
         "key": cell.key,
@@ -98,8 +99,9 @@ def _trained_and_checked(cell: Cell, directory: Path) -> dict[str, Any]:
         "sbd": report.passed,
         "lsbd": report.linear_passed,
         "d_lsbd": report.d_lsbd.value,
-        "passed_at": run.step if rule and passed else None,
-        "time_to_pass_s": run.train_s if rule and passed else None,
+        "passed_at": run.step if passed else None,
+        "images_to_pass": run.images if passed else None,
+        "time_to_pass_s": run.train_s if passed else None,
         "metrics": report.metrics,
         "claims": claims,
     }
@@ -111,10 +113,12 @@ def _trained_and_checked(cell: Cell, directory: Path) -> dict[str, Any]:
 def finished(cell: Cell, directory: Path, config: TrainConfig) -> bool:
     """Whether ``directory`` holds ``cell``'s results: judged by the cell's evaluation, of a run of
     ``config``, the cell's with the learner's defaults as they are now filled in (a cell names only
-    the parameters it sets, so a default changed since leaves its key alone)."""
+    the parameters it sets, so a default changed since leaves its key alone), and with every figure
+    this version writes (results from before ``images_to_pass`` are checked again)."""
     results = read_results(directory)
     return (
         results is not None
+        and "images_to_pass" in results
         and results["evaluation"] == cell.to_dict()["evaluation"]
         and results["config"] == _plain(config)
     )

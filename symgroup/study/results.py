@@ -25,6 +25,7 @@ COLUMNS = (
     "lsbd",
     "d_lsbd",
     "passed_at",
+    "images_to_pass",
     "time_to_pass_s",
     "train_s",
     "check_s",
@@ -59,7 +60,7 @@ def write_tables(rows: list[dict[str, Any]], out: str | Path) -> tuple[Path, Pat
         for row, config in zip(rows, flat, strict=True):
             writer.writerow(
                 [
-                    *(row[c] for c in COLUMNS),
+                    *(row.get(c) for c in COLUMNS),
                     *(row["metrics"].get(m) for m in metrics),
                     *(config.get(k) for k in varying),
                 ]
@@ -94,7 +95,8 @@ def flat_config(config: dict[str, Any]) -> dict[str, Any]:
 
 def markdown(rows: list[dict[str, Any]]) -> str:
     """The study's tables in Markdown: per learner × world its pass rates, D_LSBD, each classic metric's
-    median and the median training seconds; then each learner's claims (:func:`symgroup.study.summary.claims`)."""
+    median and the median training seconds; for runs trained ``until_pass``, when they passed
+    (:func:`passing`); then each learner's claims (:func:`symgroup.study.summary.claims`)."""
     metrics = sorted({name for row in rows for name in row["metrics"]})
     lines = [
         _markdown_row(
@@ -129,6 +131,8 @@ def markdown(rows: list[dict[str, Any]]) -> str:
                 ]
             )
         )
+    if any(r["evaluation"].get("until_pass") for r in rows):
+        lines += ["", *passing(rows)]
     if judged := claims(rows):
         lines += [
             "",
@@ -137,6 +141,30 @@ def markdown(rows: list[dict[str, Any]]) -> str:
             *map(_markdown_row, judged),
         ]
     return "\n".join(lines)
+
+
+def passing(rows: list[dict[str, Any]]) -> list[str]:
+    """Per learner × world trained ``until_pass``: how many runs passed, and of those the step they
+    passed at, the images their learner had drawn by then and the training seconds it took, each
+    as median [min, max]."""
+    lines = [
+        _markdown_row(["learner", "world", "passed", "at step", "images to pass", "train s to pass"]),
+        "|---" * 6 + "|",
+    ]
+    for (learner, world), runs in groups(rows).items():
+        if not any(r["evaluation"].get("until_pass") for r in runs):
+            continue
+        passed = [r for r in runs if r["passed_at"] is not None]
+        figures = [_spread([r.get(k) for r in passed]) for k in ("passed_at", "images_to_pass", "time_to_pass_s")]
+        lines.append(_markdown_row([learner, world, f"{len(passed)}/{len(runs)}", *figures]))
+    return lines
+
+
+def _spread(values: list[float | None]) -> str:
+    present = [v for v in values if v is not None]
+    if not present:
+        return "—"
+    return f"{statistics.median(present):,.0f} [{min(present):,.0f}, {max(present):,.0f}]"
 
 
 def _median(values: list[float | None]) -> str:
