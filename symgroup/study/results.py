@@ -131,8 +131,8 @@ def markdown(rows: list[dict[str, Any]]) -> str:
                 ]
             )
         )
-    if any(r["evaluation"].get("until_pass") for r in rows):
-        lines += ["", *passing(rows)]
+    if table := passing(rows):
+        lines += ["", *table]
     if judged := claims(rows):
         lines += [
             "",
@@ -146,18 +146,16 @@ def markdown(rows: list[dict[str, Any]]) -> str:
 def passing(rows: list[dict[str, Any]]) -> list[str]:
     """Per learner × world trained ``until_pass``: how many runs passed, and of those the step they
     passed at, the images their learner had drawn by then and the training seconds it took, each
-    as median [min, max]."""
-    lines = [
-        _markdown_row(["learner", "world", "passed", "at step", "images to pass", "train s to pass"]),
-        "|---" * 6 + "|",
-    ]
+    as median [min, max]; no lines when no run was."""
+    lines = []
     for (learner, world), runs in groups(rows).items():
         if not any(r["evaluation"].get("until_pass") for r in runs):
             continue
         passed = [r for r in runs if r["passed_at"] is not None]
         figures = [_spread([r.get(k) for r in passed]) for k in ("passed_at", "images_to_pass", "time_to_pass_s")]
         lines.append(_markdown_row([learner, world, f"{len(passed)}/{len(runs)}", *figures]))
-    return lines
+    header = ["learner", "world", "passed", "at step", "images to pass", "train s to pass"]
+    return [_markdown_row(header), "|---" * 6 + "|", *lines] if lines else []
 
 
 def _spread(values: list[float | None]) -> str:
