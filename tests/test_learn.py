@@ -333,3 +333,8 @@ def test_train_check_and_traverse_commands(tmp_path, capsys):
     assert main(["train", "--steps", "4", "--out", str(out), *settings]) == 2  # the run exists: --resume
     assert main(["train", "--steps", "6", "--seed", "1", "--out", str(out), *settings, "--resume"]) == 0
     assert Run.load(out).step == 6
+    capsys.readouterr()
+    assert main(["train", "--steps", "8", "--out", str(out), "--resume"]) == 0  # in the run's own configuration
+    assert Run.load(out).step == 8 and Run.load(out).config.seed == 1
+    assert main(["train", "--steps", "10", "--out", str(out), "--resume", "--set", "latent=4"]) == 2
+    assert "params.latent: 3 in the run, 4 now" in capsys.readouterr().err

@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from envs.montage import save_png
 from symgroup.cli.arguments import add_world, at_least, settings, world_options
 from symgroup.errors import InvalidOptionError
 from symgroup.paths import check_writable
 
+if TYPE_CHECKING:
+    from symgroup.learn.config import TrainConfig
+
 
 def train(args: argparse.Namespace) -> int:
     from symgroup.learn.callbacks import until_pass
-    from symgroup.learn.config import TrainConfig
     from symgroup.learn.trainer import train
 
     if args.resume and not Path(args.out).is_dir():
         raise InvalidOptionError(
             f"nothing to resume: {args.out} is not a run directory (leave out --resume to start one)", args.out
         )
-    config = TrainConfig(env=args.env, learner=args.learner, steps=args.steps, seed=args.seed)
-    config = config.with_settings(settings(args.set))
+    config = configured(args)
     try:
         callbacks = [until_pass(args.check_every)] if args.until_pass else []
         run = train(config, args.out, resume=args.resume, validate=not args.skip_validation, callbacks=callbacks)
@@ -33,6 +36,21 @@ def train(args: argparse.Namespace) -> int:
         print(f"passed the check at step {run.step} ({run.images:,} images seen)")
     print(f"trained {run}; check it with: symgroup check {args.out}")
     return 0
+
+
+#: What ``symgroup train`` runs when neither an option nor the run resumed says otherwise.
+TRAIN_DEFAULTS = {"env": "gridworld", "learner": "beta_vae", "steps": 2000, "seed": 0}
+
+
+def configured(args: argparse.Namespace) -> TrainConfig:
+    """The run's configuration: the options given, on the run's own configuration with ``--resume``
+    (so ``--resume --steps N`` continues it to step N) or else on :data:`TRAIN_DEFAULTS`."""
+    from symgroup.learn.config import TrainConfig
+    from symgroup.learn.run import read_config
+
+    base = read_config(Path(args.out)) if args.resume else TrainConfig(**TRAIN_DEFAULTS)
+    given = {key: value for key in TRAIN_DEFAULTS if (value := getattr(args, key)) is not None}
+    return dataclasses.replace(base, **given).with_settings(settings(args.set))
 
 
 def traverse(args: argparse.Namespace) -> int:
@@ -86,16 +104,21 @@ def add(commands: argparse._SubParsersAction) -> None:
     trained = commands.add_parser("train", help="train a representation learner into a run directory")
     add_world(
         trained,
+        default=None,
+        when=", or the run's own with --resume",
         more=", a learner parameter (latent=6, lr=1e-3, batch_size=128, beta=8) or a TrainConfig field "
         "(checkpoint_every=100)",
     )
-    trained.add_argument(
-        "--learner", default="beta_vae", choices=sorted(LEARNERS), help="the learner (default beta_vae)"
-    )
-    trained.add_argument("--steps", type=at_least(1), default=2000, help="optimisation steps (default 2000)")
-    trained.add_argument("--seed", type=at_least(0), default=0)
+    own = ", or the run's own with --resume"
+    trained.add_argument("--learner", choices=sorted(LEARNERS), help=f"the learner (default beta_vae{own})")
+    trained.add_argument("--steps", type=at_least(1), help=f"optimisation steps (default 2000{own})")
+    trained.add_argument("--seed", type=at_least(0), help=f"(default 0{own})")
     trained.add_argument("--out", required=True, help="the run directory")
-    trained.add_argument("--resume", action="store_true", help="continue the run's checkpoint")
+    trained.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the run's checkpoint in its own configuration (--steps aside, an option given must match it)",
+    )
     trained.add_argument("--until-pass", action="store_true", help="stop at the first check that passes SBD and LSBD")
     trained.add_argument("--check-every", type=at_least(1), default=25, help="steps between those checks (default 25)")
     trained.add_argument("--skip-validation", action="store_true", help="train even on a world whose action laws fail")
