@@ -219,7 +219,7 @@ def ctrl_c_at(step):
         ("infogan", {}),
         ("infogan_cr", {"contrastive_from": 3}),
         ("symmetry_discovery", {"discover_at": 3, "confidence": 0.0}),  # the partition found before the interruption
-        ("action_estimation", {"prune_at": 2, "prune_every": 1, "floor": 1.0, "discover_at": 5, "confidence": 0.0}),
+        ("action_estimation", {"prune_at": 2, "prune_every": 1, "floor": 1.0, "discover_at": 5, "discover_by": 5}),
     ],
 )
 def test_resume_after_ctrl_c_gives_the_same_weights(name, params, tmp_path):
