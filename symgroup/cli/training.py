@@ -102,17 +102,18 @@ def add(commands: argparse._SubParsersAction) -> None:
     listed.set_defaults(run=list_learners)
 
     trained = commands.add_parser("train", help="train a representation learner into a run directory")
+    own = ", or the run's own with --resume"
     add_world(
         trained,
         default=None,
-        when=", or the run's own with --resume",
+        when=own,
         more=", a learner parameter (latent=6, lr=1e-3, batch_size=128, beta=8) or a TrainConfig field "
         "(checkpoint_every=100)",
     )
-    own = ", or the run's own with --resume"
-    trained.add_argument("--learner", choices=sorted(LEARNERS), help=f"the learner (default beta_vae{own})")
-    trained.add_argument("--steps", type=at_least(1), help=f"optimisation steps (default 2000{own})")
-    trained.add_argument("--seed", type=at_least(0), help=f"(default 0{own})")
+    learner, steps, seed = (TRAIN_DEFAULTS[key] for key in ("learner", "steps", "seed"))
+    trained.add_argument("--learner", choices=sorted(LEARNERS), help=f"the learner (default {learner}{own})")
+    trained.add_argument("--steps", type=at_least(1), help=f"optimisation steps (default {steps}{own})")
+    trained.add_argument("--seed", type=at_least(0), help=f"(default {seed}{own})")
     trained.add_argument("--out", required=True, help="the run directory")
     trained.add_argument(
         "--resume",
